@@ -1,0 +1,16 @@
+//! privlink front-ends: everything that reads user inputs and lowers them into a [`privlink_model::Model`].
+//!
+//! ```text
+//! paths ──► detect format ──► terraform (HCL/.tf.json → config eval │ plan/state JSON) ──► TfResources ──► lower ─┐
+//!                        ├──► cloudformation (templates, intrinsics, cross-stack exports) ───────────────────────┼──► Model
+//!                        ├──► ECS task definitions (JSON) ───────────────────────────────────────────────────────┤
+//!                        └──► AWS snapshots ─────────────────────────────────────────────────────────────────────┘
+//! ```
+//!
+//! A front-end never panics on input and never stops the others: an input that cannot be read is an
+//! [`InputError`] in its [`InputReport`], everything else still loads.
+
+mod error;
+pub mod terraform;
+
+pub use error::InputError;

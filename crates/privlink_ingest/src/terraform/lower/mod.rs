@@ -1,0 +1,1 @@
+//! Lowering of Terraform resource instances into the model.

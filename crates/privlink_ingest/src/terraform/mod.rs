@@ -1,0 +1,9 @@
+//! The Terraform front-ends: HCL configurations (`*.tf`, `*.tf.json`), plan JSON and state JSON.
+//!
+//! Each produces [`resource::TfResource`]s with evaluated [`value::Value`]s; [`lower`] turns those into
+//! the model, the same way for every source.
+
+pub mod config;
+pub mod lower;
+pub mod resource;
+pub mod value;

@@ -1,0 +1,145 @@
+//! VPC endpoints.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::{Known, Partial, Provenance, ResourceId};
+
+/// The type of a VPC endpoint.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EndpointKind {
+    /// PrivateLink: ENIs with security groups in chosen subnets, reached through private DNS.
+    Interface,
+    /// A route to the service's prefix list on chosen route tables (S3, DynamoDB).
+    Gateway,
+    /// A Gateway Load Balancer endpoint.
+    GatewayLoadBalancer,
+}
+
+impl EndpointKind {
+    /// Parses the API spelling (`Interface`, `Gateway`, `GatewayLoadBalancer`), case-insensitively.
+    pub fn parse(text: &str) -> Option<Self> {
+        match text.to_ascii_lowercase().as_str() {
+            "interface" => Some(Self::Interface),
+            "gateway" => Some(Self::Gateway),
+            "gatewayloadbalancer" => Some(Self::GatewayLoadBalancer),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for EndpointKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Interface => "Interface",
+            Self::Gateway => "Gateway",
+            Self::GatewayLoadBalancer => "GatewayLoadBalancer",
+        })
+    }
+}
+
+/// A parsed AWS service endpoint name: `com.amazonaws.<region>.<service>`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct ServiceName {
+    /// The region named in the service name.
+    pub region: String,
+    /// The service suffix: `ecr.api`, `ecr.dkr`, `s3`, `logs`, ...
+    pub service: String,
+}
+
+impl ServiceName {
+    /// Parses `com.amazonaws.REGION.SERVICE` (and the China `cn.com.amazonaws.` form). Endpoint
+    /// services of other providers (`com.amazonaws.vpce.REGION.vpce-svc-...`) are not AWS services
+    /// and give `None`.
+    pub fn parse(text: &str) -> Option<Self> {
+        let rest = text.strip_prefix("cn.").unwrap_or(text);
+        let rest = rest.strip_prefix("com.amazonaws.")?;
+        let (region, service) = rest.split_once('.')?;
+        if !looks_like_region(region) || service.is_empty() {
+            return None;
+        }
+        Some(Self { region: region.to_owned(), service: service.to_owned() })
+    }
+
+    /// The canonical name for a region and service.
+    pub fn format(region: &str, service: &str) -> String {
+        format!("com.amazonaws.{region}.{service}")
+    }
+}
+
+/// Whether `text` has the shape of an AWS region name (`ap-northeast-1`, `us-gov-west-1`).
+pub fn looks_like_region(text: &str) -> bool {
+    let parts: Vec<&str> = text.split('-').collect();
+    parts.len() >= 3
+        && parts[0].len() == 2
+        && parts[0].chars().all(|c| c.is_ascii_lowercase())
+        && parts.last().is_some_and(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
+        && parts[1..parts.len() - 1].iter().all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase()))
+}
+
+/// A VPC endpoint.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct VpcEndpoint {
+    /// Identity.
+    pub id: ResourceId,
+    /// Where it came from.
+    pub provenance: Provenance,
+    /// The VPC it is in.
+    pub vpc: Known<ResourceId>,
+    /// The full service name, e.g. `com.amazonaws.ap-northeast-1.ecr.dkr`.
+    pub service_name: Known<String>,
+    /// Interface, gateway or GWLB (Terraform's default is `Gateway`, CloudFormation's too).
+    pub kind: Known<EndpointKind>,
+    /// Whether private DNS is on (Terraform and CloudFormation default false).
+    pub private_dns: Known<bool>,
+    /// For interface endpoints: the subnets that get an ENI.
+    pub subnets: Partial<ResourceId>,
+    /// For interface endpoints: the security groups; empty means AWS attaches the VPC default group.
+    pub security_groups: Partial<ResourceId>,
+    /// For gateway endpoints: the route tables that get the prefix-list route.
+    pub route_tables: Partial<ResourceId>,
+    /// The endpoint policy document as JSON text; `None` means the default full-access policy.
+    pub policy: Known<Option<String>>,
+    /// The region of the service for cross-region PrivateLink (`service_region`), when set.
+    pub service_region: Option<Known<String>>,
+}
+
+impl VpcEndpoint {
+    /// The parsed service name, when known and an AWS service.
+    pub fn service(&self) -> Option<ServiceName> {
+        self.service_name.value().and_then(|n| ServiceName::parse(n))
+    }
+
+    /// The service suffix (`ecr.dkr`), when known.
+    pub fn service_suffix(&self) -> Option<String> {
+        self.service().map(|s| s.service)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_service_names() {
+        let s = ServiceName::parse("com.amazonaws.ap-northeast-1.ecr.dkr").unwrap();
+        assert_eq!(s.region, "ap-northeast-1");
+        assert_eq!(s.service, "ecr.dkr");
+        let s = ServiceName::parse("cn.com.amazonaws.cn-north-1.ecr.api").unwrap();
+        assert_eq!((s.region.as_str(), s.service.as_str()), ("cn-north-1", "ecr.api"));
+        let s = ServiceName::parse("com.amazonaws.us-gov-west-1.s3").unwrap();
+        assert_eq!(s.region, "us-gov-west-1");
+        assert!(ServiceName::parse("com.amazonaws.vpce.us-east-1.vpce-svc-0123").is_none());
+        assert!(ServiceName::parse("com.amazonaws.s3").is_none());
+        assert!(ServiceName::parse("logs").is_none());
+    }
+
+    #[test]
+    fn endpoint_kinds() {
+        assert_eq!(EndpointKind::parse("Interface"), Some(EndpointKind::Interface));
+        assert_eq!(EndpointKind::parse("gateway"), Some(EndpointKind::Gateway));
+        assert_eq!(EndpointKind::parse("x"), None);
+    }
+}
