@@ -39,17 +39,21 @@ pub struct UnknownValue {
     pub reference: Option<Reference>,
     /// Why it is unknown, for messages: `known only after apply`, `var.cidr has no value`, ...
     pub reason: String,
+    /// For `jsonencode(x)` where `x` has unknown parts: `x` itself, so lowering can still read the
+    /// known parts (a task definition whose image is known only after apply still says which log
+    /// driver and secrets it uses).
+    pub encoded: Option<Box<Value>>,
 }
 
 impl UnknownValue {
     /// An unknown that is exactly `reference`.
     pub fn reference(reference: Reference, reason: impl Into<String>) -> Self {
-        Self { reference: Some(reference), reason: reason.into() }
+        Self { reference: Some(reference), reason: reason.into(), encoded: None }
     }
 
     /// An unknown derived from other values.
     pub fn derived(reason: impl Into<String>) -> Self {
-        Self { reference: None, reason: reason.into() }
+        Self { reference: None, reason: reason.into(), encoded: None }
     }
 }
 
