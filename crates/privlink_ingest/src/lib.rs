@@ -11,6 +11,7 @@
 //! [`InputError`] in its [`InputReport`], everything else still loads.
 
 mod error;
+pub mod ecs;
 pub mod terraform;
 
 pub use error::InputError;

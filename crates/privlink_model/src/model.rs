@@ -130,7 +130,10 @@ impl Model {
     /// The network ACL a subnet uses: the one that lists it, or else its VPC's default ACL.
     pub fn network_acl_for(&self, subnet: &ResourceId) -> Known<ResourceId> {
         let mut undetermined = None;
-        for acl in self.network_acls.values() {
+        // Custom ACLs first: an association with one moves the subnet off the default ACL.
+        let mut acls: Vec<&NetworkAcl> = self.network_acls.values().collect();
+        acls.sort_by_key(|a| a.is_default);
+        for acl in acls {
             if acl.subnets.contains(subnet) {
                 return Known::Value(acl.id.clone());
             }

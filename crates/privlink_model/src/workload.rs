@@ -178,8 +178,9 @@ pub struct Workload {
     pub subnets: Partial<ResourceId>,
     /// Its security groups; empty means the VPC default security group (ECS `awsvpc`).
     pub security_groups: Partial<ResourceId>,
-    /// Whether tasks get a public IP (`assign_public_ip`); nodes use the subnet's setting.
-    pub assign_public_ip: Known<bool>,
+    /// Whether tasks get a public IP (`assign_public_ip`); `None` for instances (EC2 container
+    /// instances, EKS nodes), which follow their subnet's `map_public_ip_on_launch`.
+    pub assign_public_ip: Option<Known<bool>>,
     /// Features that need services of their own.
     pub features: Vec<Feature>,
     /// Container images.

@@ -1,0 +1,292 @@
+//! Resolving attribute values to model element ids.
+//!
+//! A Terraform attribute that names another resource is, before apply, an unknown reference
+//! (`aws_subnet.a.id`); after apply (state, prior state) it is an AWS id (`subnet-0abc`). Both resolve
+//! to the id of the element lowered from that resource. A reference to something the inputs do not
+//! define (a data source, an id not in the inputs) becomes a placeholder element marked
+//! [`privlink_model::Origin::External`] and one `unresolved-input` diagnostic, so the links still hold
+//! and analysis reports `unknown` for what depends on it, never a guess.
+
+use privlink_model::net::{PortRange, Protocol};
+use privlink_model::{
+    Diagnostic, DiagnosticKind, Known, Location, NetworkAcl, Partial, Provenance, ResourceId, RouteTable,
+    SecurityGroup, SgRule, Subnet, Unknown, Vpc,
+};
+
+use super::Lowerer;
+use super::attrs::unknown_of;
+use crate::terraform::resource::ResourceMode;
+use crate::terraform::value::{Reference, Value};
+
+/// The kind of model element an attribute points at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum ElementKind {
+    Vpc,
+    Subnet,
+    RouteTable,
+    SecurityGroup,
+    NetworkAcl,
+    Endpoint,
+    InternetGateway,
+    NatGateway,
+    EksCluster,
+    /// Anything else: the address is used as is (task definitions, file systems, route targets).
+    Other,
+}
+
+impl ElementKind {
+    /// The kind a resource type lowers to.
+    pub(super) fn of_type(resource_type: &str) -> Self {
+        match resource_type {
+            "aws_vpc" | "aws_default_vpc" => Self::Vpc,
+            "aws_subnet" | "aws_default_subnet" => Self::Subnet,
+            "aws_route_table" | "aws_default_route_table" => Self::RouteTable,
+            "aws_security_group" | "aws_default_security_group" => Self::SecurityGroup,
+            "aws_network_acl" | "aws_default_network_acl" => Self::NetworkAcl,
+            "aws_vpc_endpoint" => Self::Endpoint,
+            "aws_internet_gateway" => Self::InternetGateway,
+            "aws_nat_gateway" => Self::NatGateway,
+            "aws_eks_cluster" => Self::EksCluster,
+            _ => Self::Other,
+        }
+    }
+
+    fn noun(self) -> &'static str {
+        match self {
+            Self::Vpc => "VPC",
+            Self::Subnet => "subnet",
+            Self::RouteTable => "route table",
+            Self::SecurityGroup => "security group",
+            Self::NetworkAcl => "network ACL",
+            Self::Endpoint => "VPC endpoint",
+            Self::InternetGateway => "internet gateway",
+            Self::NatGateway => "NAT gateway",
+            Self::EksCluster => "EKS cluster",
+            Self::Other => "resource",
+        }
+    }
+}
+
+/// Prefixes of AWS ids, to tell a literal id from other strings.
+const AWS_ID_PREFIXES: [&str; 10] =
+    ["vpc-", "subnet-", "rtb-", "sg-", "acl-", "vpce-", "igw-", "nat-", "eni-", "tgw-"];
+
+impl Lowerer<'_> {
+    /// Resolves a value naming one element of `kind`. `at` is where the value is written.
+    pub(super) fn resolve(&mut self, value: &Value, kind: ElementKind, at: Option<&Location>) -> Known<ResourceId> {
+        match value {
+            Value::Unknown(u) => match &u.reference {
+                Some(r) => self.resolve_reference(r, kind, at),
+                None => Known::Unknown(unknown_of(value)),
+            },
+            Value::String(s) => self.resolve_literal(s, kind, at),
+            Value::Null => Known::unknown(format!("no {} is given", kind.noun())),
+            other => Known::unknown(format!("expected the id of a {}, found a {}", kind.noun(), other.type_name())),
+        }
+    }
+
+    /// Resolves a list of values naming elements of `kind`.
+    pub(super) fn resolve_list(&mut self, value: Option<&Value>, kind: ElementKind, at: Option<&Location>) -> Partial<ResourceId> {
+        let mut out = Partial::default();
+        match value {
+            None | Some(Value::Null) => {}
+            Some(Value::List(items) | Value::Set(items)) => {
+                for item in items {
+                    match self.resolve(item, kind, at) {
+                        Known::Value(id) => {
+                            if !out.known.contains(&id) {
+                                out.push(id);
+                            }
+                        }
+                        Known::Unknown(u) => out.mark_incomplete(u),
+                    }
+                }
+            }
+            Some(v @ Value::Unknown(u)) => {
+                if let Some(r) = &u.reference {
+                    self.report_external(r, at, kind);
+                }
+                out.mark_incomplete(unknown_of(v));
+            }
+            Some(single) => match self.resolve(single, kind, at) {
+                Known::Value(id) => out.push(id),
+                Known::Unknown(u) => out.mark_incomplete(u),
+            },
+        }
+        out
+    }
+
+    fn resolve_reference(&mut self, r: &Reference, kind: ElementKind, at: Option<&Location>) -> Known<ResourceId> {
+        let Some(target) = self.by_address.get(r.address.as_str()).copied() else {
+            return self.placeholder(&r.address, &r.to_string(), kind, at);
+        };
+        if target.mode == ResourceMode::Data {
+            return self.placeholder(&r.address, &r.to_string(), kind, at);
+        }
+        let own = ResourceId::new(&r.address);
+        let special = match (target.resource_type.as_str(), r.attribute.as_str()) {
+            ("aws_vpc" | "aws_default_vpc", "default_security_group_id") => {
+                self.model.vpcs.get(&own).map(|v| Known::Value(v.default_security_group.clone()))
+            }
+            ("aws_vpc" | "aws_default_vpc", "main_route_table_id" | "default_route_table_id") => {
+                self.model.vpcs.get(&own).map(|v| v.main_route_table.clone())
+            }
+            ("aws_vpc" | "aws_default_vpc", "default_network_acl_id") => {
+                self.model.vpcs.get(&own).map(|v| Known::Value(v.default_network_acl.clone()))
+            }
+            ("aws_eks_cluster", "vpc_config.0.cluster_security_group_id") => {
+                Some(Known::Value(own.implicit("cluster-security-group")))
+            }
+            _ => None,
+        };
+        if let Some(found) = special {
+            return found;
+        }
+        let target_kind = ElementKind::of_type(&target.resource_type);
+        let names_element = matches!(r.attribute.as_str(), "id" | "arn" | "name" | "family" | "arn_without_revision");
+        if names_element && (kind == ElementKind::Other || target_kind == kind) {
+            Known::Value(own)
+        } else {
+            Known::unknown(format!("{r} does not name a {}", kind.noun()))
+        }
+    }
+
+    fn resolve_literal(&mut self, text: &str, kind: ElementKind, at: Option<&Location>) -> Known<ResourceId> {
+        if let Some(address) = self.by_aws_id.get(text) {
+            return Known::Value(ResourceId::new(*address));
+        }
+        if AWS_ID_PREFIXES.iter().any(|p| text.starts_with(p)) && kind != ElementKind::Other {
+            return self.placeholder(text, text, kind, at);
+        }
+        if kind == ElementKind::Other {
+            return Known::Value(ResourceId::new(text));
+        }
+        Known::unknown(format!("`{text}` is not the id of a {}", kind.noun()))
+    }
+
+    /// Reports once that `reference` points outside the inputs.
+    pub(super) fn report_external(&mut self, r: &Reference, at: Option<&Location>, kind: ElementKind) {
+        let is_outside = self.by_address.get(r.address.as_str()).is_none_or(|t| t.mode == ResourceMode::Data);
+        if is_outside && self.reported.insert(r.address.clone()) {
+            self.diagnostics.push(unresolved(&r.address, kind, at));
+        }
+    }
+
+    /// The placeholder element for something outside the inputs, created on first use.
+    fn placeholder(&mut self, address: &str, reference: &str, kind: ElementKind, at: Option<&Location>) -> Known<ResourceId> {
+        let id = ResourceId::new(address);
+        if self.reported.insert(address.to_owned()) {
+            self.diagnostics.push(unresolved(address, kind, at));
+        }
+        let provenance = Provenance::external(address, at.cloned(), reference);
+        let outside = || Unknown::new(format!("{address} is not defined in the inputs"));
+        match kind {
+            ElementKind::Vpc => {
+                if !self.model.vpcs.contains_key(&id) {
+                    let sg = id.implicit("default-security-group");
+                    let acl = id.implicit("default-network-acl");
+                    self.model.security_groups.insert(sg.clone(), SecurityGroup {
+                        id: sg.clone(),
+                        provenance: provenance.clone(),
+                        vpc: Known::Value(id.clone()),
+                        is_default: true,
+                        ingress: Partial { known: Vec::new(), unknown: Some(outside()) },
+                        egress: Partial { known: Vec::new(), unknown: Some(outside()) },
+                    });
+                    self.model.network_acls.insert(acl.clone(), NetworkAcl {
+                        id: acl.clone(),
+                        provenance: provenance.clone(),
+                        vpc: Known::Value(id.clone()),
+                        is_default: true,
+                        subnets: Partial::default(),
+                        entries: Partial { known: Vec::new(), unknown: Some(outside()) },
+                    });
+                    self.model.vpcs.insert(id.clone(), Vpc {
+                        id: id.clone(),
+                        provenance,
+                        region: self.default_region.clone(),
+                        cidrs: Partial { known: Vec::new(), unknown: Some(outside()) },
+                        dns_support: Known::Unknown(outside()),
+                        dns_hostnames: Known::Unknown(outside()),
+                        main_route_table: Known::Unknown(outside()),
+                        default_security_group: sg,
+                        default_network_acl: acl,
+                    });
+                }
+            }
+            ElementKind::Subnet => {
+                self.model.subnets.entry(id.clone()).or_insert_with(|| Subnet {
+                    id: id.clone(),
+                    provenance,
+                    vpc: Known::Unknown(outside()),
+                    cidr: Known::Unknown(outside()),
+                    availability_zone: Known::Unknown(outside()),
+                    map_public_ip_on_launch: Known::Unknown(outside()),
+                });
+            }
+            ElementKind::RouteTable => {
+                self.model.route_tables.entry(id.clone()).or_insert_with(|| RouteTable {
+                    id: id.clone(),
+                    provenance,
+                    vpc: Known::Unknown(outside()),
+                    routes: Partial { known: Vec::new(), unknown: Some(outside()) },
+                });
+            }
+            ElementKind::SecurityGroup => {
+                self.model.security_groups.entry(id.clone()).or_insert_with(|| SecurityGroup {
+                    id: id.clone(),
+                    provenance,
+                    vpc: Known::Unknown(outside()),
+                    is_default: false,
+                    ingress: Partial { known: Vec::new(), unknown: Some(outside()) },
+                    egress: Partial { known: Vec::new(), unknown: Some(outside()) },
+                });
+            }
+            ElementKind::NetworkAcl => {
+                self.model.network_acls.entry(id.clone()).or_insert_with(|| NetworkAcl {
+                    id: id.clone(),
+                    provenance,
+                    vpc: Known::Unknown(outside()),
+                    is_default: false,
+                    subnets: Partial::default(),
+                    entries: Partial { known: Vec::new(), unknown: Some(outside()) },
+                });
+            }
+            // Gateways, endpoints and clusters outside the inputs are kept as bare ids: routes and
+            // rules name them, and analysis says what it cannot see behind them.
+            ElementKind::Endpoint
+            | ElementKind::InternetGateway
+            | ElementKind::NatGateway
+            | ElementKind::EksCluster
+            | ElementKind::Other => {}
+        }
+        Known::Value(id)
+    }
+}
+
+fn unresolved(address: &str, kind: ElementKind, at: Option<&Location>) -> Diagnostic {
+    let (message, help) = if address.starts_with("data.") || address.contains(".data.") {
+        (
+            format!("{address} is read from the AWS account at plan time; privlink does not know this {}'s attributes", kind.noun()),
+            "give privlink the configuration that creates it, or analyse the live account with `privlink aws scan`",
+        )
+    } else {
+        (
+            format!("{address} is not defined in the inputs; privlink does not know this {}'s attributes", kind.noun()),
+            "add the configuration that defines it to the inputs",
+        )
+    };
+    Diagnostic {
+        kind: DiagnosticKind::UnresolvedInput,
+        message,
+        location: at.cloned(),
+        resource: Some(address.to_owned()),
+        help: Some(help.to_owned()),
+        predicted_error: None,
+    }
+}
+
+/// A security-group rule that allows everything to or from `peer` (AWS's defaults).
+pub(super) fn allow_all(peer: privlink_model::SgPeer, provenance: Provenance) -> SgRule {
+    SgRule { protocol: Protocol::All, ports: PortRange::ALL, peer, provenance }
+}
