@@ -1,1 +1,80 @@
-//! placeholder
+//! privlink analysis: what each workload needs and whether it gets it.
+//!
+//! ```text
+//! Model ──► workloads (declared, or assumed) ──► requirements (catalog) ──► flows (reach) ──► findings (rules)
+//! ```
+//!
+//! Everything here reads only the [`privlink_model::Model`]: no file I/O, no input syntax.
+
+pub mod catalog;
+pub mod finding;
+pub mod images;
+pub mod reach;
+pub mod requirements;
+pub mod rules;
+pub mod workloads;
+
+use privlink_model::{Known, Model, ResourceId, Workload};
+
+use crate::finding::Finding;
+use crate::reach::{Flow, Network, TraceOptions};
+
+/// Analysis options.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// Evaluate as if no NAT gateway, NAT instance or internet gateway route existed.
+    pub endpoints_only: bool,
+    /// The region to assume where the inputs do not determine one (`--region`).
+    pub region: Option<String>,
+}
+
+/// A workload as analysed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AnalyzedWorkload {
+    /// The workload.
+    pub workload: Workload,
+    /// Its region.
+    pub region: Option<String>,
+    /// Its VPC.
+    pub vpc: Option<ResourceId>,
+}
+
+/// The result of an analysis.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Analysis {
+    /// The workloads analysed (declared, or assumed when the inputs define none).
+    pub workloads: Vec<AnalyzedWorkload>,
+    /// One flow per workload × subnet × required service.
+    pub flows: Vec<Flow>,
+    /// Findings, most severe first.
+    pub findings: Vec<Finding>,
+}
+
+/// Analyses a model.
+pub fn analyze(model: &Model, options: &Options) -> Analysis {
+    let network = Network::new(model);
+    let trace_options = TraceOptions { endpoints_only: options.endpoints_only };
+    let mut workloads = Vec::new();
+    let mut flows = Vec::new();
+    for workload in workloads::effective_workloads(model) {
+        let vpc = model.workload_vpc(&workload).value().cloned();
+        let region = vpc
+            .as_ref()
+            .and_then(|v| model.vpcs.get(v))
+            .and_then(|v| match &v.region {
+                Known::Value(r) => Some(r.clone()),
+                Known::Unknown(_) => None,
+            })
+            .or_else(|| options.region.clone());
+        let needs = requirements::requirements(&workload, region.as_deref().unwrap_or("REGION"));
+        for subnet in &workload.subnets {
+            for requirement in &needs {
+                flows.push(reach::trace(&network, trace_options, &workload, subnet, requirement, region.as_deref()));
+            }
+        }
+        workloads.push(AnalyzedWorkload { workload, region, vpc });
+    }
+    let ctx = rules::Context { model, network: &network, flows: &flows, endpoints_only: options.endpoints_only };
+    let findings = rules::run(&ctx);
+    Analysis { workloads, flows, findings }
+}

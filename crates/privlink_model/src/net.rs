@@ -141,11 +141,25 @@ impl Ipv4Range {
         let end = self.end.min(other.end);
         (start <= end).then_some(Ipv4Range { start, end })
     }
+
+    /// The range as a CIDR block, when it is exactly one.
+    pub fn to_cidr(self) -> Option<Ipv4Net> {
+        let size = u64::from(self.end - self.start) + 1;
+        if !size.is_power_of_two() {
+            return None;
+        }
+        let prefix = 32 - u8::try_from(size.trailing_zeros()).ok()?;
+        let net = Ipv4Net::new(Ipv4Addr::from(self.start), prefix).ok()?;
+        (Ipv4Range::from_net(net) == self).then_some(net)
+    }
 }
 
 impl fmt::Display for Ipv4Range {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}-{}", Ipv4Addr::from(self.start), Ipv4Addr::from(self.end))
+        match self.to_cidr() {
+            Some(net) => write!(f, "{net}"),
+            None => write!(f, "{}-{}", Ipv4Addr::from(self.start), Ipv4Addr::from(self.end)),
+        }
     }
 }
 
@@ -303,6 +317,13 @@ mod tests {
         assert!(!contains("172.31.0.5"));
         assert!(!contains("192.168.1.1"));
         assert!(contains("172.32.0.1"));
+    }
+
+    #[test]
+    fn ranges_print_as_cidrs_when_they_are_one() {
+        assert_eq!(net("10.0.1.0/24").to_string(), "10.0.1.0/24");
+        assert_eq!(Ipv4Range::ALL.to_string(), "0.0.0.0/0");
+        assert_eq!(Ipv4Range { start: 1, end: 2 }.to_string(), "0.0.0.1-0.0.0.2");
     }
 
     #[test]

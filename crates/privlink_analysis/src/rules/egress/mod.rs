@@ -1,0 +1,3 @@
+//! Rules about leaving the VPC.
+
+pub(super) mod nat_dependency;

@@ -1,0 +1,91 @@
+//! `s3-gateway-not-on-route-table`: the S3 gateway endpoint is not on the table the subnet uses.
+
+use privlink_model::Severity;
+
+use crate::reach::Cause;
+use crate::rules::fixes::fix_for;
+use crate::rules::{Context, Draft, FlowGroup, Rule, RuleCheck, join_and};
+
+/// The rule.
+pub(crate) static RULE: Rule = Rule {
+    code: "PL003",
+    name: "s3-gateway-not-on-route-table",
+    severity: Severity::Error,
+    summary: "The S3 gateway endpoint exists but not on the route table the workload's subnet really uses",
+    docs: DOCS,
+    check: RuleCheck::Flows(check),
+};
+
+fn check(ctx: &Context<'_>, group: &FlowGroup<'_>) -> Draft {
+    let first = group.first();
+    let Cause::S3GatewayNotOnRouteTable { endpoint, route_table, main_table } = &group.cause.cause else {
+        unreachable!("this rule reports only its own cause");
+    };
+    let how = if *main_table {
+        format!("{route_table}, the VPC main route table, because {} has no explicit association", join_and(&group.subnets))
+    } else {
+        route_table.to_string()
+    };
+    Draft {
+        message: format!(
+            "{} pulls image layers from S3, but {} uses {how}, which {endpoint} is not associated with",
+            first.workload,
+            join_and(&group.subnets),
+        ),
+        fix: Some(fix_for(ctx, group, &group.cause.cause)),
+    }
+}
+
+const DOCS: &str = r#"# s3-gateway-not-on-route-table (PL003)
+
+## What it does
+Finds workload subnets whose **effective** route table does not carry the VPC's S3 gateway endpoint.
+The effective table is the one explicitly associated with the subnet, or, for a subnet without an
+association, the VPC's **main** route table: a subnet whose association was forgotten silently uses
+the main table.
+
+## Why is this bad?
+A gateway endpoint is a prefix-list route on the route tables it is associated with, nothing more.
+Subnets on other tables send S3 traffic to their default route, or nowhere, and image layer downloads
+time out (`CannotPullContainerError: ... prod-<region>-starport-layer-bucket ...`). Seed 000 shows the
+shape: the endpoint is on `aws_route_table.private`, and only the subnets associated with that table
+benefit.
+
+## Example
+```hcl
+resource "aws_vpc_endpoint" "s3" {
+  vpc_id            = aws_vpc.main.id
+  service_name      = "com.amazonaws.ap-northeast-1.s3"
+  vpc_endpoint_type = "Gateway"
+  route_table_ids   = [aws_route_table.private_a.id]
+}
+# aws_subnet.app_c is associated with aws_route_table.private_c (or with nothing: the main table)
+```
+
+```yaml
+S3GatewayEndpoint:
+  Type: AWS::EC2::VPCEndpoint
+  Properties:
+    VpcId: !Ref Vpc
+    ServiceName: !Sub com.amazonaws.${AWS::Region}.s3
+    VpcEndpointType: Gateway
+    RouteTableIds: [!Ref PrivateRouteTableA]   # PrivateRouteTableC is missing
+```
+
+## Use instead
+List every route table the workload subnets use (check subnets without an association: they use the
+main table). Adding the endpoint to a table in use drops open S3 connections once (seed 003).
+
+```hcl
+route_table_ids = [aws_route_table.private_a.id, aws_route_table.private_c.id]
+```
+
+```yaml
+RouteTableIds: [!Ref PrivateRouteTableA, !Ref PrivateRouteTableC]
+```
+
+## References
+- privlink domain notes §5.2 (gateway endpoints are associated with route tables; main route table)
+- https://docs.aws.amazon.com/vpc/latest/privatelink/gateway-endpoints.html
+- https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html
+"#;

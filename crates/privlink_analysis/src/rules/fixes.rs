@@ -1,0 +1,188 @@
+//! Fixes shared by the rule that reports a cause and by `nat-dependency`, which proposes the same
+//! private path.
+
+use std::collections::BTreeMap;
+
+use privlink_model::{EndpointKind, FixIntent, HttpsPeer, Known, ResourceId, ServiceName};
+
+use super::{Context, FlowGroup, join_and};
+use crate::finding::{Applicability, Fix};
+use crate::reach::Cause;
+
+/// The region of the group's VPC, as written in service names.
+pub(super) fn region(ctx: &Context<'_>, group: &FlowGroup<'_>) -> String {
+    group
+        .first()
+        .vpc
+        .as_ref()
+        .and_then(|v| ctx.model.vpcs.get(v))
+        .and_then(|v| v.region.value().cloned())
+        .unwrap_or_else(|| "REGION".to_owned())
+}
+
+/// Subnets for a new interface endpoint: those of the VPC's existing interface endpoint with the most
+/// subnets (a team that keeps dedicated endpoint subnets, as seed 000 does, keeps using them), else
+/// the workload's subnets, one per AZ.
+fn endpoint_subnets(ctx: &Context<'_>, vpc: &ResourceId, group: &FlowGroup<'_>) -> Vec<ResourceId> {
+    let existing = ctx
+        .model
+        .endpoints_in(vpc)
+        .filter(|e| e.kind == Known::Value(EndpointKind::Interface) && e.subnets.is_complete())
+        .max_by_key(|e| e.subnets.known.len());
+    if let Some(e) = existing.filter(|e| !e.subnets.known.is_empty()) {
+        return e.subnets.known.clone();
+    }
+    let mut by_az: BTreeMap<String, ResourceId> = BTreeMap::new();
+    for flow in &group.flows {
+        let az = flow.az.value().cloned().unwrap_or_else(|| flow.subnet.to_string());
+        by_az.entry(az).or_insert_with(|| flow.subnet.clone());
+    }
+    by_az.into_values().collect()
+}
+
+/// Security groups for a new interface endpoint: those the VPC's other interface endpoints use.
+fn endpoint_groups(ctx: &Context<'_>, vpc: &ResourceId) -> Vec<ResourceId> {
+    ctx.model
+        .endpoints_in(vpc)
+        .filter(|e| e.kind == Known::Value(EndpointKind::Interface))
+        .find(|e| !e.security_groups.known.is_empty())
+        .map(|e| e.security_groups.known.clone())
+        .unwrap_or_default()
+}
+
+/// The fix for a cause, for the group's services and subnets.
+pub(super) fn fix_for(ctx: &Context<'_>, group: &FlowGroup<'_>, cause: &Cause) -> Fix {
+    let region = region(ctx, group);
+    let vpc = group.first().vpc.clone().unwrap_or_else(|| ResourceId::new("(unknown VPC)"));
+    let safe = |summary: String, intents: Vec<FixIntent>| Fix { summary, applicability: Applicability::Safe, intents };
+    match cause {
+        Cause::MissingInterfaceEndpoint => {
+            let subnets = endpoint_subnets(ctx, &vpc, group);
+            let security_groups = endpoint_groups(ctx, &vpc);
+            let services: Vec<&String> = group.services.iter().filter(|s| !crate::catalog::is_gateway(s)).collect();
+            let names: Vec<String> = services.iter().map(|s| ServiceName::format(&region, s)).collect();
+            let sg_text = if security_groups.is_empty() {
+                "a security group admitting tcp/443 from the VPC".to_owned()
+            } else {
+                join_and(&security_groups)
+            };
+            safe(
+                format!(
+                    "add {} for {} with private DNS, in {} ({sg_text})",
+                    if names.len() == 1 { "an interface endpoint" } else { "interface endpoints" },
+                    join_and(&names),
+                    join_and(&subnets)
+                ),
+                names
+                    .into_iter()
+                    .map(|service_name| FixIntent::AddInterfaceEndpoint {
+                        vpc: vpc.clone(),
+                        service_name,
+                        subnets: subnets.clone(),
+                        security_groups: security_groups.clone(),
+                    })
+                    .collect(),
+            )
+        }
+        Cause::MissingS3GatewayEndpoint => {
+            let route_tables = route_tables_of(ctx, group);
+            let name = ServiceName::format(&region, "s3");
+            safe(
+                format!("add a gateway endpoint for {name} on {} (gateway endpoints are free)", join_and(&route_tables)),
+                vec![FixIntent::AddGatewayEndpoint { vpc, service_name: name, route_tables }],
+            )
+        }
+        Cause::S3GatewayNotOnRouteTable { endpoint, .. } => {
+            let on = ctx.model.endpoints.get(endpoint).map(|e| e.route_tables.known.clone()).unwrap_or_default();
+            let missing: Vec<ResourceId> = route_tables_of(ctx, group).into_iter().filter(|rt| !on.contains(rt)).collect();
+            safe(
+                format!(
+                    "add {} to the route_table_ids of {endpoint} (open S3 connections from those subnets drop once while the route is added)",
+                    join_and(&missing)
+                ),
+                missing.into_iter().map(|route_table| FixIntent::AssociateGatewayEndpoint { endpoint: endpoint.clone(), route_table }).collect(),
+            )
+        }
+        Cause::PrivateDnsDisabled { endpoint } => safe(
+            format!("set private_dns_enabled = true on {endpoint} (PrivateDnsEnabled: true in CloudFormation)"),
+            vec![FixIntent::EnablePrivateDns { endpoint: endpoint.clone() }],
+        ),
+        Cause::VpcDnsDisabled { .. } => safe(
+            format!("set enable_dns_support = true and enable_dns_hostnames = true on {vpc} (EnableDnsSupport / EnableDnsHostnames in CloudFormation)"),
+            vec![FixIntent::EnableVpcDns { vpc }],
+        ),
+        Cause::EndpointWithoutSubnets { endpoint } => {
+            let subnets = endpoint_subnets(ctx, &vpc, group);
+            Fix {
+                summary: format!("give {endpoint} one subnet per AZ, e.g. {}", join_and(&subnets)),
+                applicability: Applicability::Manual,
+                intents: vec![FixIntent::Manual { description: format!("set subnet_ids of {endpoint} to one subnet per AZ") }],
+            }
+        }
+        Cause::EndpointSgBlocksHttps { endpoint, default_group } => {
+            let vpc_cidr = ctx.model.vpcs.get(&vpc).and_then(|v| v.cidrs.known.first().copied());
+            let subnet_cidr = ctx.network.subnet(&group.first().subnet).and_then(|s| s.cidr.value().copied());
+            let Some(cidr) = vpc_cidr.or(subnet_cidr) else {
+                return Fix {
+                    summary: format!("admit tcp/443 from the workload in the security groups of {endpoint}"),
+                    applicability: Applicability::Manual,
+                    intents: Vec::new(),
+                };
+            };
+            let from_text = if vpc_cidr.is_some() { format!("the VPC CIDR {cidr}") } else { cidr.to_string() };
+            if *default_group {
+                Fix {
+                    summary: format!("give {endpoint} its own security group admitting tcp/443 from {from_text} (without one it gets the VPC default group, which admits only its own members)"),
+                    applicability: Applicability::Safe,
+                    intents: vec![FixIntent::SetEndpointSecurityGroups { endpoint: endpoint.clone(), security_groups: Vec::new() }],
+                }
+            } else {
+                let sg = group.cause.resource.clone();
+                safe(
+                    format!("allow ingress tcp/443 from {from_text} in {sg}"),
+                    vec![FixIntent::AllowHttpsIngress { security_group: sg, from: HttpsPeer::Cidr(cidr) }],
+                )
+            }
+        }
+        Cause::WorkloadSgBlocksHttps { to } => {
+            let sg = group.cause.resource.clone();
+            let to_text = match to {
+                HttpsPeer::Cidr(c) => c.to_string(),
+                HttpsPeer::SecurityGroup(g) => format!("{g} (the endpoint's security group)"),
+                HttpsPeer::PrefixList(_) => "the S3 prefix list (prefix_list_id of the gateway endpoint)".to_owned(),
+            };
+            Fix {
+                summary: format!("allow egress tcp/443 to {to_text} in {sg}"),
+                applicability: if matches!(to, HttpsPeer::Cidr(c) if c.prefix_len() == 0) { Applicability::Unsafe } else { Applicability::Safe },
+                intents: vec![FixIntent::AllowHttpsEgress { security_group: sg, to: to.clone() }],
+            }
+        }
+        Cause::NaclBlocksTraffic { direction, subnet } => {
+            let acl = &group.cause.resource;
+            let what = match direction {
+                privlink_model::Direction::Egress => "an outbound allow entry",
+                privlink_model::Direction::Ingress => "an inbound allow entry",
+            };
+            Fix {
+                summary: format!(
+                    "add {what} to {acl} (the network ACL of {subnet}) for the traffic above, numbered below any deny that matches it; NACLs are stateless, so allow the reply on ports 1024-65535 as well"
+                ),
+                applicability: Applicability::Manual,
+                intents: vec![FixIntent::Manual { description: group.cause.detail.clone() }],
+            }
+        }
+    }
+}
+
+/// The distinct route tables the group's subnets use.
+fn route_tables_of(ctx: &Context<'_>, group: &FlowGroup<'_>) -> Vec<ResourceId> {
+    let mut out = Vec::new();
+    for subnet in &group.subnets {
+        if let Known::Value(a) = ctx.network.route_table(subnet)
+            && !out.contains(&a.route_table)
+        {
+            out.push(a.route_table);
+        }
+    }
+    out
+}
