@@ -1,1 +1,37 @@
-fn main() {}
+//! The privlink command-line tool.
+//!
+//! ```text
+//! clap args ──► settings (flags, privlink.toml) ──► session (ingest::load → analysis::analyze) ──► command ──► report
+//! ```
+
+mod cli;
+mod commands;
+mod config;
+mod report;
+mod session;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::cli::{Cli, Command};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    if cli.no_color {
+        anstream::ColorChoice::Never.write_global();
+    }
+    let result = match &cli.command {
+        Command::Check(args) => commands::check::run(args),
+        Command::Explain(args) => commands::explain::run(args),
+        Command::Rules(args) => commands::rules::list(args),
+        Command::Rule(args) => commands::rules::show(args),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("{}: {e:#}", report::style::paint(report::style::ERROR, "error"));
+            ExitCode::from(2)
+        }
+    }
+}

@@ -8,10 +8,14 @@
 //! ```
 //!
 //! A front-end never panics on input and never stops the others: an input that cannot be read is an
-//! [`InputError`] in its [`InputReport`], everything else still loads.
+//! [`InputError`] in its [`InputReport`], everything else still loads. `--workload` specs and
+//! `privlink.toml` workloads are inputs too ([`workload_spec`]).
 
-mod error;
 pub mod ecs;
+mod error;
+mod inputs;
 pub mod terraform;
+pub mod workload_spec;
 
 pub use error::InputError;
+pub use inputs::{InputFormat, InputReport, LoadOptions, Loaded, detect, load};

@@ -1,0 +1,138 @@
+//! Command-line arguments.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// privlink: will this container workload start without a NAT gateway?
+///
+/// privlink reads your network as written (Terraform, CloudFormation/CDK) or as deployed (a live
+/// account), works out which VPC endpoints each ECS task and EKS node needs, traces every required
+/// network path, predicts the exact error a missing piece causes, and writes the fix.
+#[derive(Debug, Parser)]
+#[command(name = "privlink", version, about, long_about, max_term_width = 100)]
+#[command(after_help = "Examples:\n  privlink check infra/                      check a Terraform directory\n  privlink check --endpoints-only infra/     as if there were no NAT or internet gateway\n  privlink explain infra/ --service logs     every hop of the flows to CloudWatch Logs\n  privlink rules                             the rule catalogue")]
+pub(crate) struct Cli {
+    /// Never colour the output (also: the NO_COLOR environment variable).
+    #[arg(long, global = true)]
+    pub(crate) no_color: bool,
+
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Check every workload's required network paths and report what blocks them.
+    ///
+    /// Loads the inputs, finds the workloads (ECS services, EKS node groups and Fargate profiles,
+    /// `--workload`, privlink.toml, or an assumed Fargate task), traces every flow each one needs, and
+    /// reports findings with the offending source, the error the workload would stop with, and the fix.
+    #[command(after_help = "Exit status: 0 when nothing is at or above --fail-on, 1 when something is, 2 on a usage error or an input that could not be read (the other inputs are still analysed and reported).")]
+    Check(InputArgs),
+    /// Print every hop of each required flow, like a traceroute you can follow.
+    Explain(ExplainArgs),
+    /// List the rules.
+    Rules(RulesArgs),
+    /// Print one rule's documentation.
+    Rule(RuleArgs),
+}
+
+/// Output formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Format {
+    /// Human-readable, with source snippets.
+    Text,
+    /// The JSON schema of SPEC.md (schema_version 1).
+    Json,
+}
+
+/// The minimum severity that makes the exit status 1.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum FailOn {
+    /// Errors only.
+    Error,
+    /// Warnings and errors.
+    Warning,
+    /// Any finding.
+    Info,
+    /// Never fail on findings.
+    Never,
+}
+
+/// Options shared by the commands that read inputs.
+#[derive(Debug, Args)]
+pub(crate) struct InputArgs {
+    /// Files or directories to read: Terraform directories, plan/state JSON, CloudFormation templates,
+    /// task definitions. Formats are detected by content.
+    #[arg(value_name = "PATH", default_value = ".")]
+    pub(crate) paths: Vec<PathBuf>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub(crate) format: Format,
+
+    /// Write the report to FILE instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) output: Option<PathBuf>,
+
+    /// AWS region where the inputs do not determine one.
+    #[arg(long, value_name = "REGION")]
+    pub(crate) region: Option<String>,
+
+    /// Configuration file (default: privlink.toml beside the inputs or in the working directory).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) config: Option<PathBuf>,
+
+    /// A workload to check, e.g.
+    /// kind=ecs-fargate,subnets=aws_subnet.a+aws_subnet.b,security-groups=aws_security_group.app,features=awslogs+secretsmanager
+    /// (repeatable; replaces the workloads found in the inputs).
+    #[arg(long = "workload", value_name = "SPEC")]
+    pub(crate) workloads: Vec<String>,
+
+    /// Evaluate as if no NAT gateway, NAT instance or internet gateway route existed.
+    #[arg(long)]
+    pub(crate) endpoints_only: bool,
+
+    /// Exit with status 1 when a finding at or above this severity is reported.
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub(crate) fail_on: Option<FailOn>,
+
+    /// Set a Terraform variable (repeatable), as `terraform plan -var` does.
+    #[arg(long = "var", value_name = "NAME=VALUE")]
+    pub(crate) vars: Vec<String>,
+
+    /// Read Terraform variables from FILE (repeatable), as `terraform plan -var-file` does.
+    #[arg(long = "var-file", value_name = "FILE")]
+    pub(crate) var_files: Vec<PathBuf>,
+}
+
+/// `explain`.
+#[derive(Debug, Args)]
+pub(crate) struct ExplainArgs {
+    /// Inputs and options as for `check`; here `--workload NAME` (without `=`) picks the workload to
+    /// explain, while `--workload kind=...` still defines one.
+    #[command(flatten)]
+    pub(crate) inputs: InputArgs,
+
+    /// Only flows to this service (endpoint suffix, e.g. logs, ecr.api, s3).
+    #[arg(long, value_name = "SERVICE")]
+    pub(crate) service: Option<String>,
+}
+
+/// `rules`.
+#[derive(Debug, Args)]
+pub(crate) struct RulesArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub(crate) format: Format,
+}
+
+/// `rule`.
+#[derive(Debug, Args)]
+pub(crate) struct RuleArgs {
+    /// The rule's name (e.g. missing-interface-endpoint) or code (e.g. PL001).
+    pub(crate) name: String,
+}

@@ -1,0 +1,19 @@
+//! `privlink check`.
+
+use anyhow::Result;
+
+use super::emit;
+use crate::cli::{Format, InputArgs};
+use crate::report::{json, text};
+use crate::session;
+
+/// Runs `check`; returns the exit status.
+pub(crate) fn run(args: &InputArgs) -> Result<u8> {
+    let (session, _) = session::open(args, false)?;
+    let rendered = match args.format {
+        Format::Text => text::check(&session),
+        Format::Json => serde_json::to_string_pretty(&json::report(&session))? + "\n",
+    };
+    emit(&rendered, args.output.as_deref())?;
+    Ok(session.exit_code())
+}

@@ -1,0 +1,27 @@
+//! The commands.
+
+pub(crate) mod check;
+pub(crate) mod explain;
+pub(crate) mod rules;
+
+use std::io::Write as _;
+use std::path::Path;
+
+use anyhow::{Context as _, Result};
+
+/// Writes a report to `output` (plain text) or standard output (coloured when it is a terminal and
+/// colour is not turned off).
+pub(crate) fn emit(text: &str, output: Option<&Path>) -> Result<()> {
+    match output {
+        Some(path) => {
+            let plain = anstream::adapter::strip_str(text).to_string();
+            std::fs::write(path, plain).with_context(|| format!("cannot write {}", path.display()))
+        }
+        None => {
+            let mut stdout = anstream::stdout().lock();
+            stdout.write_all(text.as_bytes())?;
+            stdout.flush()?;
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,6 @@
+//! Report renderers. Each takes the analysed session and returns the text to write.
+
+pub(crate) mod json;
+mod snippet;
+pub(crate) mod style;
+pub(crate) mod text;

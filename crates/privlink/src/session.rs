@@ -1,0 +1,93 @@
+//! Loading the inputs and analysing them: what every input-reading command starts with.
+
+use anyhow::{Result, bail};
+use privlink_analysis::{Analysis, Options, analyze};
+use privlink_ingest::terraform::config::ConfigOptions;
+use privlink_ingest::workload_spec::WorkloadSpec;
+use privlink_ingest::{InputReport, LoadOptions, load};
+use privlink_model::Severity;
+
+use crate::cli::{FailOn, InputArgs};
+use crate::config;
+
+/// Loaded inputs and their analysis.
+#[derive(Debug)]
+pub(crate) struct Session {
+    /// One report per input.
+    pub(crate) inputs: Vec<InputReport>,
+    /// The analysis.
+    pub(crate) analysis: Analysis,
+    /// Whether NAT and internet gateways were ignored.
+    pub(crate) endpoints_only: bool,
+    /// The severity that fails the run.
+    pub(crate) fail_on: FailOn,
+}
+
+impl Session {
+    /// Whether an input could not be read.
+    pub(crate) fn has_input_errors(&self) -> bool {
+        self.inputs.iter().any(|i| !i.is_ok())
+    }
+
+    /// The exit status: 2 for unreadable inputs, 1 for findings at or above `--fail-on`, else 0.
+    pub(crate) fn exit_code(&self) -> u8 {
+        if self.has_input_errors() {
+            return 2;
+        }
+        let threshold = match self.fail_on {
+            FailOn::Error => Severity::Error,
+            FailOn::Warning => Severity::Warning,
+            FailOn::Info => Severity::Info,
+            FailOn::Never => return 0,
+        };
+        u8::from(self.analysis.findings.iter().any(|f| f.severity >= threshold))
+    }
+}
+
+/// Opens a session. `--workload` values without `=` are returned as names when `names_allowed`
+/// (`explain --workload NAME`), and are a usage error otherwise.
+pub(crate) fn open(args: &InputArgs, names_allowed: bool) -> Result<(Session, Vec<String>)> {
+    let config = config::load(args.config.as_deref(), &args.paths)?;
+    let mut vars = Vec::new();
+    for v in &args.vars {
+        let Some((name, value)) = v.split_once('=') else {
+            bail!("--var `{v}` is not NAME=VALUE");
+        };
+        vars.push((name.trim().to_owned(), value.to_owned()));
+    }
+    let region = args.region.clone().or_else(|| config.region.clone());
+    let options = LoadOptions {
+        terraform: ConfigOptions { vars, var_files: args.var_files.clone(), region: region.clone() },
+        region: region.clone(),
+    };
+    let loaded = load(&args.paths, &options);
+    let mut model = loaded.model;
+    let mut names = Vec::new();
+    let mut specs = Vec::new();
+    for w in &args.workloads {
+        if w.contains('=') {
+            specs.push((w.parse::<WorkloadSpec>().map_err(anyhow::Error::msg)?, "--workload".to_owned()));
+        } else if names_allowed {
+            names.push(w.clone());
+        } else {
+            bail!("--workload `{w}` is not a workload spec; write e.g. kind=ecs-fargate,subnets=aws_subnet.a");
+        }
+    }
+    if specs.is_empty() {
+        let source = config.path.as_ref().map_or_else(|| "privlink.toml".to_owned(), |p| p.display().to_string());
+        specs = config.workloads.iter().map(|s| (s.clone(), source.clone())).collect();
+    }
+    if !specs.is_empty() {
+        let workloads = specs
+            .iter()
+            .enumerate()
+            .map(|(i, (spec, source))| spec.resolve(&model, i, source))
+            .collect::<Result<Vec<_>, String>>()
+            .map_err(anyhow::Error::msg)?;
+        model.workloads = workloads;
+    }
+    let endpoints_only = args.endpoints_only || config.endpoints_only;
+    let analysis = analyze(&model, &Options { endpoints_only, region });
+    let fail_on = args.fail_on.or(config.fail_on).unwrap_or(FailOn::Error);
+    Ok((Session { inputs: loaded.inputs, analysis, endpoints_only, fail_on }, names))
+}
