@@ -26,6 +26,8 @@ fn main() -> ExitCode {
         Command::Explain(args) => commands::explain::run(args),
         Command::Rules(args) => commands::rules::list(args),
         Command::Rule(args) => commands::rules::show(args),
+        #[cfg(feature = "aws")]
+        Command::Aws(command) => commands::aws::run(command),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -4,7 +4,7 @@ use anyhow::{Result, bail};
 use privlink_analysis::{Analysis, Options, analyze};
 use privlink_ingest::terraform::config::ConfigOptions;
 use privlink_ingest::workload_spec::WorkloadSpec;
-use privlink_ingest::{InputReport, LoadOptions, load};
+use privlink_ingest::{InputReport, LoadOptions, Loaded, load};
 use privlink_model::Severity;
 
 use crate::cli::{FailOn, InputArgs};
@@ -21,6 +21,8 @@ pub(crate) struct Session {
     pub(crate) endpoints_only: bool,
     /// The severity that fails the run.
     pub(crate) fail_on: FailOn,
+    /// Documents that locations point into but that are not files (an unsaved live scan), by path.
+    pub(crate) documents: Vec<(String, String)>,
 }
 
 impl Session {
@@ -47,7 +49,19 @@ impl Session {
 /// Opens a session. `--workload` values without `=` are returned as names when `names_allowed`
 /// (`explain --workload NAME`), and are a usage error otherwise.
 pub(crate) fn open(args: &InputArgs, names_allowed: bool) -> Result<(Session, Vec<String>)> {
-    let config = config::load(args.config.as_deref(), &args.paths)?;
+    let paths = args.input_paths();
+    open_with(args, names_allowed, &paths, |options| load(&paths, options))
+}
+
+/// Opens a session on what `loader` loads (the inputs read from `paths`, or a live scan); `paths` are
+/// where `privlink.toml` is looked for.
+pub(crate) fn open_with(
+    args: &InputArgs,
+    names_allowed: bool,
+    paths: &[std::path::PathBuf],
+    loader: impl FnOnce(&LoadOptions) -> Loaded,
+) -> Result<(Session, Vec<String>)> {
+    let config = config::load(args.config.as_deref(), paths)?;
     let mut vars = Vec::new();
     for v in &args.vars {
         let Some((name, value)) = v.split_once('=') else {
@@ -60,7 +74,7 @@ pub(crate) fn open(args: &InputArgs, names_allowed: bool) -> Result<(Session, Ve
         terraform: ConfigOptions { vars, var_files: args.var_files.clone(), region: region.clone() },
         region: region.clone(),
     };
-    let loaded = load(&args.paths, &options);
+    let loaded = loader(&options);
     let mut model = loaded.model;
     let mut names = Vec::new();
     let mut specs = Vec::new();
@@ -89,5 +103,5 @@ pub(crate) fn open(args: &InputArgs, names_allowed: bool) -> Result<(Session, Ve
     let endpoints_only = args.endpoints_only || config.endpoints_only;
     let analysis = analyze(&model, &Options { endpoints_only, region });
     let fail_on = args.fail_on.or(config.fail_on).unwrap_or(FailOn::Error);
-    Ok((Session { inputs: loaded.inputs, analysis, endpoints_only, fail_on }, names))
+    Ok((Session { inputs: loaded.inputs, analysis, endpoints_only, fail_on, documents: Vec::new() }, names))
 }

@@ -144,6 +144,7 @@ fn load_one(path: &Path, display: &str, options: &LoadOptions) -> (InputFormat, 
             vec![InputError::file(display, "not a Terraform plan or state, CloudFormation template, task definition or privlink snapshot")
                 .with_help("privlink detects formats by content; a Terraform configuration is read as a directory")],
         ),
+        InputFormat::AwsSnapshot => crate::snapshot::load_text(&text, display),
         other => (
             Model::default(),
             vec![InputError::file(display, format!("{other} input is not supported by this build of privlink"))],

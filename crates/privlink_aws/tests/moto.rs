@@ -1,0 +1,329 @@
+//! `aws scan` and `aws apply` against a real AWS API emulator (moto server on 127.0.0.1): the
+//! examples' networks are created through the SDK, scanned, analysed, fixed and scanned again.
+
+mod support;
+
+use std::sync::Arc;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as BASE64;
+use privlink_analysis::finding::Finding;
+use privlink_analysis::{Options, analyze};
+use privlink_aws::apply::{self, ApplyOptions, StepOutcome};
+use privlink_aws::{NoProgress, ScanOptions, ScanOutcome, scan};
+use privlink_ingest::snapshot::{self, Snapshot};
+use privlink_model::{FixIntent, Model};
+use serde_json::Value;
+
+use support::moto::Moto;
+use support::networks::{self, Variant};
+
+const REGION: &str = "ap-northeast-1";
+
+fn setup(moto: &Moto, build: impl std::future::Future<Output = ()>) {
+    let _ = moto;
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime")
+        .block_on(build);
+}
+
+fn scan_of(moto: &Moto) -> ScanOutcome {
+    let options = ScanOptions {
+        sdk: Some(networks::sdk_config(moto, REGION)),
+        concurrency: 2,
+        ..ScanOptions::default()
+    };
+    scan(&options, Arc::new(NoProgress)).expect("the scan runs")
+}
+
+fn analyse(snapshot: &Snapshot) -> (Model, Vec<Finding>) {
+    let text = snapshot::to_text(snapshot);
+    let model = snapshot::lower(snapshot, &text, "scan.json");
+    let findings = analyze(&model, &Options::default()).findings;
+    (model, findings)
+}
+
+/// What must match between two analyses of one network (ids differ between sources).
+fn summary(findings: &[Finding]) -> Vec<String> {
+    let mut out: Vec<String> = findings
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {} {} {}",
+                f.rule,
+                f.severity,
+                f.service.as_deref().unwrap_or("-"),
+                f.workload.as_deref().unwrap_or("-")
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+fn fixes(findings: &[Finding]) -> Vec<Vec<FixIntent>> {
+    findings
+        .iter()
+        .filter_map(|f| f.fix.as_ref())
+        .map(|f| f.intents.clone())
+        .filter(|i| !i.is_empty())
+        .collect()
+}
+
+fn apply_fixes(moto: &Moto, dry_run: bool) -> (apply::Plan, apply::ApplyReport) {
+    let scanned = scan_of(moto);
+    let (model, findings) = analyse(&scanned.snapshot);
+    let plan = apply::plan(&model, &scanned.snapshot, &fixes(&findings));
+    let options = ApplyOptions {
+        dry_run,
+        sdk: Some(networks::sdk_config(moto, REGION)),
+        ..ApplyOptions::default()
+    };
+    let report = apply::execute(&plan, &options).expect("the runtime starts");
+    (plan, report)
+}
+
+fn endpoint_count(snapshot: &Snapshot) -> usize {
+    snapshot.regions.iter().map(|r| r.vpc_endpoints.len()).sum()
+}
+
+#[test]
+fn seed_001_scanned_live_gives_the_findings_of_its_terraform() {
+    let moto = Moto::start();
+    setup(
+        &moto,
+        networks::seed_001(&networks::sdk_config(&moto, REGION), &Variant::default()),
+    );
+    let scanned = scan_of(&moto);
+    assert!(scanned.warnings.is_empty(), "{:?}", scanned.warnings);
+    let (model, findings) = analyse(&scanned.snapshot);
+    let app = model
+        .workloads
+        .iter()
+        .find(|w| w.name == "app")
+        .expect("the ECS service is a workload");
+    let features: Vec<String> = app.features.iter().map(ToString::to_string).collect();
+    assert_eq!(features, ["awslogs", "secretsmanager", "ssm"]);
+    assert_eq!(model.endpoints.len(), 6);
+    // examples/seed-001-fargate-secrets is clean: every flow through an endpoint.
+    assert_eq!(summary(&findings), Vec::<String>::new(), "{findings:#?}");
+    let flows = analyze(&model, &Options::default()).flows;
+    assert_eq!(flows.len(), 6);
+    assert!(
+        flows
+            .iter()
+            .all(|f| f.verdict == privlink_analysis::reach::Verdict::Endpoint),
+        "{flows:#?}"
+    );
+}
+
+#[test]
+fn seed_000_corrected_scanned_live_gives_the_findings_of_its_terraform() {
+    let moto = Moto::start();
+    setup(
+        &moto,
+        networks::seed_000(&networks::sdk_config(&moto, REGION), &Variant::default()),
+    );
+    let (model, findings) = analyse(&scan_of(&moto).snapshot);
+    assert_eq!(model.workloads.len(), 1);
+    assert_eq!(model.workloads[0].subnets.known.len(), 4);
+    assert_eq!(summary(&findings), Vec::<String>::new(), "{findings:#?}");
+}
+
+#[test]
+fn broken_seed_000_is_found_and_fixed_by_apply_once() {
+    let moto = Moto::start();
+    let variant = Variant {
+        dns_hostnames_off: true,
+        without: vec!["logs"],
+        without_s3_gateway: true,
+        ..Variant::default()
+    };
+    setup(
+        &moto,
+        networks::seed_000(&networks::sdk_config(&moto, REGION), &variant),
+    );
+    let before = scan_of(&moto);
+    let (_, findings) = analyse(&before.snapshot);
+    let rules: Vec<&str> = findings.iter().map(|f| f.rule).collect();
+    for rule in [
+        "vpc-dns-disabled",
+        "missing-interface-endpoint",
+        "missing-s3-gateway-endpoint",
+    ] {
+        assert!(rules.contains(&rule), "{rule} expected in {findings:#?}");
+    }
+    // The findings name AWS ids.
+    assert!(
+        findings.iter().all(
+            |f| f.resource.as_deref().is_some_and(|r| r.starts_with("vpc-")
+                || r.starts_with("rtb-")
+                || r.starts_with("vpce-"))
+        ),
+        "{findings:#?}"
+    );
+
+    // A dry run changes nothing.
+    let (plan, report) = apply_fixes(&moto, true);
+    assert!(report.failed.is_none(), "{report:#?}");
+    assert!(
+        report
+            .done
+            .iter()
+            .all(|(_, o)| matches!(o, StepOutcome::WouldSucceed | StepOutcome::NotChecked)),
+        "{report:#?}"
+    );
+    assert!(
+        plan.warnings
+            .iter()
+            .any(|w| w.contains("drops their open connections to S3")),
+        "{plan:#?}"
+    );
+    assert_eq!(
+        endpoint_count(&scan_of(&moto).snapshot),
+        endpoint_count(&before.snapshot)
+    );
+
+    let (plan, report) = apply_fixes(&moto, false);
+    assert!(report.failed.is_none(), "{report:#?}");
+    assert_eq!(report.done.len(), plan.steps.len());
+    let after = scan_of(&moto);
+    let (_, findings) = analyse(&after.snapshot);
+    assert_eq!(summary(&findings), Vec::<String>::new(), "{findings:#?}");
+    let created: Vec<_> = after
+        .snapshot
+        .regions
+        .iter()
+        .flat_map(|r| &r.vpc_endpoints)
+        .filter(|e| e.tags.iter().any(|t| t.key == apply::MANAGED_TAG))
+        .collect();
+    assert_eq!(
+        created.len(),
+        2,
+        "the logs interface endpoint and the S3 gateway endpoint: {created:#?}"
+    );
+    let logs = created
+        .iter()
+        .find(|e| e.service_name.ends_with(".logs"))
+        .expect("a logs endpoint");
+    assert!(logs.private_dns_enabled);
+    assert_eq!(logs.subnet_ids.len(), 2, "one subnet per AZ");
+
+    // Running apply again creates nothing.
+    let (plan, report) = apply_fixes(&moto, false);
+    assert!(plan.steps.is_empty(), "{plan:#?}");
+    assert!(report.done.is_empty());
+    assert_eq!(
+        endpoint_count(&scan_of(&moto).snapshot),
+        endpoint_count(&after.snapshot)
+    );
+}
+
+#[test]
+fn an_endpoint_left_with_the_default_group_gets_a_group_of_its_own() {
+    let moto = Moto::start();
+    let variant = Variant {
+        default_group: vec!["ecr.api"],
+        ..Variant::default()
+    };
+    setup(
+        &moto,
+        networks::seed_001(&networks::sdk_config(&moto, REGION), &variant),
+    );
+    let (_, findings) = analyse(&scan_of(&moto).snapshot);
+    assert_eq!(
+        summary(&findings),
+        ["endpoint-sg-blocks-https error ecr.api app"],
+        "{findings:#?}"
+    );
+    let (plan, report) = apply_fixes(&moto, false);
+    assert!(report.failed.is_none(), "{report:#?}");
+    assert!(
+        matches!(
+            plan.steps[0].action,
+            apply::Action::CreateEndpointSecurityGroup { .. }
+        ),
+        "{plan:#?}"
+    );
+    let after = scan_of(&moto);
+    assert_eq!(summary(&analyse(&after.snapshot).1), Vec::<String>::new());
+    let group = after.snapshot.regions[0]
+        .security_groups
+        .iter()
+        .find(|g| g.group_name == apply::ENDPOINT_GROUP_NAME)
+        .expect("the new group");
+    assert!(
+        group
+            .tags
+            .iter()
+            .any(|t| t.key == apply::MANAGED_TAG && t.value == "true"),
+        "{group:#?}"
+    );
+}
+
+/// The EC2 action, ECS target or EKS method of each recorded request.
+fn recorded_calls(moto: &Moto) -> Vec<String> {
+    let text = std::fs::read_to_string(moto.recording_path()).unwrap_or_default();
+    text.lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|line| {
+            let entry: Value = serde_json::from_str(line).expect("a recorded request");
+            let header = |name: &str| {
+                entry["headers"]
+                    .as_object()
+                    .and_then(|h| h.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)))
+                    .and_then(|(_, v)| v.as_str())
+                    .map(str::to_owned)
+            };
+            if let Some(target) = header("X-Amz-Target") {
+                return target.rsplit('.').next().unwrap_or_default().to_owned();
+            }
+            let body = entry["body"].as_str().unwrap_or_default();
+            let body = if entry["body_encoded"].as_bool() == Some(true) {
+                String::from_utf8_lossy(&BASE64.decode(body).unwrap_or_default()).into_owned()
+            } else {
+                body.to_owned()
+            };
+            match body.split('&').find_map(|p| p.strip_prefix("Action=")) {
+                Some(action) => action.to_owned(),
+                None => format!(
+                    "{} {}",
+                    entry["method"].as_str().unwrap_or_default(),
+                    entry["url"].as_str().unwrap_or_default()
+                ),
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn scan_makes_only_read_calls() {
+    let moto = Moto::start();
+    setup(
+        &moto,
+        networks::seed_001(&networks::sdk_config(&moto, REGION), &Variant::default()),
+    );
+    moto.post("/moto-api/recorder/start-recording");
+    let scanned = scan_of(&moto);
+    moto.post("/moto-api/recorder/stop-recording");
+    assert!(!scanned.snapshot.regions[0].ecs_services.is_empty());
+    let calls = recorded_calls(&moto);
+    assert!(
+        calls.iter().any(|c| c == "DescribeVpcEndpoints"),
+        "{calls:?}"
+    );
+    assert!(
+        calls.iter().any(|c| c == "DescribeTaskDefinition"),
+        "{calls:?}"
+    );
+    let read_only = |c: &String| {
+        c.starts_with("Describe")
+            || c.starts_with("List")
+            || c.starts_with("Get")
+            || c.starts_with("GET ")
+    };
+    let writes: Vec<&String> = calls.iter().filter(|c| !read_only(c)).collect();
+    assert!(writes.is_empty(), "scan made mutating calls: {writes:?}");
+}
