@@ -2,8 +2,13 @@
 //! `AWS_ENDPOINT_URL` pointing at a moto server, `--save`, and the errors a user can act on.
 #![cfg(feature = "aws")]
 
+// Shared with privlink_aws's tests, which use all of them; these tests use a part.
+#[allow(dead_code)]
 #[path = "../../privlink_aws/tests/support/moto.rs"]
 mod moto;
+#[allow(dead_code)]
+#[path = "../../privlink_aws/tests/support/networks.rs"]
+mod networks;
 
 use std::net::TcpListener;
 use std::path::Path;
@@ -221,5 +226,95 @@ fn apply_prints_the_plan_and_changes_nothing_without_yes() {
     assert_eq!(
         after["regions"][0]["vpc_endpoints"],
         snapshot["regions"][0]["vpc_endpoints"]
+    );
+}
+
+#[test]
+fn a_broken_network_is_reported_at_its_snapshot_line_and_apply_yes_fixes_it() {
+    let moto = Moto::start();
+    let variant = networks::Variant {
+        dns_hostnames_off: true,
+        without: vec!["logs"],
+        ..networks::Variant::default()
+    };
+    let config = networks::sdk_config(&moto, "ap-northeast-1");
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime")
+        .block_on(networks::seed_000(&config, &variant));
+    let home = tempfile::tempdir().expect("a temporary directory");
+    let saved = home.path().join("scan.json");
+    let saved_arg = saved.to_str().expect("a UTF-8 path");
+    let scan = privlink(
+        home.path(),
+        Some(&moto.url()),
+        true,
+        &[
+            "aws",
+            "scan",
+            "--region",
+            "ap-northeast-1",
+            "--save",
+            saved_arg,
+            "--no-color",
+        ],
+    );
+    assert_eq!(scan.status.code(), Some(1), "{}", stderr(&scan));
+    let text = String::from_utf8_lossy(&scan.stdout).into_owned();
+    assert!(text.contains("error[vpc-dns-disabled]"), "{text}");
+    assert!(text.contains("error[missing-interface-endpoint]"), "{text}");
+    // The finding points at the VPC's line of the snapshot, and shows it.
+    assert!(text.contains(&format!("--> {saved_arg}:")), "{text}");
+    assert!(
+        text.lines()
+            .any(|l| l.contains("| ") && l.contains("\"VpcId\": \"vpc-")),
+        "{text}"
+    );
+    // The saved snapshot, checked offline, gives the same report.
+    let offline = privlink(
+        home.path(),
+        None,
+        false,
+        &["check", "--aws-snapshot", saved_arg, "--no-color"],
+    );
+    assert_eq!(offline.status.code(), Some(1), "{}", stderr(&offline));
+    assert_eq!(String::from_utf8_lossy(&offline.stdout), text);
+
+    let apply = privlink(
+        home.path(),
+        Some(&moto.url()),
+        true,
+        &[
+            "aws",
+            "apply",
+            "--region",
+            "ap-northeast-1",
+            "--yes",
+            "--no-color",
+        ],
+    );
+    let applied = String::from_utf8_lossy(&apply.stdout).into_owned();
+    assert_eq!(apply.status.code(), Some(0), "{applied}{}", stderr(&apply));
+    assert!(
+        applied.contains("set enableDnsHostnames = true on vpc-"),
+        "{applied}"
+    );
+    assert!(
+        applied.contains("create interface endpoint com.amazonaws.ap-northeast-1.logs"),
+        "{applied}"
+    );
+    assert!(applied.contains("Applied"), "{applied}");
+    let after = privlink(
+        home.path(),
+        Some(&moto.url()),
+        true,
+        &["aws", "scan", "--region", "ap-northeast-1", "--no-color"],
+    );
+    assert_eq!(
+        after.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&after.stdout)
     );
 }

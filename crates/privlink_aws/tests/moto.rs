@@ -20,7 +20,7 @@ use support::networks::{self, Variant};
 
 const REGION: &str = "ap-northeast-1";
 
-fn setup(moto: &Moto, build: impl std::future::Future<Output = ()>) {
+fn setup(moto: &Moto, build: impl Future<Output = ()>) {
     let _ = moto;
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -165,30 +165,15 @@ fn broken_seed_000_is_found_and_fixed_by_apply_once() {
         "{findings:#?}"
     );
 
-    // A dry run changes nothing.
-    let (plan, report) = apply_fixes(&moto, true);
+    let (plan, report) = apply_fixes(&moto, false);
     assert!(report.failed.is_none(), "{report:#?}");
-    assert!(
-        report
-            .done
-            .iter()
-            .all(|(_, o)| matches!(o, StepOutcome::WouldSucceed | StepOutcome::NotChecked)),
-        "{report:#?}"
-    );
+    assert_eq!(report.done.len(), plan.steps.len());
     assert!(
         plan.warnings
             .iter()
             .any(|w| w.contains("drops their open connections to S3")),
         "{plan:#?}"
     );
-    assert_eq!(
-        endpoint_count(&scan_of(&moto).snapshot),
-        endpoint_count(&before.snapshot)
-    );
-
-    let (plan, report) = apply_fixes(&moto, false);
-    assert!(report.failed.is_none(), "{report:#?}");
-    assert_eq!(report.done.len(), plan.steps.len());
     let after = scan_of(&moto);
     let (_, findings) = analyse(&after.snapshot);
     assert_eq!(summary(&findings), Vec::<String>::new(), "{findings:#?}");
@@ -230,7 +215,7 @@ fn an_endpoint_left_with_the_default_group_gets_a_group_of_its_own() {
     };
     setup(
         &moto,
-        networks::seed_001(&networks::sdk_config(&moto, REGION), &variant),
+        networks::seed_000(&networks::sdk_config(&moto, REGION), &variant),
     );
     let (_, findings) = analyse(&scan_of(&moto).snapshot);
     assert_eq!(
@@ -326,4 +311,75 @@ fn scan_makes_only_read_calls() {
     };
     let writes: Vec<&String> = calls.iter().filter(|c| !read_only(c)).collect();
     assert!(writes.is_empty(), "scan made mutating calls: {writes:?}");
+}
+
+#[test]
+fn seed_003_scanned_live_reads_the_node_group_security_groups_from_its_launch_template() {
+    let moto = Moto::start();
+    setup(
+        &moto,
+        networks::seed_003(&networks::sdk_config(&moto, REGION)),
+    );
+    let scanned = scan_of(&moto);
+    assert!(scanned.warnings.is_empty(), "{:?}", scanned.warnings);
+    let (model, findings) = analyse(&scanned.snapshot);
+    let node = model
+        .workloads
+        .iter()
+        .find(|w| w.name == "sample")
+        .expect("the node group is a workload");
+    assert_eq!(node.kind, privlink_model::WorkloadKind::EksNode);
+    let sample_node = &scanned.snapshot.regions[0]
+        .security_groups
+        .iter()
+        .find(|g| g.group_name == "sample-node")
+        .expect("the node group")
+        .group_id;
+    assert_eq!(
+        node.security_groups.known,
+        [privlink_model::ResourceId::new(sample_node)]
+    );
+    // examples/seed-003-eks-privatelink: the nodes pull and join through the endpoints alone.
+    assert_eq!(summary(&findings), Vec::<String>::new(), "{findings:#?}");
+}
+
+/// moto honours EC2's `DryRun` on security-group calls (not on `CreateVpcEndpoint`), so the dry run
+/// is shown on a plan of security-group rules: AWS answers `DryRunOperation` and nothing changes.
+#[test]
+fn a_dry_run_changes_nothing() {
+    let moto = Moto::start();
+    // The app group's egress admits only the endpoint group, but ecr.api has the VPC default group.
+    let variant = Variant {
+        default_group: vec!["ecr.api"],
+        ..Variant::default()
+    };
+    setup(
+        &moto,
+        networks::seed_001(&networks::sdk_config(&moto, REGION), &variant),
+    );
+    let before = scan_of(&moto);
+    let (_, findings) = analyse(&before.snapshot);
+    assert_eq!(
+        summary(&findings),
+        ["workload-sg-blocks-https error ecr.api app"],
+        "{findings:#?}"
+    );
+    let (plan, report) = apply_fixes(&moto, true);
+    assert!(
+        matches!(
+            plan.steps[..],
+            [apply::Step {
+                action: apply::Action::AllowHttpsEgress { .. },
+                ..
+            }]
+        ),
+        "{plan:#?}"
+    );
+    assert!(report.failed.is_none(), "{report:#?}");
+    assert_eq!(report.done[0].1, StepOutcome::WouldSucceed);
+    let after = scan_of(&moto);
+    assert_eq!(
+        after.snapshot.regions[0].security_groups,
+        before.snapshot.regions[0].security_groups
+    );
 }

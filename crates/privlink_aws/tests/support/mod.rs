@@ -1,4 +1,4 @@
 //! Helpers of the moto tests: the server guard and the example networks.
 
-pub mod moto;
-pub mod networks;
+pub(crate) mod moto;
+pub(crate) mod networks;

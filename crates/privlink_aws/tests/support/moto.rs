@@ -8,7 +8,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// A running moto server.
-pub struct Moto {
+pub(crate) struct Moto {
     child: Child,
     port: u16,
     dir: tempfile::TempDir,
@@ -32,7 +32,7 @@ fn moto_server() -> PathBuf {
 
 impl Moto {
     /// Starts a server and waits until it answers.
-    pub fn start() -> Self {
+    pub(crate) fn start() -> Self {
         let port = TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
             .expect("a free port")
@@ -58,12 +58,12 @@ impl Moto {
     }
 
     /// The endpoint URL.
-    pub fn url(&self) -> String {
+    pub(crate) fn url(&self) -> String {
         format!("http://127.0.0.1:{}", self.port)
     }
 
     /// GET a path of the server.
-    pub fn get(&self, path: &str) -> Result<String, String> {
+    pub(crate) fn get(&self, path: &str) -> Result<String, String> {
         ureq::get(format!("{}{path}", self.url()))
             .call()
             .map_err(|e| e.to_string())?
@@ -73,14 +73,14 @@ impl Moto {
     }
 
     /// POST to a path of the server (moto's `/moto-api/` controls).
-    pub fn post(&self, path: &str) {
+    pub(crate) fn post(&self, path: &str) {
         ureq::post(format!("{}{path}", self.url()))
             .send_empty()
             .unwrap_or_else(|e| panic!("POST {path}: {e}"));
     }
 
     /// Where the recorder writes.
-    pub fn recording_path(&self) -> PathBuf {
+    pub(crate) fn recording_path(&self) -> PathBuf {
         self.dir.path().join("recording")
     }
 }

@@ -16,7 +16,7 @@ use aws_sdk_ecs::types::{
 };
 
 /// An SDK configuration for `region` pointing at `moto`, with test credentials.
-pub fn sdk_config(moto: &Moto, region: &str) -> SdkConfig {
+pub(crate) fn sdk_config(moto: &Moto, region: &str) -> SdkConfig {
     SdkConfig::builder()
         .behavior_version(BehaviorVersion::latest())
         .region(Region::new(region.to_owned()))
@@ -29,15 +29,15 @@ pub fn sdk_config(moto: &Moto, region: &str) -> SdkConfig {
 
 /// What to leave out or get wrong, to make a broken variant.
 #[derive(Clone, Debug, Default)]
-pub struct Variant {
+pub(crate) struct Variant {
     /// Leave `enableDnsHostnames` at AWS's default (false), as seed 000 as written does.
-    pub dns_hostnames_off: bool,
+    pub(crate) dns_hostnames_off: bool,
     /// Interface endpoint services not to create.
-    pub without: Vec<&'static str>,
+    pub(crate) without: Vec<&'static str>,
     /// Leave out the S3 gateway endpoint.
-    pub without_s3_gateway: bool,
+    pub(crate) without_s3_gateway: bool,
     /// Interface endpoint services created without security groups (AWS attaches the VPC default).
-    pub default_group: Vec<&'static str>,
+    pub(crate) default_group: Vec<&'static str>,
 }
 
 fn on() -> AttributeBooleanValue {
@@ -288,7 +288,7 @@ async fn fargate_service(
 
 /// `examples/seed-001-fargate-secrets`: one isolated subnet, six endpoints, a Fargate service with
 /// Secrets Manager and SSM secrets.
-pub async fn seed_001(config: &SdkConfig, variant: &Variant) {
+pub(crate) async fn seed_001(config: &SdkConfig, variant: &Variant) {
     let region = config.region().expect("a region").to_string();
     let ec2 = Ec2::new(config);
     let vpc = vpc(&ec2, "10.1.0.0/16", variant).await;
@@ -356,7 +356,7 @@ pub async fn seed_001(config: &SdkConfig, variant: &Variant) {
 
 /// `examples/seed-000-corrected`: four application subnets in two AZs, a dedicated endpoint subnet
 /// per AZ, the S3 gateway on the application route table, a Fargate 1.4.0 service with awslogs.
-pub async fn seed_000(config: &SdkConfig, variant: &Variant) {
+pub(crate) async fn seed_000(config: &SdkConfig, variant: &Variant) {
     let region = config.region().expect("a region").to_string();
     let (az_a, az_c) = (format!("{region}a"), format!("{region}c"));
     let ec2 = Ec2::new(config);
@@ -427,4 +427,92 @@ pub async fn seed_000(config: &SdkConfig, variant: &Variant) {
         Some("1.4.0"),
     )
     .await;
+}
+
+/// `examples/seed-003-eks-privatelink`: EKS nodes (a managed node group with a launch template) whose
+/// only egress is the endpoints' security group and the S3 prefix list.
+pub(crate) async fn seed_003(config: &SdkConfig) {
+    let region = config.region().expect("a region").to_string();
+    let ec2 = Ec2::new(config);
+    let vpc = vpc(&ec2, "10.2.0.0/16", &Variant::default()).await;
+    let a = subnet(&ec2, &vpc, "10.2.10.0/24", &format!("{region}a")).await;
+    let c = subnet(&ec2, &vpc, "10.2.11.0/24", &format!("{region}c")).await;
+    let rt = route_table(&ec2, &vpc, &[&a, &c]).await;
+    let endpoints = group(&ec2, &vpc, "sample-ecr-privatelink").await;
+    let node = group(&ec2, &vpc, "sample-node").await;
+    ingress(
+        &ec2,
+        &endpoints,
+        https()
+            .user_id_group_pairs(UserIdGroupPair::builder().group_id(&node).build())
+            .build(),
+    )
+    .await;
+    egress(
+        &ec2,
+        &node,
+        https()
+            .user_id_group_pairs(UserIdGroupPair::builder().group_id(&endpoints).build())
+            .build(),
+    )
+    .await;
+    let pl = s3_prefix_list(&ec2, &region).await;
+    egress(
+        &ec2,
+        &node,
+        https()
+            .prefix_list_ids(PrefixListId::builder().prefix_list_id(pl).build())
+            .build(),
+    )
+    .await;
+    s3_gateway(&ec2, &region, &vpc, &rt).await;
+    for service in ["ecr.api", "ecr.dkr", "ec2", "sts", "logs"] {
+        interface(&ec2, &region, &vpc, service, &[&a, &c], Some(&endpoints)).await;
+    }
+    let template = ec2
+        .create_launch_template()
+        .launch_template_name("sample-node")
+        .launch_template_data(
+            aws_sdk_ec2::types::RequestLaunchTemplateData::builder()
+                .security_group_ids(&node)
+                .build(),
+        )
+        .send()
+        .await
+        .expect("CreateLaunchTemplate");
+    let template = template
+        .launch_template()
+        .and_then(|t| t.launch_template_id())
+        .expect("launch template id")
+        .to_owned();
+    let eks = aws_sdk_eks::Client::new(config);
+    eks.create_cluster()
+        .name("sample")
+        .role_arn("arn:aws:iam::123456789012:role/eks-cluster")
+        .resources_vpc_config(
+            aws_sdk_eks::types::VpcConfigRequest::builder()
+                .subnet_ids(&a)
+                .subnet_ids(&c)
+                .endpoint_private_access(true)
+                .endpoint_public_access(false)
+                .build(),
+        )
+        .send()
+        .await
+        .expect("CreateCluster");
+    eks.create_nodegroup()
+        .cluster_name("sample")
+        .nodegroup_name("sample")
+        .node_role("arn:aws:iam::123456789012:role/eks-node")
+        .subnets(&a)
+        .subnets(&c)
+        .launch_template(
+            aws_sdk_eks::types::LaunchTemplateSpecification::builder()
+                .id(template)
+                .version("$Latest")
+                .build(),
+        )
+        .send()
+        .await
+        .expect("CreateNodegroup");
 }
