@@ -10,7 +10,7 @@ use privlink_aws::apply::{self, ApplyOptions, ApplyReport, Plan, StepOutcome};
 use super::{ApplyArgs, scan_and_analyse};
 use crate::cli::InputArgs;
 use crate::commands::emit;
-use crate::report::style::{self, BOLD, DIM, ERROR, OK, WARNING, paint};
+use crate::report::style::{BOLD, DIM, ERROR, OK, WARNING, paint};
 
 /// Runs `aws apply`; returns the exit status.
 pub(crate) fn run(args: &ApplyArgs) -> Result<u8> {
@@ -145,7 +145,7 @@ fn render_report(report: &ApplyReport, dry_run: bool, out: &mut String) {
             let _ = writeln!(
                 out,
                 "{}: [{}] {}",
-                paint(style::WARNING, "not done"),
+                paint(WARNING, "not done"),
                 s.region,
                 s.action
             );
