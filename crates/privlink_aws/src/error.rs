@@ -123,7 +123,7 @@ where
         SdkError::ServiceError(service) => service
             .err()
             .message()
-            .map_or(message.clone(), str::to_owned),
+            .map_or(message, str::to_owned),
         _ => message,
     };
     CallError {

@@ -534,7 +534,7 @@ impl Planner<'_> {
                 });
                 match existing {
                     Some(tables) if !tables.contains(&route_table.to_string()) => {
-                        tables.push(route_table.to_string())
+                        tables.push(route_table.to_string());
                     }
                     Some(_) => {}
                     None => self.push(

@@ -370,7 +370,7 @@ impl RegionLowering<'_> {
                     ports,
                     peer,
                     provenance: provenance.clone(),
-                })
+                });
             };
             for c in &p.ip_ranges {
                 push(c.parse().map_or_else(
