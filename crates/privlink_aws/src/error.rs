@@ -120,10 +120,7 @@ where
         _ => (CallErrorKind::Other, None),
     };
     let message = match error {
-        SdkError::ServiceError(service) => service
-            .err()
-            .message()
-            .map_or(message, str::to_owned),
+        SdkError::ServiceError(service) => service.err().message().map_or(message, str::to_owned),
         _ => message,
     };
     CallError {
