@@ -383,3 +383,99 @@ fn a_dry_run_changes_nothing() {
         before.snapshot.regions[0].security_groups
     );
 }
+
+/// Creates, through boto3 (moto's own dependency) while moto still lets calls through without
+/// authentication, a user whose policy allows everything but `ec2:DescribeNatGateways`; returns its keys.
+fn user_denied_nat_gateways(moto: &Moto) -> (String, String) {
+    let script = r#"
+import boto3, json, sys
+iam = boto3.client("iam", endpoint_url=sys.argv[1], region_name="us-east-1", aws_access_key_id="testing", aws_secret_access_key="testing")
+iam.create_user(UserName="scanner")
+iam.put_user_policy(UserName="scanner", PolicyName="scan", PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Action": "*", "Resource": "*"},
+    {"Effect": "Deny", "Action": "ec2:DescribeNatGateways", "Resource": "*"}]}))
+key = iam.create_access_key(UserName="scanner")["AccessKey"]
+print(key["AccessKeyId"], key["SecretAccessKey"])
+"#;
+    let out = std::process::Command::new(support::moto::python())
+        .args(["-c", script, &moto.url()])
+        .output()
+        .expect("python runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let (id, secret) = text.trim().split_once(' ').expect("an access key");
+    (id.to_owned(), secret.to_owned())
+}
+
+#[test]
+fn a_denied_call_is_named_with_its_permission_and_the_rest_is_scanned() {
+    // The three IAM calls above are the only ones moto lets through unauthenticated.
+    let moto = Moto::start_with(&[("INITIAL_NO_AUTH_ACTION_COUNT", "3")]);
+    let (id, secret) = user_denied_nat_gateways(&moto);
+    let credentials = aws_sdk_ec2::config::Credentials::new(id, secret, None, None, "moto-iam");
+    let config = networks::sdk_config(&moto, REGION)
+        .to_builder()
+        .credentials_provider(aws_sdk_ec2::config::SharedCredentialsProvider::new(
+            credentials,
+        ))
+        .build();
+    setup(&moto, networks::seed_001(&config, &Variant::default()));
+    let options = ScanOptions {
+        sdk: Some(config),
+        concurrency: 1,
+        ..ScanOptions::default()
+    };
+    let scanned = scan(&options, Arc::new(NoProgress)).expect("the scan runs");
+    let nat = scanned
+        .warnings
+        .iter()
+        .find(|w| w.call == "ec2:DescribeNatGateways")
+        .expect("the denied call is reported");
+    assert_eq!(nat.kind, privlink_aws::CallErrorKind::AccessDenied);
+    assert!(
+        nat.help().contains("grant ec2:DescribeNatGateways"),
+        "{}",
+        nat.help()
+    );
+    // moto's signature check rejects the EKS REST calls once IAM is enforced (SignatureDoesNotMatch),
+    // which the scan records the same way; nothing else fails.
+    let others: Vec<&str> = scanned
+        .warnings
+        .iter()
+        .map(|w| w.call.as_str())
+        .filter(|c| *c != "ec2:DescribeNatGateways")
+        .collect();
+    assert!(
+        others.iter().all(|c| c.starts_with("eks:")),
+        "{:?}",
+        scanned.warnings
+    );
+    let region = &scanned.snapshot.regions[0];
+    let recorded = region
+        .errors
+        .iter()
+        .find(|e| e.call == "ec2:DescribeNatGateways")
+        .expect("recorded in the snapshot");
+    assert_eq!(
+        (recorded.permission.as_str(), recorded.collection.as_str()),
+        ("ec2:DescribeNatGateways", "nat_gateways")
+    );
+    // Everything else was read, and the analysis says what is missing.
+    assert_eq!(region.vpc_endpoints.len(), 6);
+    assert_eq!(region.ecs_services.len(), 1);
+    let (model, findings) = analyse(&scanned.snapshot);
+    assert!(
+        findings.iter().all(|f| f.rule == "unresolved-input"),
+        "{findings:#?}"
+    );
+    assert!(
+        model
+            .diagnostics
+            .iter()
+            .any(|d| d.message.contains("ec2:DescribeNatGateways"))
+    );
+}

@@ -14,6 +14,11 @@ pub(crate) struct Moto {
     dir: tempfile::TempDir,
 }
 
+/// The Python of moto's virtual environment (it has boto3, which moto depends on).
+pub(crate) fn python() -> PathBuf {
+    moto_server().with_file_name("python")
+}
+
 /// Where `moto_server` is: on PATH (scripts/test puts `.venv/bin` there), or in the workspace's `.venv`.
 fn moto_server() -> PathBuf {
     let venv = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../.venv/bin/moto_server");
@@ -33,6 +38,11 @@ fn moto_server() -> PathBuf {
 impl Moto {
     /// Starts a server and waits until it answers.
     pub(crate) fn start() -> Self {
+        Self::start_with(&[])
+    }
+
+    /// Starts a server with extra environment (moto's settings) and waits until it answers.
+    pub(crate) fn start_with(env: &[(&str, &str)]) -> Self {
         let port = TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
             .expect("a free port")
@@ -41,6 +51,7 @@ impl Moto {
         let child = Command::new(moto_server())
             .args(["-H", "127.0.0.1", "-p", &port.to_string()])
             .env("MOTO_RECORDER_FILEPATH", dir.path().join("recording"))
+            .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
