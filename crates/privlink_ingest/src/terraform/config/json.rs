@@ -460,7 +460,7 @@ mod tests {
     #[test]
     fn reader_reports_line_and_column() {
         let err = parse("{\n  \"a\": [1,,]\n}").unwrap_err();
-        assert_eq!((err.line, err.column), (2, 12));
+        assert_eq!((err.line, err.column), (2, 11));
         assert!(parse("[[[[").is_err());
         assert!(parse(&"[".repeat(10_000)).is_err());
     }
