@@ -4,6 +4,7 @@ mod terraform_config {
     pub(crate) mod support;
 
     mod expressions;
+    mod modules;
     mod seeds;
     mod variables;
 }
