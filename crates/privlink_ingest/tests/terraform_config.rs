@@ -3,6 +3,7 @@
 mod terraform_config {
     pub(crate) mod support;
 
+    mod errors;
     mod expressions;
     mod modules;
     mod seeds;

@@ -28,7 +28,7 @@ use crate::terraform::value::Value;
 pub(crate) type ModId = usize;
 
 /// Deeper reference chains than this are reported instead of risking the stack.
-const MAX_DEPTH: usize = 400;
+const MAX_DEPTH: usize = 20_000;
 /// Deeper module nesting than this is taken for a module that calls itself.
 const MAX_MODULE_DEPTH: usize = 32;
 

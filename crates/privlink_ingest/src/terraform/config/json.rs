@@ -119,10 +119,11 @@ impl Reader<'_> {
         {
             self.at += 1;
         }
-        self.text[start..self.at]
-            .parse()
-            .map(NodeValue::Number)
-            .map_err(|_| "invalid number".to_owned())
+        self.text[start..self.at].parse().map(NodeValue::Number).map_err(|_| {
+            // Report the number's start, not where reading stopped.
+            self.at = start;
+            "invalid number".to_owned()
+        })
     }
 
     fn string(&mut self) -> Result<String, String> {

@@ -1,0 +1,134 @@
+//! Bad input: it is reported with a position and never hides the rest of the configuration.
+
+use privlink_ingest::terraform::config::{ConfigOptions, evaluate_directory};
+use privlink_model::DiagnosticKind;
+
+use super::support::*;
+
+#[test]
+fn unparsable_files_are_input_errors_and_other_files_still_load() {
+    let config = eval_files(&[
+        ("bad.tf", "resource \"aws_vpc\" \"a\" {\n  cidr_block = = \"10.0.0.0/16\"\n}\n"),
+        ("bad.tf.json", "{\"resource\": {\"aws_vpc\": {\"b\": {\"cidr_block\": 10.0.0}}}}"),
+        ("good.tf", "resource \"aws_vpc\" \"c\" {\n  cidr_block = \"10.2.0.0/16\"\n}\n"),
+    ]);
+    assert_eq!(config.resources.len(), 1);
+    assert_eq!(config.resources[0].address, "aws_vpc.c");
+    assert_eq!(config.errors.len(), 2, "{:?}", config.errors);
+    let hcl = config.errors.iter().find(|e| e.path == "cfg/bad.tf").unwrap();
+    assert_eq!(hcl.position, Some((2, 16)));
+    assert!(hcl.message.starts_with("invalid HCL: "), "{}", hcl.message);
+    assert!(hcl.help.is_some());
+    let json = config.errors.iter().find(|e| e.path == "cfg/bad.tf.json").unwrap();
+    assert_eq!(json.position, Some((1, 47)));
+    assert_eq!(json.message, "invalid JSON: invalid number");
+}
+
+#[test]
+fn unknown_functions_are_input_errors_at_the_call() {
+    let config = eval_files(&[(
+        "main.tf",
+        "resource \"aws_vpc\" \"a\" {\n  cidr_block = \"10.0.0.0/16\"\n  tags       = { Name = nosuchfn(\"x\") }\n}\n",
+    )]);
+    assert_eq!(config.errors.len(), 1);
+    let e = &config.errors[0];
+    assert_eq!((e.path.as_str(), e.position), ("cfg/main.tf", Some((3, 25))));
+    assert_eq!(e.message, "Call to unknown function: There is no function named \"nosuchfn\".");
+    assert_eq!(attr(&config, "aws_vpc.a", "cidr_block"), &s("10.0.0.0/16"));
+    assert!(attr(&config, "aws_vpc.a", "tags.Name").as_unknown().is_some());
+}
+
+#[test]
+fn missing_files_are_input_errors_unless_try_handles_them() {
+    let config = eval_files(&[(
+        "main.tf",
+        "locals {\n  a = file(\"${path.module}/missing.json\")\n  b = try(file(\"missing.json\"), \"{}\")\n  c = fileexists(\"missing.json\")\n}\nresource \"x_probe\" \"p\" {\n  a = local.a\n  b = local.b\n  c = local.c\n}\n",
+    )]);
+    assert_eq!(config.errors.len(), 1, "{:?}", config.errors);
+    assert_eq!(config.errors[0].position, Some((2, 7)));
+    assert!(config.errors[0].message.contains("no file exists at \"./missing.json\""), "{}", config.errors[0].message);
+    assert_eq!(attr(&config, "x_probe.p", "b"), &s("{}"));
+    assert_eq!(attr(&config, "x_probe.p", "c"), &privlink_ingest::terraform::value::Value::Bool(false));
+}
+
+#[test]
+fn function_failures_are_invalid_terraform_at_the_call() {
+    let config = eval_files(&[("main.tf", "resource \"aws_subnet\" \"a\" {\n  cidr_block = cidrsubnet(\"10.0.0.0/30\", 3, 0)\n}\n")]);
+    let d = &config.diagnostics[0];
+    assert_eq!(d.kind, DiagnosticKind::InvalidTerraform);
+    assert_eq!(
+        d.message,
+        "Error in function call: Call to function \"cidrsubnet\" failed: insufficient address space to extend prefix of 30 by 3."
+    );
+    assert_eq!(d.location.as_ref().unwrap().to_string(), "cfg/main.tf:2:16");
+}
+
+#[test]
+fn undeclared_references_are_invalid_terraform() {
+    let config = eval_files(&[(
+        "main.tf",
+        "resource \"aws_subnet\" \"a\" {\n  vpc_id = aws_vpc.nope.id\n  cidr_block = var.nope\n  tags = { a = local.nope, b = data.aws_vpc.nope.id }\n}\n",
+    )]);
+    let mut invalid = messages(&config, DiagnosticKind::InvalidTerraform);
+    invalid.sort();
+    assert_eq!(
+        invalid,
+        [
+            "Reference to undeclared data resource: A data resource \"aws_vpc\" \"nope\" has not been declared in the root module.",
+            "Reference to undeclared input variable: An input variable with the name \"nope\" has not been declared.",
+            "Reference to undeclared local value: A local value with the name \"nope\" has not been declared.",
+            "Reference to undeclared resource: A managed resource \"aws_vpc\" \"nope\" has not been declared in the root module.",
+        ]
+    );
+    assert!(attr(&config, "aws_subnet.a", "vpc_id").as_unknown().is_some());
+}
+
+#[test]
+fn cycles_are_reported_with_position_and_terminate() {
+    let config = eval_files(&[(
+        "main.tf",
+        "locals {\n  a = local.b\n  b = \"x-${local.a}\"\n}\nresource \"aws_security_group\" \"a\" {\n  name = aws_security_group.b.name\n}\nresource \"aws_security_group\" \"b\" {\n  name = aws_security_group.a.name\n  description = local.a\n}\n",
+    )]);
+    let cycles: Vec<_> = config.errors.iter().filter(|e| e.message.starts_with("Cycle: ")).collect();
+    assert_eq!(cycles.len(), 2, "{:?}", config.errors);
+    assert!(cycles.iter().any(|e| e.message == "Cycle: local.a → local.b → local.a" && e.position == Some((2, 3))), "{cycles:?}");
+    assert!(cycles.iter().any(|e| e.message.contains("aws_security_group.a → aws_security_group.b → aws_security_group.a")), "{cycles:?}");
+    assert!(attr(&config, "aws_security_group.b", "description").as_unknown().is_some());
+}
+
+#[test]
+fn long_reference_chains_do_not_overflow_the_stack() {
+    let mut text = String::from("locals {\n  v0 = 0\n");
+    for i in 1..3000 {
+        text.push_str(&format!("  v{i} = local.v{} + 1\n", i - 1));
+    }
+    text.push_str("}\nresource \"x_probe\" \"p\" {\n  v = local.v2999\n}\n");
+    let config = eval_files(&[("main.tf", &text)]);
+    assert!(config.errors.is_empty(), "{:?}", config.errors);
+    assert_eq!(attr(&config, "x_probe.p", "v"), &privlink_ingest::terraform::value::Value::Number(2999.0));
+}
+
+#[test]
+fn directories_without_configuration_are_input_errors() {
+    let empty = tempfile::tempdir().unwrap();
+    std::fs::write(empty.path().join("README.md"), "no terraform here").unwrap();
+    let config = evaluate_directory(empty.path(), "empty", &ConfigOptions::default());
+    assert_eq!(config.errors.len(), 1);
+    assert_eq!(config.errors[0].path, "empty");
+    assert!(config.errors[0].message.contains("no Terraform configuration files"));
+
+    let missing = evaluate_directory(&empty.path().join("nope"), "nope", &ConfigOptions::default());
+    assert_eq!(missing.errors.len(), 1);
+    assert!(missing.errors[0].message.starts_with("cannot read the Terraform directory"));
+}
+
+#[test]
+fn override_files_are_skipped_with_a_diagnostic() {
+    let config = eval_files(&[
+        ("main.tf", "resource \"aws_vpc\" \"a\" {\n  cidr_block = \"10.0.0.0/16\"\n}\n"),
+        ("main_override.tf", "resource \"aws_vpc\" \"a\" {\n  cidr_block = \"10.9.0.0/16\"\n}\n"),
+    ]);
+    assert_eq!(attr(&config, "aws_vpc.a", "cidr_block"), &s("10.0.0.0/16"));
+    let unresolved = messages(&config, DiagnosticKind::UnresolvedInput);
+    assert_eq!(unresolved, ["override file main_override.tf is not applied: privlink does not merge Terraform override files"]);
+}
