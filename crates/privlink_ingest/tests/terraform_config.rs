@@ -3,8 +3,10 @@
 mod terraform_config {
     pub(crate) mod support;
 
+    mod data_sources;
     mod errors;
     mod expressions;
+    mod locations;
     mod modules;
     mod seeds;
     mod variables;

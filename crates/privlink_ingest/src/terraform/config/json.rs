@@ -290,8 +290,8 @@ impl FileLowering<'_> {
                 "locals" => 0,
                 _ => continue, // terraform, moved, import, check and comments do not affect values
             };
-            for (labels, node) in self.labelled(value, labels, Vec::new()) {
-                let at = pos(self.file, node.offset);
+            for (labels, node, key_offset) in self.labelled_at(value, labels, Vec::new(), value.offset) {
+                let at = pos(self.file, key_offset);
                 let block_body = match kind.as_str() {
                     "locals" => self.attributes_only(&node, Strings::Template),
                     "variable" => self.variable_body(&node),
@@ -309,22 +309,27 @@ impl FileLowering<'_> {
         body
     }
 
-    /// Unwraps `labels` levels of objects (each level may also be an array of objects).
+    /// Unwraps `labels` levels of objects (each level may also be an array of objects). Each result
+    /// carries the offset of its innermost label's key, where the block is written.
     fn labelled(&mut self, node: &Node, levels: usize, prefix: Vec<String>) -> Vec<(Vec<String>, Node)> {
+        self.labelled_at(node, levels, prefix, node.offset).into_iter().map(|(labels, node, _)| (labels, node)).collect()
+    }
+
+    fn labelled_at(&mut self, node: &Node, levels: usize, prefix: Vec<String>, at: usize) -> Vec<(Vec<String>, Node, usize)> {
         match &node.value {
             NodeValue::Array(items) => {
-                items.iter().flat_map(|i| self.labelled(i, levels, prefix.clone())).collect()
+                items.iter().flat_map(|i| self.labelled_at(i, levels, prefix.clone(), i.offset)).collect()
             }
             NodeValue::Object(entries) if levels > 0 => entries
                 .iter()
                 .filter(|(k, _, _)| k != "//")
-                .flat_map(|(k, _, v)| {
+                .flat_map(|(k, koff, v)| {
                     let mut labels = prefix.clone();
                     labels.push(k.clone());
-                    self.labelled(v, levels - 1, labels)
+                    self.labelled_at(v, levels - 1, labels, *koff)
                 })
                 .collect(),
-            NodeValue::Object(_) => vec![(prefix, node.clone())],
+            NodeValue::Object(_) => vec![(prefix, node.clone(), at)],
             _ => {
                 self.errors.push((pos(self.file, node.offset), "expected a JSON object here".into()));
                 Vec::new()
