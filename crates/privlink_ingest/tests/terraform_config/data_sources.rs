@@ -55,19 +55,42 @@ resource "x_probe" "p" {
 #[test]
 fn data_sources_privlink_knows_and_those_it_does_not() {
     let config = eval_files(&[("main.tf", CONFIG)]);
-    assert!(config.diagnostics.is_empty() && config.errors.is_empty(), "{}", dump(&config));
+    assert!(
+        config.diagnostics.is_empty() && config.errors.is_empty(),
+        "{}",
+        dump(&config)
+    );
     let get = |p: &str| attr(&config, "x_probe.p", p).clone();
     assert_eq!(get("region"), s("ap-northeast-1"));
-    assert!(is_ref(&get("description"), "data.aws_region.current", "description"));
-    assert_eq!(get("azs"), Value::List(vec![s("ap-northeast-1a"), s("ap-northeast-1c")]));
-    assert!(is_ref(&get("zone_ids"), "data.aws_availability_zones.azs", "zone_ids"));
+    assert!(is_ref(
+        &get("description"),
+        "data.aws_region.current",
+        "description"
+    ));
+    assert_eq!(
+        get("azs"),
+        Value::List(vec![s("ap-northeast-1a"), s("ap-northeast-1c")])
+    );
+    assert!(is_ref(
+        &get("zone_ids"),
+        "data.aws_availability_zones.azs",
+        "zone_ids"
+    ));
     assert_eq!(get("partition"), s("aws"));
     assert_eq!(get("dns_suffix"), s("amazonaws.com"));
-    assert!(is_ref(&get("account"), "data.aws_caller_identity.me", "account_id"));
+    assert!(is_ref(
+        &get("account"),
+        "data.aws_caller_identity.me",
+        "account_id"
+    ));
     assert_eq!(get("service"), s("com.amazonaws.ap-northeast-1.ecr.dkr"));
     assert_eq!(get("pl_name"), s("com.amazonaws.ap-northeast-1.s3"));
     assert!(is_ref(&get("pl_id"), "data.aws_prefix_list.s3", "id"));
-    assert!(is_ref(&get("pl_cidrs"), "data.aws_prefix_list.s3", "cidr_blocks"));
+    assert!(is_ref(
+        &get("pl_cidrs"),
+        "data.aws_prefix_list.s3",
+        "cidr_blocks"
+    ));
     assert!(is_ref(&get("vpc"), "data.aws_vpc.shared", "id"));
     let policy: serde_json::Value = serde_json::from_str(get("policy").as_str().unwrap()).unwrap();
     assert_eq!(
@@ -86,7 +109,10 @@ fn data_sources_privlink_knows_and_those_it_does_not() {
 
     let region = resource(&config, "data.aws_region.current");
     assert_eq!(region.mode, ResourceMode::Data);
-    assert_eq!((region.resource_type.as_str(), region.name.as_str()), ("aws_region", "current"));
+    assert_eq!(
+        (region.resource_type.as_str(), region.name.as_str()),
+        ("aws_region", "current")
+    );
     assert_eq!(region.get("name"), Some(&s("ap-northeast-1")));
     let vpc = resource(&config, "data.aws_vpc.shared");
     assert_eq!(vpc.attributes.keys().collect::<Vec<_>>(), ["tags"]);
@@ -98,10 +124,31 @@ fn region_prefixes_pick_the_partition_and_zone_table() {
         "main.tf",
         "provider \"aws\" {\n  region = \"cn-north-1\"\n}\ndata \"aws_partition\" \"p\" {}\ndata \"aws_availability_zones\" \"a\" {}\n",
     )]);
-    assert_eq!(attr(&config, "data.aws_partition.p", "partition"), &s("aws-cn"));
-    assert_eq!(attr(&config, "data.aws_partition.p", "dns_suffix"), &s("amazonaws.com.cn"));
-    assert_eq!(attr(&config, "data.aws_availability_zones.a", "names").as_list().unwrap().len(), 3);
+    assert_eq!(
+        attr(&config, "data.aws_partition.p", "partition"),
+        &s("aws-cn")
+    );
+    assert_eq!(
+        attr(&config, "data.aws_partition.p", "dns_suffix"),
+        &s("amazonaws.com.cn")
+    );
+    assert_eq!(
+        attr(&config, "data.aws_availability_zones.a", "names")
+            .as_list()
+            .unwrap()
+            .len(),
+        3
+    );
 
-    let no_region = eval_files(&[("main.tf", "data \"aws_region\" \"r\" {}\nresource \"x_probe\" \"p\" {\n  r = data.aws_region.r.name\n}\n")]);
-    assert!(attr(&no_region, "x_probe.p", "r").as_unknown().unwrap().reason.contains("pass --region"));
+    let no_region = eval_files(&[(
+        "main.tf",
+        "data \"aws_region\" \"r\" {}\nresource \"x_probe\" \"p\" {\n  r = data.aws_region.r.name\n}\n",
+    )]);
+    assert!(
+        attr(&no_region, "x_probe.p", "r")
+            .as_unknown()
+            .unwrap()
+            .reason
+            .contains("pass --region")
+    );
 }

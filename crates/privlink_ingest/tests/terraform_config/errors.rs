@@ -8,18 +8,35 @@ use super::support::*;
 #[test]
 fn unparsable_files_are_input_errors_and_other_files_still_load() {
     let config = eval_files(&[
-        ("bad.tf", "resource \"aws_vpc\" \"a\" {\n  cidr_block = = \"10.0.0.0/16\"\n}\n"),
-        ("bad.tf.json", "{\"resource\": {\"aws_vpc\": {\"b\": {\"cidr_block\": 10.0.0}}}}"),
-        ("good.tf", "resource \"aws_vpc\" \"c\" {\n  cidr_block = \"10.2.0.0/16\"\n}\n"),
+        (
+            "bad.tf",
+            "resource \"aws_vpc\" \"a\" {\n  cidr_block = = \"10.0.0.0/16\"\n}\n",
+        ),
+        (
+            "bad.tf.json",
+            "{\"resource\": {\"aws_vpc\": {\"b\": {\"cidr_block\": 10.0.0}}}}",
+        ),
+        (
+            "good.tf",
+            "resource \"aws_vpc\" \"c\" {\n  cidr_block = \"10.2.0.0/16\"\n}\n",
+        ),
     ]);
     assert_eq!(config.resources.len(), 1);
     assert_eq!(config.resources[0].address, "aws_vpc.c");
     assert_eq!(config.errors.len(), 2, "{:?}", config.errors);
-    let hcl = config.errors.iter().find(|e| e.path == "cfg/bad.tf").unwrap();
+    let hcl = config
+        .errors
+        .iter()
+        .find(|e| e.path == "cfg/bad.tf")
+        .unwrap();
     assert_eq!(hcl.position, Some((2, 16)));
     assert!(hcl.message.starts_with("invalid HCL: "), "{}", hcl.message);
     assert!(hcl.help.is_some());
-    let json = config.errors.iter().find(|e| e.path == "cfg/bad.tf.json").unwrap();
+    let json = config
+        .errors
+        .iter()
+        .find(|e| e.path == "cfg/bad.tf.json")
+        .unwrap();
     assert_eq!(json.position, Some((1, 47)));
     assert_eq!(json.message, "invalid JSON: invalid number");
 }
@@ -32,10 +49,20 @@ fn unknown_functions_are_input_errors_at_the_call() {
     )]);
     assert_eq!(config.errors.len(), 1);
     let e = &config.errors[0];
-    assert_eq!((e.path.as_str(), e.position), ("cfg/main.tf", Some((3, 25))));
-    assert_eq!(e.message, "Call to unknown function: There is no function named \"nosuchfn\".");
+    assert_eq!(
+        (e.path.as_str(), e.position),
+        ("cfg/main.tf", Some((3, 25)))
+    );
+    assert_eq!(
+        e.message,
+        "Call to unknown function: There is no function named \"nosuchfn\"."
+    );
     assert_eq!(attr(&config, "aws_vpc.a", "cidr_block"), &s("10.0.0.0/16"));
-    assert!(attr(&config, "aws_vpc.a", "tags.Name").as_unknown().is_some());
+    assert!(
+        attr(&config, "aws_vpc.a", "tags.Name")
+            .as_unknown()
+            .is_some()
+    );
 }
 
 #[test]
@@ -46,14 +73,26 @@ fn missing_files_are_input_errors_unless_try_handles_them() {
     )]);
     assert_eq!(config.errors.len(), 1, "{:?}", config.errors);
     assert_eq!(config.errors[0].position, Some((2, 7)));
-    assert!(config.errors[0].message.contains("no file exists at \"./missing.json\""), "{}", config.errors[0].message);
+    assert!(
+        config.errors[0]
+            .message
+            .contains("no file exists at \"./missing.json\""),
+        "{}",
+        config.errors[0].message
+    );
     assert_eq!(attr(&config, "x_probe.p", "b"), &s("{}"));
-    assert_eq!(attr(&config, "x_probe.p", "c"), &privlink_ingest::terraform::value::Value::Bool(false));
+    assert_eq!(
+        attr(&config, "x_probe.p", "c"),
+        &privlink_ingest::terraform::value::Value::Bool(false)
+    );
 }
 
 #[test]
 fn function_failures_are_invalid_terraform_at_the_call() {
-    let config = eval_files(&[("main.tf", "resource \"aws_subnet\" \"a\" {\n  cidr_block = cidrsubnet(\"10.0.0.0/30\", 3, 0)\n}\n")]);
+    let config = eval_files(&[(
+        "main.tf",
+        "resource \"aws_subnet\" \"a\" {\n  cidr_block = cidrsubnet(\"10.0.0.0/30\", 3, 0)\n}\n",
+    )]);
     let d = &config.diagnostics[0];
     assert_eq!(d.kind, DiagnosticKind::InvalidTerraform);
     assert_eq!(
@@ -80,7 +119,11 @@ fn undeclared_references_are_invalid_terraform() {
             "Reference to undeclared resource: A managed resource \"aws_vpc\" \"nope\" has not been declared in the root module.",
         ]
     );
-    assert!(attr(&config, "aws_subnet.a", "vpc_id").as_unknown().is_some());
+    assert!(
+        attr(&config, "aws_subnet.a", "vpc_id")
+            .as_unknown()
+            .is_some()
+    );
 }
 
 #[test]
@@ -89,11 +132,29 @@ fn cycles_are_reported_with_position_and_terminate() {
         "main.tf",
         "locals {\n  a = local.b\n  b = \"x-${local.a}\"\n}\nresource \"aws_security_group\" \"a\" {\n  name = aws_security_group.b.name\n}\nresource \"aws_security_group\" \"b\" {\n  name = aws_security_group.a.name\n  description = local.a\n}\n",
     )]);
-    let cycles: Vec<_> = config.errors.iter().filter(|e| e.message.starts_with("Cycle: ")).collect();
+    let cycles: Vec<_> = config
+        .errors
+        .iter()
+        .filter(|e| e.message.starts_with("Cycle: "))
+        .collect();
     assert_eq!(cycles.len(), 2, "{:?}", config.errors);
-    assert!(cycles.iter().any(|e| e.message == "Cycle: local.a → local.b → local.a" && e.position == Some((2, 3))), "{cycles:?}");
-    assert!(cycles.iter().any(|e| e.message.contains("aws_security_group.a → aws_security_group.b → aws_security_group.a")), "{cycles:?}");
-    assert!(attr(&config, "aws_security_group.b", "description").as_unknown().is_some());
+    assert!(
+        cycles.iter().any(
+            |e| e.message == "Cycle: local.a → local.b → local.a" && e.position == Some((2, 3))
+        ),
+        "{cycles:?}"
+    );
+    assert!(
+        cycles.iter().any(|e| e
+            .message
+            .contains("aws_security_group.a → aws_security_group.b → aws_security_group.a")),
+        "{cycles:?}"
+    );
+    assert!(
+        attr(&config, "aws_security_group.b", "description")
+            .as_unknown()
+            .is_some()
+    );
 }
 
 #[test]
@@ -105,7 +166,10 @@ fn long_reference_chains_do_not_overflow_the_stack() {
     text.push_str("}\nresource \"x_probe\" \"p\" {\n  v = local.v2999\n}\n");
     let config = eval_files(&[("main.tf", &text)]);
     assert!(config.errors.is_empty(), "{:?}", config.errors);
-    assert_eq!(attr(&config, "x_probe.p", "v"), &privlink_ingest::terraform::value::Value::Number(2999.0));
+    assert_eq!(
+        attr(&config, "x_probe.p", "v"),
+        &privlink_ingest::terraform::value::Value::Number(2999.0)
+    );
 }
 
 #[test]
@@ -115,20 +179,43 @@ fn directories_without_configuration_are_input_errors() {
     let config = evaluate_directory(empty.path(), "empty", &ConfigOptions::default());
     assert_eq!(config.errors.len(), 1);
     assert_eq!(config.errors[0].path, "empty");
-    assert!(config.errors[0].message.contains("no Terraform configuration files"));
+    assert!(
+        config.errors[0]
+            .message
+            .contains("no Terraform configuration files")
+    );
 
-    let missing = evaluate_directory(&empty.path().join("nope"), "nope", &ConfigOptions::default());
+    let missing = evaluate_directory(
+        &empty.path().join("nope"),
+        "nope",
+        &ConfigOptions::default(),
+    );
     assert_eq!(missing.errors.len(), 1);
-    assert!(missing.errors[0].message.starts_with("cannot read the Terraform directory"));
+    assert!(
+        missing.errors[0]
+            .message
+            .starts_with("cannot read the Terraform directory")
+    );
 }
 
 #[test]
 fn override_files_are_skipped_with_a_diagnostic() {
     let config = eval_files(&[
-        ("main.tf", "resource \"aws_vpc\" \"a\" {\n  cidr_block = \"10.0.0.0/16\"\n}\n"),
-        ("main_override.tf", "resource \"aws_vpc\" \"a\" {\n  cidr_block = \"10.9.0.0/16\"\n}\n"),
+        (
+            "main.tf",
+            "resource \"aws_vpc\" \"a\" {\n  cidr_block = \"10.0.0.0/16\"\n}\n",
+        ),
+        (
+            "main_override.tf",
+            "resource \"aws_vpc\" \"a\" {\n  cidr_block = \"10.9.0.0/16\"\n}\n",
+        ),
     ]);
     assert_eq!(attr(&config, "aws_vpc.a", "cidr_block"), &s("10.0.0.0/16"));
     let unresolved = messages(&config, DiagnosticKind::UnresolvedInput);
-    assert_eq!(unresolved, ["override file main_override.tf is not applied: privlink does not merge Terraform override files"]);
+    assert_eq!(
+        unresolved,
+        [
+            "override file main_override.tf is not applied: privlink does not merge Terraform override files"
+        ]
+    );
 }

@@ -44,7 +44,11 @@ resource "x_probe" "p" {
 }
 "#,
     )]);
-    assert!(config.diagnostics.is_empty() && config.errors.is_empty(), "{}", dump(&config));
+    assert!(
+        config.diagnostics.is_empty() && config.errors.is_empty(),
+        "{}",
+        dump(&config)
+    );
     let get = |p: &str| attr(&config, "x_probe.p", p).clone();
     assert_eq!(get("upper"), list(&["A", "BB"]));
     assert_eq!(get("by_len").to_string(), r#"{1 = ["a", "c"], 2 = ["bb"]}"#);
@@ -55,7 +59,10 @@ resource "x_probe" "p" {
     assert_eq!(get("none"), Value::List(vec![]));
     assert_eq!(get("cond"), s("many"));
     // terraform console: "${1 + 2} ${5 / 2} ${7 % 3} ${-7 % 3}" is "3 2.5 1 -1".
-    assert_eq!(get("math").to_string(), "[3, 2.5, 1, -1, 7, 7, true, true, false, true]");
+    assert_eq!(
+        get("math").to_string(),
+        "[3, 2.5, 1, -1, 7, 7, true, true, false, true]"
+    );
     assert_eq!(get("cmp").to_string(), "[true, true, false, true]");
 }
 
@@ -84,10 +91,18 @@ EOF
 }
 "#,
     )]);
-    assert!(config.diagnostics.is_empty() && config.errors.is_empty(), "{}", dump(&config));
+    assert!(
+        config.diagnostics.is_empty() && config.errors.is_empty(),
+        "{}",
+        dump(&config)
+    );
     let get = |p: &str| attr(&config, "x_probe.p", p).clone();
     assert_eq!(get("interp"), s("3-a"));
-    assert_eq!(get("raw"), list(&["a", "b"]), "a lone interpolation keeps the value's type");
+    assert_eq!(
+        get("raw"),
+        list(&["a", "b"]),
+        "a lone interpolation keeps the value's type"
+    );
     assert_eq!(get("escaped"), s("${not} %{not}"));
     assert_eq!(get("loop"), s("a,b,!"), "terraform console gives \"a,b,!\"");
     assert_eq!(get("cond"), s("many"));
@@ -132,24 +147,53 @@ resource "aws_vpc_endpoint" "ecr" {
 }
 "#,
     )]);
-    assert!(config.diagnostics.is_empty() && config.errors.is_empty(), "{}", dump(&config));
+    assert!(
+        config.diagnostics.is_empty() && config.errors.is_empty(),
+        "{}",
+        dump(&config)
+    );
     let sub1 = resource(&config, "aws_subnet.private[1]");
     assert_eq!(sub1.key, Some(InstanceKey::Index(1)));
     assert_eq!(sub1.get("cidr_block"), Some(&s("10.0.1.0/24")));
     assert_eq!(sub1.get("availability_zone"), Some(&s("ap-northeast-1c")));
-    assert_eq!(attr(&config, "aws_subnet.named[\"db\"]", "cidr_block"), &s("10.0.20.0/24"));
-    assert_eq!(attr(&config, "aws_subnet.named[\"db\"]", "tags.Name"), &s("db"));
-    assert_eq!(attr(&config, "aws_route_table_association.by_set[\"b\"]", "route_table_id"), &s("rtb-b"));
+    assert_eq!(
+        attr(&config, "aws_subnet.named[\"db\"]", "cidr_block"),
+        &s("10.0.20.0/24")
+    );
+    assert_eq!(
+        attr(&config, "aws_subnet.named[\"db\"]", "tags.Name"),
+        &s("db")
+    );
+    assert_eq!(
+        attr(
+            &config,
+            "aws_route_table_association.by_set[\"b\"]",
+            "route_table_id"
+        ),
+        &s("rtb-b")
+    );
 
-    let ids = attr(&config, "aws_vpc_endpoint.ecr", "subnet_ids").as_list().unwrap().to_vec();
+    let ids = attr(&config, "aws_vpc_endpoint.ecr", "subnet_ids")
+        .as_list()
+        .unwrap()
+        .to_vec();
     assert_eq!(ids.len(), 2);
     assert!(is_ref(&ids[0], "aws_subnet.private[0]", "id"));
     assert!(is_ref(&ids[1], "aws_subnet.private[1]", "id"));
-    let rts = attr(&config, "aws_vpc_endpoint.ecr", "route_table_ids").as_list().unwrap().to_vec();
+    let rts = attr(&config, "aws_vpc_endpoint.ecr", "route_table_ids")
+        .as_list()
+        .unwrap()
+        .to_vec();
     assert!(is_ref(&rts[0], "aws_subnet.named[\"app\"]", "id"));
-    let policy = attr(&config, "aws_vpc_endpoint.ecr", "policy").as_unknown().unwrap();
+    let policy = attr(&config, "aws_vpc_endpoint.ecr", "policy")
+        .as_unknown()
+        .unwrap();
     let encoded = policy.encoded.as_deref().unwrap();
-    assert!(is_ref(&encoded.get_path("ids").unwrap().as_list().unwrap()[1], "aws_subnet.named[\"db\"]", "id"));
+    assert!(is_ref(
+        &encoded.get_path("ids").unwrap().as_list().unwrap()[1],
+        "aws_subnet.named[\"db\"]",
+        "id"
+    ));
     assert_eq!(
         attr(&config, "aws_vpc_endpoint.ecr", "security_group_ids"),
         &list(&["10.0.20.0/24", "ap-northeast-1c"])
@@ -177,9 +221,23 @@ resource "aws_eip" "n" {
     assert_eq!(invalid.len(), 2, "{invalid:?}");
     assert!(invalid.iter().any(|m| m.starts_with("Invalid for_each argument: The \"for_each\" set includes values derived from resource attributes that cannot be determined until apply")));
     assert!(invalid.iter().any(|m| m.starts_with("Invalid count argument: The \"count\" value depends on resource attributes that cannot be determined until apply")));
-    let unknown_key = resource(&config, "aws_route_table_association.x[\"aws_subnet.a.id\"]");
-    assert!(is_ref(unknown_key.get("subnet_id").unwrap(), "aws_subnet.a", "id"));
-    assert_eq!(attr(&config, "aws_route_table_association.x[\"subnet-static\"]", "subnet_id"), &s("subnet-static"));
+    let unknown_key = resource(
+        &config,
+        "aws_route_table_association.x[\"aws_subnet.a.id\"]",
+    );
+    assert!(is_ref(
+        unknown_key.get("subnet_id").unwrap(),
+        "aws_subnet.a",
+        "id"
+    ));
+    assert_eq!(
+        attr(
+            &config,
+            "aws_route_table_association.x[\"subnet-static\"]",
+            "subnet_id"
+        ),
+        &s("subnet-static")
+    );
     assert!(config.resources.iter().any(|r| r.address == "aws_eip.n[0]"));
 }
 
@@ -237,14 +295,30 @@ resource "x_nested" "n" {
 }
 "#,
     )]);
-    assert!(config.diagnostics.is_empty() && config.errors.is_empty(), "{}", dump(&config));
-    let ingress = attr(&config, "aws_security_group.sg", "ingress").as_list().unwrap().to_vec();
+    assert!(
+        config.diagnostics.is_empty() && config.errors.is_empty(),
+        "{}",
+        dump(&config)
+    );
+    let ingress = attr(&config, "aws_security_group.sg", "ingress")
+        .as_list()
+        .unwrap()
+        .to_vec();
     assert_eq!(ingress.len(), 3);
     assert_eq!(ingress[0].get_path("from_port"), Some(&Value::Number(22.0)));
     assert_eq!(ingress[1].get_path("description"), Some(&s("dns")));
-    assert_eq!(ingress[2].get_path("cidr_blocks"), Some(&list(&["10.0.0.0/16"])));
-    assert_eq!(attr(&config, "aws_network_acl.n", "ingress.1.rule_no"), &Value::Number(200.0));
-    assert_eq!(attr(&config, "x_nested.n", "outer.1.inner.0.label"), &s("b-1"));
+    assert_eq!(
+        ingress[2].get_path("cidr_blocks"),
+        Some(&list(&["10.0.0.0/16"]))
+    );
+    assert_eq!(
+        attr(&config, "aws_network_acl.n", "ingress.1.rule_no"),
+        &Value::Number(200.0)
+    );
+    assert_eq!(
+        attr(&config, "x_nested.n", "outer.1.inner.0.label"),
+        &s("b-1")
+    );
 
     let sg = resource(&config, "aws_security_group.sg");
     assert_eq!(sg.attribute_locations["ingress.0"].line, 9);
@@ -273,7 +347,13 @@ resource "aws_security_group" "sg" {
 "#,
     )]);
     let ingress = attr(&config, "aws_security_group.sg", "ingress");
-    assert!(ingress.as_unknown().unwrap().reason.contains("var.rules has no value"));
+    assert!(
+        ingress
+            .as_unknown()
+            .unwrap()
+            .reason
+            .contains("var.rules has no value")
+    );
     assert_eq!(messages(&config, DiagnosticKind::UnresolvedInput).len(), 1);
 }
 
@@ -306,18 +386,34 @@ resource "x_probe" "p" {
 }
 "#,
     )]);
-    assert!(config.diagnostics.is_empty() && config.errors.is_empty(), "{}", dump(&config));
+    assert!(
+        config.diagnostics.is_empty() && config.errors.is_empty(),
+        "{}",
+        dump(&config)
+    );
     let get = |p: &str| attr(&config, "x_probe.p", p).clone();
     assert_eq!(get("configured"), s("10.0.0.0/16"));
     assert!(is_ref(&get("computed"), "aws_vpc.main", "id"));
     assert_eq!(get("optional"), Value::Null);
-    assert!(is_ref(&get("nested"), "aws_eks_cluster.c", "vpc_config.0.cluster_security_group_id"));
+    assert!(is_ref(
+        &get("nested"),
+        "aws_eks_cluster.c",
+        "vpc_config.0.cluster_security_group_id"
+    ));
     assert_eq!(get("nested_set"), list(&["subnet-1"]));
-    assert!(is_ref(&get("not_in_schema"), "aws_ecr_repository.app", "repository_url"));
+    assert!(is_ref(
+        &get("not_in_schema"),
+        "aws_ecr_repository.app",
+        "repository_url"
+    ));
     assert_eq!(get("known_unknown_type"), s("app"));
     let whole = get("whole");
     assert_eq!(whole.get_path("cidr_block"), Some(&s("10.0.0.0/16")));
-    assert!(is_ref(whole.get_path("arn").unwrap(), "aws_vpc.main", "arn"));
+    assert!(is_ref(
+        whole.get_path("arn").unwrap(),
+        "aws_vpc.main",
+        "arn"
+    ));
 }
 
 #[test]
@@ -338,11 +434,26 @@ resource "aws_ecs_task_definition" "t" {
 }
 "#,
     )]);
-    let defs = attr(&config, "aws_ecs_task_definition.t", "container_definitions").as_unknown().unwrap();
+    let defs = attr(
+        &config,
+        "aws_ecs_task_definition.t",
+        "container_definitions",
+    )
+    .as_unknown()
+    .unwrap();
     let encoded = defs.encoded.as_deref().unwrap();
-    assert_eq!(encoded.get_path("0.logConfiguration.logDriver"), Some(&s("awslogs")));
+    assert_eq!(
+        encoded.get_path("0.logConfiguration.logDriver"),
+        Some(&s("awslogs"))
+    );
     let image = encoded.get_path("0.image").unwrap().as_unknown().unwrap();
-    assert!(image.reason.contains("aws_ecr_repository.app.repository_url"), "{}", image.reason);
+    assert!(
+        image
+            .reason
+            .contains("aws_ecr_repository.app.repository_url"),
+        "{}",
+        image.reason
+    );
 }
 
 #[test]

@@ -10,7 +10,11 @@ use super::support::*;
 fn module_tree_is_evaluated_with_terraform_addresses() {
     let config = eval_fixture("modules");
     assert!(config.errors.is_empty(), "{:?}", config.errors);
-    let addresses: Vec<&str> = config.resources.iter().map(|r| r.address.as_str()).collect();
+    let addresses: Vec<&str> = config
+        .resources
+        .iter()
+        .map(|r| r.address.as_str())
+        .collect();
     assert_eq!(
         addresses,
         [
@@ -34,57 +38,146 @@ fn module_tree_is_evaluated_with_terraform_addresses() {
             "module.vpc.aws_vpc.this",
             "module.vpc.module.sub.aws_subnet.s",
         ]
-        .map(|a| if a == "data.aws_region.current" { "module.vpc.data.aws_region.current" } else { a })
+        .map(|a| if a == "data.aws_region.current" {
+            "module.vpc.data.aws_region.current"
+        } else {
+            a
+        })
     );
 
-    let sg = resource(&config, "module.per_env[\"prd\"].module.inner.aws_security_group.sg");
+    let sg = resource(
+        &config,
+        "module.per_env[\"prd\"].module.inner.aws_security_group.sg",
+    );
     assert_eq!(sg.module, "module.per_env[\"prd\"].module.inner");
-    assert!(is_ref(sg.get("vpc_id").unwrap(), "module.per_env[\"prd\"].aws_vpc.this", "id"));
-    assert_eq!(sg.get("policy"), Some(&s("inner policy")), "path.module resolves files beside the module");
-    assert_eq!(sg.location.as_ref().unwrap().path, "fixtures/modules/modules/inner/main.tf");
-    assert_eq!(attr(&config, "module.per_env[\"prd\"].aws_vpc.this", "cidr_block"), &s("10.2.0.0/16"));
-    assert_eq!(attr(&config, "module.counted[1].aws_vpc.this", "cidr_block"), &s("10.11.0.0/16"));
+    assert!(is_ref(
+        sg.get("vpc_id").unwrap(),
+        "module.per_env[\"prd\"].aws_vpc.this",
+        "id"
+    ));
+    assert_eq!(
+        sg.get("policy"),
+        Some(&s("inner policy")),
+        "path.module resolves files beside the module"
+    );
+    assert_eq!(
+        sg.location.as_ref().unwrap().path,
+        "fixtures/modules/modules/inner/main.tf"
+    );
+    assert_eq!(
+        attr(
+            &config,
+            "module.per_env[\"prd\"].aws_vpc.this",
+            "cidr_block"
+        ),
+        &s("10.2.0.0/16")
+    );
+    assert_eq!(
+        attr(&config, "module.counted[1].aws_vpc.this", "cidr_block"),
+        &s("10.11.0.0/16")
+    );
 
     let endpoint = resource(&config, "aws_vpc_endpoint.s3");
-    assert!(is_ref(endpoint.get("vpc_id").unwrap(), "module.net.aws_vpc.this", "id"));
+    assert!(is_ref(
+        endpoint.get("vpc_id").unwrap(),
+        "module.net.aws_vpc.this",
+        "id"
+    ));
     let rts = endpoint.get("route_table_ids").unwrap().as_list().unwrap();
     assert!(is_ref(&rts[1], "module.net.aws_subnet.private[1]", "id"));
-    assert_eq!(endpoint.get("service_name"), Some(&s("com.amazonaws.ap-northeast-1.s3")));
-    assert!(endpoint.get("policy").unwrap().as_unknown().unwrap().reason.contains("is not installed"));
+    assert_eq!(
+        endpoint.get("service_name"),
+        Some(&s("com.amazonaws.ap-northeast-1.s3"))
+    );
+    assert!(
+        endpoint
+            .get("policy")
+            .unwrap()
+            .as_unknown()
+            .unwrap()
+            .reason
+            .contains("is not installed")
+    );
 
     let probe = |p: &str| attr(&config, "x_probe.outputs", p).clone();
-    assert!(is_ref(probe("per_env_ids").get_path("dev").unwrap(), "module.per_env[\"dev\"].aws_vpc.this", "id"));
-    assert!(is_ref(&probe("counted_sg"), "module.counted[1].module.inner.aws_security_group.sg", "id"));
+    assert!(is_ref(
+        probe("per_env_ids").get_path("dev").unwrap(),
+        "module.per_env[\"dev\"].aws_vpc.this",
+        "id"
+    ));
+    assert!(is_ref(
+        &probe("counted_sg"),
+        "module.counted[1].module.inner.aws_security_group.sg",
+        "id"
+    ));
     assert_eq!(probe("net_path"), s("modules/net"));
     assert_eq!(probe("sub_name"), s("sub-of-ap-northeast-1"));
-    assert_eq!(probe("whole").get_path("module_path"), Some(&s("modules/net")));
+    assert_eq!(
+        probe("whole").get_path("module_path"),
+        Some(&s("modules/net"))
+    );
 
     let registry = resource(&config, "module.vpc.aws_vpc.this");
-    assert_eq!(registry.location.as_ref().unwrap().path, "fixtures/modules/.terraform/modules/vpc/main.tf");
-    assert_eq!(attr(&config, "module.vpc.module.sub.aws_subnet.s", "tags.Name"), &s("sub-of-ap-northeast-1"));
+    assert_eq!(
+        registry.location.as_ref().unwrap().path,
+        "fixtures/modules/.terraform/modules/vpc/main.tf"
+    );
+    assert_eq!(
+        attr(&config, "module.vpc.module.sub.aws_subnet.s", "tags.Name"),
+        &s("sub-of-ap-northeast-1")
+    );
 }
 
 #[test]
 fn a_module_that_is_not_installed_is_one_unresolved_input() {
     let config = eval_fixture("modules");
-    let unresolved: Vec<_> = config.diagnostics.iter().filter(|d| d.kind == DiagnosticKind::UnresolvedInput).collect();
+    let unresolved: Vec<_> = config
+        .diagnostics
+        .iter()
+        .filter(|d| d.kind == DiagnosticKind::UnresolvedInput)
+        .collect();
     assert_eq!(unresolved.len(), 1, "{}", dump(&config));
     assert!(unresolved[0].message.starts_with(
         "module \"eks\" (source terraform-aws-modules/eks/aws) is not installed; run `terraform init`"
     ));
-    assert_eq!(unresolved[0].location.as_ref().unwrap().to_string(), "fixtures/modules/main.tf:39:1");
-    assert!(config.diagnostics.iter().all(|d| d.kind != DiagnosticKind::InvalidTerraform), "{}", dump(&config));
+    assert_eq!(
+        unresolved[0].location.as_ref().unwrap().to_string(),
+        "fixtures/modules/main.tf:39:1"
+    );
+    assert!(
+        config
+            .diagnostics
+            .iter()
+            .all(|d| d.kind != DiagnosticKind::InvalidTerraform),
+        "{}",
+        dump(&config)
+    );
 }
 
 #[test]
 fn modules_inherit_the_default_provider_and_follow_providers_maps() {
     let config = eval_fixture("modules");
     let region = |address: &str| resource(&config, address).region.clone();
-    assert_eq!(region("module.net.aws_vpc.this"), Known::Value("ap-northeast-1".into()));
-    assert_eq!(region("module.net.module.inner.aws_security_group.sg"), Known::Value("ap-northeast-1".into()));
-    assert_eq!(region("module.per_env[\"dev\"].aws_vpc.this"), Known::Value("us-west-2".into()));
-    assert_eq!(region("module.per_env[\"dev\"].module.inner.aws_security_group.sg"), Known::Value("us-west-2".into()));
-    assert_eq!(region("module.vpc.data.aws_region.current"), Known::Value("ap-northeast-1".into()));
+    assert_eq!(
+        region("module.net.aws_vpc.this"),
+        Known::Value("ap-northeast-1".into())
+    );
+    assert_eq!(
+        region("module.net.module.inner.aws_security_group.sg"),
+        Known::Value("ap-northeast-1".into())
+    );
+    assert_eq!(
+        region("module.per_env[\"dev\"].aws_vpc.this"),
+        Known::Value("us-west-2".into())
+    );
+    assert_eq!(
+        region("module.per_env[\"dev\"].module.inner.aws_security_group.sg"),
+        Known::Value("us-west-2".into())
+    );
+    assert_eq!(
+        region("module.vpc.data.aws_region.current"),
+        Known::Value("ap-northeast-1".into())
+    );
 }
 
 #[test]
@@ -106,15 +199,41 @@ resource "x_probe" "p" {
 }
 "#,
         ),
-        ("m/main.tf", "variable \"required\" {}\noutput \"x\" {\n  value = var.required\n}\nresource \"x_r\" \"r\" {\n  v = var.required\n}\n"),
+        (
+            "m/main.tf",
+            "variable \"required\" {}\noutput \"x\" {\n  value = var.required\n}\nresource \"x_r\" \"r\" {\n  v = var.required\n}\n",
+        ),
     ]);
     let invalid = messages(&config, DiagnosticKind::InvalidTerraform);
-    assert!(invalid.iter().any(|m| m.starts_with("Missing required argument: The argument \"required\" is required")), "{invalid:?}");
-    assert!(invalid.iter().any(|m| m.starts_with("Reference to undeclared module: No module call named \"zzz\"")), "{invalid:?}");
-    assert!(invalid.iter().any(|m| m.starts_with("Unsupported attribute")), "{invalid:?}");
+    assert!(
+        invalid
+            .iter()
+            .any(|m| m
+                .starts_with("Missing required argument: The argument \"required\" is required")),
+        "{invalid:?}"
+    );
+    assert!(
+        invalid
+            .iter()
+            .any(|m| m.starts_with("Reference to undeclared module: No module call named \"zzz\"")),
+        "{invalid:?}"
+    );
+    assert!(
+        invalid
+            .iter()
+            .any(|m| m.starts_with("Unsupported attribute")),
+        "{invalid:?}"
+    );
     let unresolved = messages(&config, DiagnosticKind::UnresolvedInput);
-    assert_eq!(unresolved, ["module \"gone\" (source ./nowhere) was not found at cfg/nowhere"]);
-    assert!(attr(&config, "x_probe.p", "from_gone").as_unknown().is_some());
+    assert_eq!(
+        unresolved,
+        ["module \"gone\" (source ./nowhere) was not found at cfg/nowhere"]
+    );
+    assert!(
+        attr(&config, "x_probe.p", "from_gone")
+            .as_unknown()
+            .is_some()
+    );
     assert!(attr(&config, "module.m.x_r.r", "v").as_unknown().is_some());
 }
 
@@ -150,14 +269,34 @@ resource "aws_vpc" "fallback" {
 }
 "#,
         )],
-        &privlink_ingest::terraform::config::ConfigOptions { region: Some("ap-southeast-2".into()), ..Default::default() },
+        &privlink_ingest::terraform::config::ConfigOptions {
+            region: Some("ap-southeast-2".into()),
+            ..Default::default()
+        },
     );
-    assert_eq!(resource(&config, "aws_vpc.default").region, Known::Value("eu-west-1".into()));
-    assert_eq!(resource(&config, "aws_vpc.use1").region, Known::Value("us-east-1".into()));
-    assert_eq!(resource(&config, "aws_vpc.fallback").region, Known::Value("ap-southeast-2".into()));
+    assert_eq!(
+        resource(&config, "aws_vpc.default").region,
+        Known::Value("eu-west-1".into())
+    );
+    assert_eq!(
+        resource(&config, "aws_vpc.use1").region,
+        Known::Value("us-east-1".into())
+    );
+    assert_eq!(
+        resource(&config, "aws_vpc.fallback").region,
+        Known::Value("ap-southeast-2".into())
+    );
 
-    let config = eval_files(&[("main.tf", "resource \"aws_vpc\" \"v\" {\n  cidr_block = \"10.0.0.0/16\"\n}\n")]);
-    let Known::Unknown(reason) = &resource(&config, "aws_vpc.v").region else { panic!("region should be unknown") };
+    let config = eval_files(&[(
+        "main.tf",
+        "resource \"aws_vpc\" \"v\" {\n  cidr_block = \"10.0.0.0/16\"\n}\n",
+    )]);
+    let Known::Unknown(reason) = &resource(&config, "aws_vpc.v").region else {
+        panic!("region should be unknown")
+    };
     assert!(reason.reason.contains("pass --region"), "{}", reason.reason);
-    assert_eq!(resource(&config, "aws_vpc.v").get("cidr_block"), Some(&Value::string("10.0.0.0/16")));
+    assert_eq!(
+        resource(&config, "aws_vpc.v").get("cidr_block"),
+        Some(&Value::string("10.0.0.0/16"))
+    );
 }

@@ -8,25 +8,66 @@ use super::support::*;
 fn seed_000_for_each_over_a_tuple_is_reported_and_still_expanded() {
     let config = eval_fixture("seed-000");
     assert!(config.errors.is_empty(), "{:?}", config.errors);
-    let invalid: Vec<_> = config.diagnostics.iter().filter(|d| d.kind == DiagnosticKind::InvalidTerraform).collect();
+    let invalid: Vec<_> = config
+        .diagnostics
+        .iter()
+        .filter(|d| d.kind == DiagnosticKind::InvalidTerraform)
+        .collect();
     assert_eq!(invalid.len(), 1, "{}", dump(&config));
     let d = invalid[0];
     assert!(d.message.starts_with("Invalid for_each argument: The given \"for_each\" argument value is unsuitable: the \"for_each\" argument must be a map, or set of strings, and you have provided a value of type tuple."), "{}", d.message);
     let loc = d.location.as_ref().unwrap();
-    assert_eq!((loc.path.as_str(), loc.line), ("fixtures/seed-000/endpoints.tf", 29));
-    assert_eq!(d.resource.as_deref(), Some("aws_route_table_association.private"));
+    assert_eq!(
+        (loc.path.as_str(), loc.line),
+        ("fixtures/seed-000/endpoints.tf", 29)
+    );
+    assert_eq!(
+        d.resource.as_deref(),
+        Some("aws_route_table_association.private")
+    );
 
-    let associations: Vec<_> = config.resources.iter().filter(|r| r.resource_type == "aws_route_table_association").collect();
+    let associations: Vec<_> = config
+        .resources
+        .iter()
+        .filter(|r| r.resource_type == "aws_route_table_association")
+        .collect();
     assert_eq!(associations.len(), 4);
-    let a = resource(&config, "aws_route_table_association.private[\"aws_subnet.private_1a_app1.id\"]");
-    assert!(is_ref(a.get("subnet_id").unwrap(), "aws_subnet.private_1a_app1", "id"));
-    assert!(is_ref(a.get("route_table_id").unwrap(), "aws_route_table.private", "id"));
+    let a = resource(
+        &config,
+        "aws_route_table_association.private[\"aws_subnet.private_1a_app1.id\"]",
+    );
+    assert!(is_ref(
+        a.get("subnet_id").unwrap(),
+        "aws_subnet.private_1a_app1",
+        "id"
+    ));
+    assert!(is_ref(
+        a.get("route_table_id").unwrap(),
+        "aws_route_table.private",
+        "id"
+    ));
 
     let endpoint = resource(&config, "aws_vpc_endpoint.ecr_dkr");
-    assert_eq!(endpoint.get("service_name"), Some(&s("com.amazonaws.ap-northeast-1.ecr.dkr")));
-    assert_eq!(endpoint.region.value().map(String::as_str), Some("ap-northeast-1"));
-    let sg = attr(&config, "aws_security_group.vpc_endpoint", "ingress.0.cidr_blocks");
-    assert_eq!(sg, &privlink_ingest::terraform::value::Value::List(vec![s("10.0.0.0/16")]));
-    assert_eq!(attr(&config, "aws_subnet.private_1c_app2", "cidr_block"), &s("10.0.5.0/24"));
+    assert_eq!(
+        endpoint.get("service_name"),
+        Some(&s("com.amazonaws.ap-northeast-1.ecr.dkr"))
+    );
+    assert_eq!(
+        endpoint.region.value().map(String::as_str),
+        Some("ap-northeast-1")
+    );
+    let sg = attr(
+        &config,
+        "aws_security_group.vpc_endpoint",
+        "ingress.0.cidr_blocks",
+    );
+    assert_eq!(
+        sg,
+        &privlink_ingest::terraform::value::Value::List(vec![s("10.0.0.0/16")])
+    );
+    assert_eq!(
+        attr(&config, "aws_subnet.private_1c_app2", "cidr_block"),
+        &s("10.0.5.0/24")
+    );
     insta::assert_snapshot!(dump(&config));
 }

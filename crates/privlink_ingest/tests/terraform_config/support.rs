@@ -10,7 +10,9 @@ use privlink_model::DiagnosticKind;
 
 /// The fixture directory `tests/fixtures/terraform/NAME`.
 pub(crate) fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/terraform").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/terraform")
+        .join(name)
 }
 
 /// Evaluates a fixture, displayed as `fixtures/NAME`.
@@ -46,19 +48,33 @@ pub(crate) fn write_files(root: &Path, files: &[(&str, &str)]) {
 
 /// The resource with this address.
 pub(crate) fn resource<'a>(config: &'a EvaluatedConfig, address: &str) -> &'a TfResource {
-    config.resources.iter().find(|r| r.address == address).unwrap_or_else(|| {
-        panic!("no resource {address}; have: {:?}", config.resources.iter().map(|r| &r.address).collect::<Vec<_>>())
-    })
+    config
+        .resources
+        .iter()
+        .find(|r| r.address == address)
+        .unwrap_or_else(|| {
+            panic!(
+                "no resource {address}; have: {:?}",
+                config
+                    .resources
+                    .iter()
+                    .map(|r| &r.address)
+                    .collect::<Vec<_>>()
+            )
+        })
 }
 
 /// An attribute of a resource.
 pub(crate) fn attr<'a>(config: &'a EvaluatedConfig, address: &str, path: &str) -> &'a Value {
-    resource(config, address).get(path).unwrap_or_else(|| panic!("{address} has no attribute {path}"))
+    resource(config, address)
+        .get(path)
+        .unwrap_or_else(|| panic!("{address} has no attribute {path}"))
 }
 
 /// An unknown that is exactly `address` / `attribute`.
 pub(crate) fn is_ref(value: &Value, address: &str, attribute: &str) -> bool {
-    value.as_unknown().and_then(|u| u.reference.as_ref()) == Some(&Reference::new(address, attribute))
+    value.as_unknown().and_then(|u| u.reference.as_ref())
+        == Some(&Reference::new(address, attribute))
 }
 
 /// A string value.
@@ -68,14 +84,23 @@ pub(crate) fn s(text: &str) -> Value {
 
 /// The messages of diagnostics of one kind.
 pub(crate) fn messages(config: &EvaluatedConfig, kind: DiagnosticKind) -> Vec<String> {
-    config.diagnostics.iter().filter(|d| d.kind == kind).map(|d| d.message.clone()).collect()
+    config
+        .diagnostics
+        .iter()
+        .filter(|d| d.kind == kind)
+        .map(|d| d.message.clone())
+        .collect()
 }
 
 /// A readable dump of everything evaluated, for snapshots.
 pub(crate) fn dump(config: &EvaluatedConfig) -> String {
     let mut out = String::new();
     for r in &config.resources {
-        let loc = r.location.as_ref().map(ToString::to_string).unwrap_or_default();
+        let loc = r
+            .location
+            .as_ref()
+            .map(ToString::to_string)
+            .unwrap_or_default();
         let region = match &r.region {
             privlink_model::Known::Value(v) => v.clone(),
             privlink_model::Known::Unknown(u) => format!("unknown: {}", u.reason),
@@ -86,7 +111,11 @@ pub(crate) fn dump(config: &EvaluatedConfig) -> String {
         }
     }
     for d in &config.diagnostics {
-        let loc = d.location.as_ref().map(ToString::to_string).unwrap_or_default();
+        let loc = d
+            .location
+            .as_ref()
+            .map(ToString::to_string)
+            .unwrap_or_default();
         let _ = writeln!(out, "{:?} @ {loc}: {}", d.kind, d.message);
     }
     for e in &config.errors {

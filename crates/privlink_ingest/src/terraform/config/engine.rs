@@ -101,7 +101,9 @@ pub(crate) struct Memo<K, V> {
 
 impl<K, V> Default for Memo<K, V> {
     fn default() -> Self {
-        Self { map: RefCell::new(HashMap::new()) }
+        Self {
+            map: RefCell::new(HashMap::new()),
+        }
     }
 }
 
@@ -183,7 +185,8 @@ impl<'o> Engine<'o> {
         self.emit(0, &mut resources);
         let mut diagnostics = self.diagnostics.into_inner();
         let mut seen = std::collections::HashSet::new();
-        diagnostics.retain(|d| seen.insert((d.message.clone(), d.location.clone(), d.resource.clone())));
+        diagnostics
+            .retain(|d| seen.insert((d.message.clone(), d.location.clone(), d.resource.clone())));
         let mut errors = self.errors.into_inner();
         let mut seen = std::collections::HashSet::new();
         errors.retain(|e| seen.insert((e.path.clone(), e.position, e.message.clone())));
@@ -232,11 +235,20 @@ impl<'o> Engine<'o> {
     }
 
     /// The full address of a resource instance.
-    pub(crate) fn instance_address(&self, module: ModId, resource: usize, key: Option<&InstanceKey>) -> String {
+    pub(crate) fn instance_address(
+        &self,
+        module: ModId,
+        resource: usize,
+        key: Option<&InstanceKey>,
+    ) -> String {
         let inst = self.inst(module);
         let local = inst.def.resources[resource].local_address();
         let key = key.map(ToString::to_string).unwrap_or_default();
-        if inst.path.is_empty() { format!("{local}{key}") } else { format!("{}.{local}{key}", inst.path) }
+        if inst.path.is_empty() {
+            format!("{local}{key}")
+        } else {
+            format!("{}.{local}{key}", inst.path)
+        }
     }
 
     /// The resource address without instance key (for diagnostics).
@@ -251,7 +263,13 @@ impl<'o> Engine<'o> {
             return Rc::clone(def);
         }
         let mut problems = Vec::new();
-        let def = Rc::new(super::module::load(dir, rel_path, &self.display, &self.sources, &mut problems));
+        let def = Rc::new(super::module::load(
+            dir,
+            rel_path,
+            &self.display,
+            &self.sources,
+            &mut problems,
+        ));
         for problem in problems {
             match problem {
                 LoadProblem::Input { path, position, message, help } => {
@@ -274,14 +292,18 @@ impl<'o> Engine<'o> {
     }
 
     fn read_manifest(&self) -> Option<HashMap<String, String>> {
-        let text = std::fs::read_to_string(self.root_dir.join(".terraform/modules/modules.json")).ok()?;
+        let text =
+            std::fs::read_to_string(self.root_dir.join(".terraform/modules/modules.json")).ok()?;
         let json: serde_json::Value = match serde_json::from_str(&text) {
             Ok(json) => json,
             Err(e) => {
-                self.errors.borrow_mut().push(InputError::file(
-                    display_join(&self.display, ".terraform/modules/modules.json"),
-                    format!("cannot read the module manifest: {e}"),
-                ).with_help("run `terraform init` again to rewrite it"));
+                self.errors.borrow_mut().push(
+                    InputError::file(
+                        display_join(&self.display, ".terraform/modules/modules.json"),
+                        format!("cannot read the module manifest: {e}"),
+                    )
+                    .with_help("run `terraform init` again to rewrite it"),
+                );
                 return None;
             }
         };
@@ -289,7 +311,12 @@ impl<'o> Engine<'o> {
             json.get("Modules")?
                 .as_array()?
                 .iter()
-                .filter_map(|m| Some((m.get("Key")?.as_str()?.to_owned(), m.get("Dir")?.as_str()?.to_owned())))
+                .filter_map(|m| {
+                    Some((
+                        m.get("Key")?.as_str()?.to_owned(),
+                        m.get("Dir")?.as_str()?.to_owned(),
+                    ))
+                })
                 .collect(),
         )
     }
@@ -327,11 +354,22 @@ impl<'o> Engine<'o> {
             cycle.push(&name);
             let message = format!("Cycle: {}", cycle.join(" → "));
             drop(stack);
-            self.input_error(at, message.clone(), Some("break the cycle: a value cannot depend on itself".into()));
+            self.input_error(
+                at,
+                message.clone(),
+                Some("break the cycle: a value cannot depend on itself".into()),
+            );
             return fallback(&message);
         }
         if self.stack.borrow().len() > MAX_DEPTH {
-            self.input_error(at, format!("references nested more than {MAX_DEPTH} deep at {}", describe()), None);
+            self.input_error(
+                at,
+                format!(
+                    "references nested more than {MAX_DEPTH} deep at {}",
+                    describe()
+                ),
+                None,
+            );
             return fallback("references nested too deeply");
         }
         memo.map.borrow_mut().insert(key.clone(), Slot::Busy);
@@ -349,11 +387,24 @@ impl<'o> Engine<'o> {
 
     /// Reports something Terraform would reject.
     pub(crate) fn invalid(&self, pos: Pos, message: String, resource: Option<String>) {
-        self.diagnostic(DiagnosticKind::InvalidTerraform, pos, message, resource, None);
+        self.diagnostic(
+            DiagnosticKind::InvalidTerraform,
+            pos,
+            message,
+            resource,
+            None,
+        );
     }
 
     /// Reports a diagnostic (or, inside `try`/`can`, marks the evaluation failed).
-    pub(crate) fn diagnostic(&self, kind: DiagnosticKind, pos: Pos, message: String, resource: Option<String>, help: Option<String>) {
+    pub(crate) fn diagnostic(
+        &self,
+        kind: DiagnosticKind,
+        pos: Pos,
+        message: String,
+        resource: Option<String>,
+        help: Option<String>,
+    ) {
         if self.suppress.get() > 0 && kind == DiagnosticKind::InvalidTerraform {
             self.failed.set(true);
             return;

@@ -12,7 +12,9 @@ use std::collections::BTreeMap;
 use super::engine::{Engine, ModId, Repetition};
 use super::functions::{self, FnContext, FnError};
 use super::syntax::{BinaryOp, Expr, ExprKind, ForExpr, Pos, TemplatePart, TraversalOp, UnaryOp};
-use super::values::{derived, equals, first_unknown, to_bool, to_number, to_string, type_description, unknown_among};
+use super::values::{
+    derived, equals, first_unknown, to_bool, to_number, to_string, type_description, unknown_among,
+};
 use crate::terraform::value::Value;
 
 /// A name bound by a `for` expression, a `dynamic` iterator or `templatefile`.
@@ -35,17 +37,28 @@ pub(crate) struct Scope<'a> {
 impl<'a> Scope<'a> {
     /// No references: variable defaults, `.tfvars` values, type constraints.
     pub(crate) fn constant() -> Self {
-        Self { module: None, repetition: None, bindings: None }
+        Self {
+            module: None,
+            repetition: None,
+            bindings: None,
+        }
     }
 
     /// A module instance, optionally inside one `count`/`for_each` instance.
     pub(crate) fn module(module: ModId, repetition: Option<&'a Repetition>) -> Self {
-        Self { module: Some(module), repetition, bindings: None }
+        Self {
+            module: Some(module),
+            repetition,
+            bindings: None,
+        }
     }
 
     /// The same scope with one more binding.
     pub(crate) fn with(self, binding: &'a Binding<'a>) -> Self {
-        Self { bindings: Some(binding), ..self }
+        Self {
+            bindings: Some(binding),
+            ..self
+        }
     }
 
     /// A bound name's value.
@@ -72,9 +85,11 @@ impl Engine<'_> {
             ExprKind::Template(parts) => match parts.as_slice() {
                 // A template that is a single interpolation yields the value itself, not a string.
                 [TemplatePart::Interpolation(inner)] => self.eval(inner, scope),
-                _ => self.template(parts, scope, expr.pos),
+                _ => self.template(parts, scope),
             },
-            ExprKind::Tuple(items) => Value::List(items.iter().map(|i| self.eval(i, scope)).collect()),
+            ExprKind::Tuple(items) => {
+                Value::List(items.iter().map(|i| self.eval(i, scope)).collect())
+            }
             ExprKind::Object(entries) => self.object(entries, scope),
             ExprKind::Variable(name) => self.traversal_from(name, expr.pos, &[], scope),
             ExprKind::Traversal(root, ops) => match &root.kind {
@@ -84,8 +99,14 @@ impl Engine<'_> {
                     self.apply_ops(base, ops, scope, expr.pos)
                 }
             },
-            ExprKind::Call { name, args, expand_final } => self.call(name, args, *expand_final, scope, expr.pos),
-            ExprKind::Conditional(cond, then, otherwise) => self.conditional(cond, then, otherwise, scope),
+            ExprKind::Call {
+                name,
+                args,
+                expand_final,
+            } => self.call(name, args, *expand_final, scope, expr.pos),
+            ExprKind::Conditional(cond, then, otherwise) => {
+                self.conditional(cond, then, otherwise, scope)
+            }
             ExprKind::Unary(op, inner) => self.unary(*op, inner, scope),
             ExprKind::Binary(op, lhs, rhs) => self.binary(*op, lhs, rhs, scope, expr.pos),
             ExprKind::For(f) => self.for_expr(f, scope, expr.pos),
@@ -116,14 +137,20 @@ impl Engine<'_> {
         Value::Map(map)
     }
 
-    fn template(&self, parts: &[TemplatePart], scope: &Scope<'_>, at: Pos) -> Value {
+    fn template(&self, parts: &[TemplatePart], scope: &Scope<'_>) -> Value {
         let mut out = String::new();
         let mut unknown = None;
-        self.render(parts, scope, at, &mut out, &mut unknown);
+        self.render(parts, scope, &mut out, &mut unknown);
         unknown.unwrap_or(Value::String(out))
     }
 
-    fn render(&self, parts: &[TemplatePart], scope: &Scope<'_>, at: Pos, out: &mut String, unknown: &mut Option<Value>) {
+    fn render(
+        &self,
+        parts: &[TemplatePart],
+        scope: &Scope<'_>,
+        out: &mut String,
+        unknown: &mut Option<Value>,
+    ) {
         for part in parts {
             match part {
                 TemplatePart::Literal(s) => out.push_str(s),
@@ -134,34 +161,62 @@ impl Engine<'_> {
                         other => match to_string(other) {
                             Ok(s) => out.push_str(&s),
                             Err(e) => {
-                                self.invalid(expr.pos, format!("Invalid template interpolation value: {e}."), None);
+                                self.invalid(
+                                    expr.pos,
+                                    format!("Invalid template interpolation value: {e}."),
+                                    None,
+                                );
                                 *unknown = Some(Value::unknown("invalid template interpolation"));
                             }
                         },
                     }
                 }
-                TemplatePart::If { cond, then, otherwise } => match self.eval(cond, scope) {
+                TemplatePart::If {
+                    cond,
+                    then,
+                    otherwise,
+                } => match self.eval(cond, scope) {
                     Value::Unknown(u) => *unknown = unknown.take().or_else(|| Some(derived(&u))),
                     value => match to_bool(&value) {
-                        Ok(true) => self.render(then, scope, at, out, unknown),
-                        Ok(false) => self.render(otherwise, scope, at, out, unknown),
+                        Ok(true) => self.render(then, scope, out, unknown),
+                        Ok(false) => self.render(otherwise, scope, out, unknown),
                         Err(e) => {
-                            self.invalid(cond.pos, format!("Invalid template directive condition: {e}."), None);
+                            self.invalid(
+                                cond.pos,
+                                format!("Invalid template directive condition: {e}."),
+                                None,
+                            );
                             *unknown = Some(Value::unknown("invalid template condition"));
                         }
                     },
                 },
-                TemplatePart::For { key_var, value_var, collection, body } => {
+                TemplatePart::For {
+                    key_var,
+                    value_var,
+                    collection,
+                    body,
+                } => {
                     let coll = self.eval(collection, scope);
                     let Some(items) = self.iterate(&coll, collection.pos) else {
-                        *unknown = Some(first_unknown(&coll).map_or_else(|| Value::unknown("invalid template for"), derived));
+                        *unknown = Some(
+                            first_unknown(&coll)
+                                .map_or_else(|| Value::unknown("invalid template for"), derived),
+                        );
                         continue;
                     };
                     for (key, value) in items {
-                        let key_binding = key_var.as_ref().map(|k| Binding { name: k.clone(), value: key, parent: scope.bindings });
+                        let key_binding = key_var.as_ref().map(|k| Binding {
+                            name: k.clone(),
+                            value: key,
+                            parent: scope.bindings,
+                        });
                         let inner_scope = key_binding.as_ref().map_or(*scope, |b| scope.with(b));
-                        let value_binding = Binding { name: value_var.clone(), value, parent: inner_scope.bindings };
-                        self.render(body, &inner_scope.with(&value_binding), at, out, unknown);
+                        let value_binding = Binding {
+                            name: value_var.clone(),
+                            value,
+                            parent: inner_scope.bindings,
+                        };
+                        self.render(body, &inner_scope.with(&value_binding), out, unknown);
                     }
                 }
             }
@@ -171,9 +226,19 @@ impl Engine<'_> {
     /// The (key, value) pairs a `for` iterates; `None` for unknown or unsuitable collections.
     pub(crate) fn iterate(&self, collection: &Value, at: Pos) -> Option<Vec<(Value, Value)>> {
         match collection {
-            Value::List(items) => Some(items.iter().enumerate().map(|(i, v)| (Value::Number(i as f64), v.clone())).collect()),
+            Value::List(items) => Some(
+                items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, v)| (Value::Number(i as f64), v.clone()))
+                    .collect(),
+            ),
             Value::Set(items) => Some(items.iter().map(|v| (v.clone(), v.clone())).collect()),
-            Value::Map(map) => Some(map.iter().map(|(k, v)| (Value::String(k.clone()), v.clone())).collect()),
+            Value::Map(map) => Some(
+                map.iter()
+                    .map(|(k, v)| (Value::String(k.clone()), v.clone()))
+                    .collect(),
+            ),
             Value::Unknown(_) => None,
             other => {
                 self.invalid(at, format!("Iteration over non-iterable value: A value of type {} cannot be used as the collection in a 'for' expression.", type_description(other)), None);
@@ -209,7 +274,11 @@ impl Engine<'_> {
             UnaryOp::Not => to_bool(&value).map(|b| Value::Bool(!b)),
         };
         result.unwrap_or_else(|e| {
-            self.invalid(inner.pos, format!("Invalid operand: Unsuitable value for unary operand: {e}."), None);
+            self.invalid(
+                inner.pos,
+                format!("Invalid operand: Unsuitable value for unary operand: {e}."),
+                None,
+            );
             Value::unknown("invalid operand")
         })
     }
@@ -222,10 +291,8 @@ impl Engine<'_> {
                 let want = op == BinaryOp::Or;
                 // A known operand that decides the result decides it even if the other is unknown.
                 for v in [&a, &b] {
-                    if let Ok(x) = to_bool(v) {
-                        if x == want {
-                            return Value::Bool(want);
-                        }
+                    if to_bool(v) == Ok(want) {
+                        return Value::Bool(want);
                     }
                 }
                 if let Some(u) = unknown_among([&a, &b]) {
@@ -234,7 +301,11 @@ impl Engine<'_> {
                 match (to_bool(&a), to_bool(&b)) {
                     (Ok(_), Ok(_)) => Value::Bool(!want),
                     (Err(e), _) | (_, Err(e)) => {
-                        self.invalid(at, format!("Invalid operand: Unsuitable value for logical operand: {e}."), None);
+                        self.invalid(
+                            at,
+                            format!("Invalid operand: Unsuitable value for logical operand: {e}."),
+                            None,
+                        );
                         Value::unknown("invalid operand")
                     }
                 }
@@ -274,15 +345,24 @@ impl Engine<'_> {
     fn for_expr(&self, f: &ForExpr, scope: &Scope<'_>, at: Pos) -> Value {
         let collection = self.eval(&f.collection, scope);
         let Some(items) = self.iterate(&collection, f.collection.pos) else {
-            return first_unknown(&collection).map_or_else(|| Value::unknown("invalid for expression"), derived);
+            return first_unknown(&collection)
+                .map_or_else(|| Value::unknown("invalid for expression"), derived);
         };
         let mut list = Vec::new();
         let mut object: BTreeMap<String, Value> = BTreeMap::new();
         let mut groups: BTreeMap<String, Vec<Value>> = BTreeMap::new();
         for (key, value) in items {
-            let key_binding = f.key_var.as_ref().map(|k| Binding { name: k.clone(), value: key, parent: scope.bindings });
+            let key_binding = f.key_var.as_ref().map(|k| Binding {
+                name: k.clone(),
+                value: key,
+                parent: scope.bindings,
+            });
             let inner = key_binding.as_ref().map_or(*scope, |b| scope.with(b));
-            let value_binding = Binding { name: f.value_var.clone(), value, parent: inner.bindings };
+            let value_binding = Binding {
+                name: f.value_var.clone(),
+                value,
+                parent: inner.bindings,
+            };
             let inner = inner.with(&value_binding);
             if let Some(cond) = &f.cond {
                 match self.eval(cond, &inner) {
@@ -305,29 +385,50 @@ impl Engine<'_> {
                         return derived(u);
                     }
                     let Ok(k) = to_string(&k) else {
-                        self.invalid(key_expr.pos, "Invalid object key: the key expression must produce a string.".into(), None);
+                        self.invalid(
+                            key_expr.pos,
+                            "Invalid object key: the key expression must produce a string.".into(),
+                            None,
+                        );
                         return Value::unknown("invalid object key");
                     };
                     let v = self.eval(&f.value, &inner);
                     if f.grouping {
                         groups.entry(k).or_default().push(v);
-                    } else if object.contains_key(&k) {
-                        self.invalid(at, format!("Duplicate object key: Two different items produced the key {k:?} in this 'for' expression. If duplicates are expected, use the ellipsis (...) after the value expression to enable grouping by key."), None);
-                        return Value::unknown("duplicate object key");
-                    } else {
-                        object.insert(k, v);
+                        continue;
+                    }
+                    match object.entry(k) {
+                        std::collections::btree_map::Entry::Occupied(entry) => {
+                            self.invalid(at, format!("Duplicate object key: Two different items produced the key {:?} in this 'for' expression. If duplicates are expected, use the ellipsis (...) after the value expression to enable grouping by key.", entry.key()), None);
+                            return Value::unknown("duplicate object key");
+                        }
+                        std::collections::btree_map::Entry::Vacant(entry) => {
+                            entry.insert(v);
+                        }
                     }
                 }
             }
         }
         match (&f.key, f.grouping) {
             (None, _) => Value::List(list),
-            (Some(_), true) => Value::Map(groups.into_iter().map(|(k, v)| (k, Value::List(v))).collect()),
+            (Some(_), true) => Value::Map(
+                groups
+                    .into_iter()
+                    .map(|(k, v)| (k, Value::List(v)))
+                    .collect(),
+            ),
             (Some(_), false) => Value::Map(object),
         }
     }
 
-    fn call(&self, name: &str, arg_exprs: &[Expr], expand_final: bool, scope: &Scope<'_>, at: Pos) -> Value {
+    fn call(
+        &self,
+        name: &str,
+        arg_exprs: &[Expr],
+        expand_final: bool,
+        scope: &Scope<'_>,
+        at: Pos,
+    ) -> Value {
         match name {
             "try" => {
                 for arg in arg_exprs {
@@ -341,7 +442,11 @@ impl Engine<'_> {
             }
             "can" => {
                 let Some(arg) = arg_exprs.first() else {
-                    self.invalid(at, "Not enough function arguments: can() needs one argument.".into(), None);
+                    self.invalid(
+                        at,
+                        "Not enough function arguments: can() needs one argument.".into(),
+                        None,
+                    );
                     return Value::unknown("invalid can()");
                 };
                 let (value, failed) = self.attempt(|| self.eval(arg, scope));
@@ -367,7 +472,9 @@ impl Engine<'_> {
         if name == "templatefile" {
             return self.templatefile(&args, at);
         }
-        let ctx = FnContext { cwd: &self.root_dir };
+        let ctx = FnContext {
+            cwd: &self.root_dir,
+        };
         match functions::call(name, &args, &ctx) {
             Ok(value) => value,
             Err(error) => self.function_error(name, error, at),
@@ -380,16 +487,26 @@ impl Engine<'_> {
                 self.input_error(
                     at,
                     format!("Call to unknown function: There is no function named {name:?}."),
-                    Some("Terraform would refuse this configuration; check the function name".into()),
+                    Some(
+                        "Terraform would refuse this configuration; check the function name".into(),
+                    ),
                 );
                 Value::unknown(format!("{name}() is not a Terraform function"))
             }
             FnError::Call(message) => {
-                self.invalid(at, format!("Error in function call: Call to function {name:?} failed: {message}"), None);
+                self.invalid(
+                    at,
+                    format!("Error in function call: Call to function {name:?} failed: {message}"),
+                    None,
+                );
                 Value::unknown(format!("{name}() failed"))
             }
             FnError::Argument(message) => {
-                self.invalid(at, format!("Invalid function argument: {name}(): {message}"), None);
+                self.invalid(
+                    at,
+                    format!("Invalid function argument: {name}(): {message}"),
+                    None,
+                );
                 Value::unknown(format!("{name}() failed"))
             }
             FnError::Input { message, help } => {
@@ -406,9 +523,15 @@ impl Engine<'_> {
         if let Some(u) = args.iter().find_map(first_unknown) {
             return derived(u);
         }
-        let ctx = FnContext { cwd: &self.root_dir };
+        let ctx = FnContext {
+            cwd: &self.root_dir,
+        };
         let Some(path) = args.first().and_then(|p| to_string(p).ok()) else {
-            self.invalid(at, "Invalid function argument: templatefile() needs a path.".into(), None);
+            self.invalid(
+                at,
+                "Invalid function argument: templatefile() needs a path.".into(),
+                None,
+            );
             return Value::unknown("templatefile() failed");
         };
         let text = match functions::read_file(&ctx, &path) {
@@ -429,12 +552,25 @@ impl Engine<'_> {
         // The template sees only its variables (and functions), never the module's names.
         let vars: Vec<(String, Value)> = vars.into_iter().collect();
         with_bindings(&vars, None, &|bindings| {
-            self.eval(&template, &Scope { module: None, repetition: None, bindings })
+            self.eval(
+                &template,
+                &Scope {
+                    module: None,
+                    repetition: None,
+                    bindings,
+                },
+            )
         })
     }
 
     /// Applies traversal steps to a value: attributes, indexes and splats.
-    pub(crate) fn apply_ops(&self, mut value: Value, ops: &[TraversalOp], scope: &Scope<'_>, at: Pos) -> Value {
+    pub(crate) fn apply_ops(
+        &self,
+        mut value: Value,
+        ops: &[TraversalOp],
+        scope: &Scope<'_>,
+        at: Pos,
+    ) -> Value {
         let mut i = 0;
         while i < ops.len() {
             match &ops[i] {
@@ -448,7 +584,10 @@ impl Engine<'_> {
                     return self.splat(value, |element| self.apply_ops(element, rest, scope, at));
                 }
                 TraversalOp::AttrSplat => {
-                    let attrs = ops[i + 1..].iter().take_while(|op| matches!(op, TraversalOp::GetAttr(_))).count();
+                    let attrs = ops[i + 1..]
+                        .iter()
+                        .take_while(|op| matches!(op, TraversalOp::GetAttr(_)))
+                        .count();
                     let rest = &ops[i + 1..i + 1 + attrs];
                     value = self.splat(value, |element| self.apply_ops(element, rest, scope, at));
                     i += attrs;
@@ -464,7 +603,9 @@ impl Engine<'_> {
     pub(crate) fn splat(&self, value: Value, each: impl Fn(Value) -> Value) -> Value {
         match value {
             Value::Null => Value::List(Vec::new()),
-            Value::List(items) | Value::Set(items) => Value::List(items.into_iter().map(each).collect()),
+            Value::List(items) | Value::Set(items) => {
+                Value::List(items.into_iter().map(each).collect())
+            }
             Value::Unknown(u) => derived(&u),
             single => Value::List(vec![each(single)]),
         }
@@ -502,7 +643,9 @@ impl Engine<'_> {
         }
         match value {
             Value::List(mut items) => {
-                let index = to_number(key).ok().filter(|n| n.fract() == 0.0 && *n >= 0.0);
+                let index = to_number(key)
+                    .ok()
+                    .filter(|n| n.fract() == 0.0 && *n >= 0.0);
                 #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
                 let index = index.map(|n| n as usize).filter(|n| *n < items.len());
                 match index {
@@ -521,10 +664,15 @@ impl Engine<'_> {
                 }
             },
             Value::Unknown(u) => match (&u.reference, key) {
-                (Some(r), Value::Number(n)) => Value::Unknown(crate::terraform::value::UnknownValue::reference(
-                    crate::terraform::value::Reference::new(r.address.clone(), format!("{}.{}", r.attribute, super::values::number_to_string(*n))),
-                    u.reason.clone(),
-                )),
+                (Some(r), Value::Number(n)) => {
+                    Value::Unknown(crate::terraform::value::UnknownValue::reference(
+                        crate::terraform::value::Reference::new(
+                            r.address.clone(),
+                            format!("{}.{}", r.attribute, super::values::number_to_string(*n)),
+                        ),
+                        u.reason.clone(),
+                    ))
+                }
                 _ => derived(&u),
             },
             Value::Set(_) => {
@@ -532,20 +680,34 @@ impl Engine<'_> {
                 Value::unknown("index into a set")
             }
             other => {
-                self.invalid(at, format!("Invalid index: This value does not have any indices ({}).", other.type_name()), None);
+                self.invalid(
+                    at,
+                    format!(
+                        "Invalid index: This value does not have any indices ({}).",
+                        other.type_name()
+                    ),
+                    None,
+                );
                 Value::unknown("invalid index")
             }
         }
     }
-
 }
 
 /// Runs `f` with every `(name, value)` bound (one stack frame per binding; templates have few).
-fn with_bindings<R>(vars: &[(String, Value)], parent: Option<&Binding<'_>>, f: &dyn Fn(Option<&Binding<'_>>) -> R) -> R {
+fn with_bindings<R>(
+    vars: &[(String, Value)],
+    parent: Option<&Binding<'_>>,
+    f: &dyn Fn(Option<&Binding<'_>>) -> R,
+) -> R {
     match vars.split_first() {
         None => f(parent),
         Some(((name, value), rest)) => {
-            let binding = Binding { name: name.clone(), value: value.clone(), parent };
+            let binding = Binding {
+                name: name.clone(),
+                value: value.clone(),
+                parent,
+            };
             with_bindings(rest, Some(&binding), f)
         }
     }

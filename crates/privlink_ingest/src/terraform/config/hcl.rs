@@ -37,14 +37,20 @@ pub(crate) fn parse_body(text: &str, file: FileId) -> Result<Body, ParseFailure>
 /// to `at`: every node gets `at`, since the text is not part of a file.
 pub(crate) fn parse_expression(text: &str, at: Pos) -> Result<Expr, String> {
     let expr = hcl_edit::parser::parse_expr(text).map_err(|e| e.message().to_owned())?;
-    let lowerer = Lowerer { file: at.file, fixed: Some(at) };
+    let lowerer = Lowerer {
+        file: at.file,
+        fixed: Some(at),
+    };
     Ok(lowerer.expr(&expr, at))
 }
 
 /// Parses a string as a template (Terraform JSON strings). Every node gets `at`.
 pub(crate) fn parse_template(text: &str, at: Pos) -> Result<Expr, String> {
     let template = hcl_edit::parser::parse_template(text).map_err(|e| e.message().to_owned())?;
-    let lowerer = Lowerer { file: at.file, fixed: Some(at) };
+    let lowerer = Lowerer {
+        file: at.file,
+        fixed: Some(at),
+    };
     let parts = lowerer.template(&template, false, false, at);
     Ok(template_expr(parts, at))
 }
@@ -130,7 +136,9 @@ impl Lowerer {
                     })
                     .collect(),
             ),
-            Expression::StringTemplate(t) => return template_expr(self.template(t, false, false, at), at),
+            Expression::StringTemplate(t) => {
+                return template_expr(self.template(t, false, false, at), at);
+            }
             Expression::HeredocTemplate(h) => {
                 return template_expr(self.template(&h.template, false, false, at), at);
             }
@@ -142,8 +150,12 @@ impl Lowerer {
                 Box::new(self.expr(&c.false_expr, at)),
             ),
             Expression::FuncCall(call) => {
-                let mut name: Vec<String> =
-                    call.name.namespace.iter().map(|n| n.value().to_string()).collect();
+                let mut name: Vec<String> = call
+                    .name
+                    .namespace
+                    .iter()
+                    .map(|n| n.value().to_string())
+                    .collect();
                 name.push(call.name.name.value().to_string());
                 ExprKind::Call {
                     name: name.join("::"),
@@ -162,10 +174,9 @@ impl Lowerer {
                             TraversalOp::GetAttr(name.value().to_string())
                         }
                         TraversalOperator::Index(e) => TraversalOp::Index(self.expr(e, at)),
-                        TraversalOperator::LegacyIndex(i) => TraversalOp::Index(Expr::new(
-                            ExprKind::Number(*i.value() as f64),
-                            at,
-                        )),
+                        TraversalOperator::LegacyIndex(i) => {
+                            TraversalOp::Index(Expr::new(ExprKind::Number(*i.value() as f64), at))
+                        }
                     })
                     .collect(),
             ),
@@ -207,7 +218,9 @@ impl Lowerer {
         let mut parts: Vec<(TemplatePart, bool, bool)> = Vec::new();
         for element in template.iter() {
             match element {
-                Element::Literal(s) => parts.push((TemplatePart::Literal(s.value().clone()), false, false)),
+                Element::Literal(s) => {
+                    parts.push((TemplatePart::Literal(s.value().clone()), false, false))
+                }
                 Element::Interpolation(i) => parts.push((
                     TemplatePart::Interpolation(self.expr(&i.expr, self.at(i.span(), at))),
                     i.strip.strip_start(),
@@ -268,7 +281,11 @@ impl Lowerer {
         let mut out = Vec::with_capacity(count);
         for i in 0..count {
             let trim_start = if i == 0 { strip_first } else { parts[i - 1].2 };
-            let trim_end = if i + 1 == count { strip_last } else { parts[i + 1].1 };
+            let trim_end = if i + 1 == count {
+                strip_last
+            } else {
+                parts[i + 1].1
+            };
             match &parts[i].0 {
                 TemplatePart::Literal(s) => {
                     let mut s = s.as_str();

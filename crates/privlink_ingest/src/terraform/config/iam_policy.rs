@@ -29,14 +29,25 @@ pub(crate) fn policy_json(configured: &BTreeMap<String, Value>) -> Value {
     for doc in documents(configured.get("override_policy_documents")) {
         for over in doc {
             let sid = over.get("Sid").cloned();
-            match statements.iter_mut().find(|s| sid.is_some() && s.get("Sid") == sid.as_ref()) {
+            match statements
+                .iter_mut()
+                .find(|s| sid.is_some() && s.get("Sid") == sid.as_ref())
+            {
                 Some(existing) => *existing = over,
                 None => statements.push(over),
             }
         }
     }
     let mut doc = Map::new();
-    doc.insert("Version".into(), json!(configured.get("version").and_then(Value::as_str).unwrap_or("2012-10-17")));
+    doc.insert(
+        "Version".into(),
+        json!(
+            configured
+                .get("version")
+                .and_then(Value::as_str)
+                .unwrap_or("2012-10-17")
+        ),
+    );
     if let Some(id) = configured.get("policy_id").and_then(Value::as_str) {
         doc.insert("Id".into(), json!(id));
     }
@@ -61,16 +72,36 @@ fn documents(value: Option<&Value>) -> Vec<Vec<Json>> {
 
 fn statement(block: &BTreeMap<String, Value>) -> Json {
     let mut out = Map::new();
-    if let Some(sid) = block.get("sid").and_then(Value::as_str).filter(|s| !s.is_empty()) {
+    if let Some(sid) = block
+        .get("sid")
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+    {
         out.insert("Sid".into(), json!(sid));
     }
-    out.insert("Effect".into(), json!(block.get("effect").and_then(Value::as_str).unwrap_or("Allow")));
-    for (key, name) in [("actions", "Action"), ("not_actions", "NotAction"), ("resources", "Resource"), ("not_resources", "NotResource")] {
+    out.insert(
+        "Effect".into(),
+        json!(
+            block
+                .get("effect")
+                .and_then(Value::as_str)
+                .unwrap_or("Allow")
+        ),
+    );
+    for (key, name) in [
+        ("actions", "Action"),
+        ("not_actions", "NotAction"),
+        ("resources", "Resource"),
+        ("not_resources", "NotResource"),
+    ] {
         if let Some(list) = string_list(block.get(key)) {
             out.insert(name.into(), list);
         }
     }
-    for (key, name) in [("principals", "Principal"), ("not_principals", "NotPrincipal")] {
+    for (key, name) in [
+        ("principals", "Principal"),
+        ("not_principals", "NotPrincipal"),
+    ] {
         if let Some(principals) = principals(block.get(key)) {
             out.insert(name.into(), principals);
         }
@@ -78,10 +109,19 @@ fn statement(block: &BTreeMap<String, Value>) -> Json {
     if let Some(Value::List(conditions)) = block.get("condition") {
         let mut by_test: Map<String, Json> = Map::new();
         for condition in conditions.iter().filter_map(Value::as_map) {
-            let test = condition.get("test").and_then(Value::as_str).unwrap_or_default();
-            let variable = condition.get("variable").and_then(Value::as_str).unwrap_or_default();
+            let test = condition
+                .get("test")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            let variable = condition
+                .get("variable")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
             let values = string_list(condition.get("values")).unwrap_or(Json::Null);
-            if let Json::Object(vars) = by_test.entry(test.to_owned()).or_insert_with(|| Json::Object(Map::new())) {
+            if let Json::Object(vars) = by_test
+                .entry(test.to_owned())
+                .or_insert_with(|| Json::Object(Map::new()))
+            {
                 vars.insert(variable.to_owned(), values);
             }
         }
@@ -94,7 +134,11 @@ fn statement(block: &BTreeMap<String, Value>) -> Json {
 
 /// A list of strings as the provider writes it: one element as a string, more in reverse order.
 fn string_list(value: Option<&Value>) -> Option<Json> {
-    let mut items: Vec<String> = value?.as_list()?.iter().filter_map(|v| super::values::to_string(v).ok()).collect();
+    let mut items: Vec<String> = value?
+        .as_list()?
+        .iter()
+        .filter_map(|v| super::values::to_string(v).ok())
+        .collect();
     match items.len() {
         0 => None,
         1 => Some(json!(items[0])),
@@ -109,20 +153,40 @@ fn principals(value: Option<&Value>) -> Option<Json> {
     let blocks = value?.as_list()?;
     let mut by_type: BTreeMap<String, Vec<Value>> = BTreeMap::new();
     for block in blocks.iter().filter_map(Value::as_map) {
-        let kind = block.get("type").and_then(Value::as_str).unwrap_or_default().to_owned();
-        by_type.entry(kind).or_default().extend(block.get("identifiers").and_then(Value::as_list).unwrap_or_default().iter().cloned());
+        let kind = block
+            .get("type")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
+        by_type.entry(kind).or_default().extend(
+            block
+                .get("identifiers")
+                .and_then(Value::as_list)
+                .unwrap_or_default()
+                .iter()
+                .cloned(),
+        );
     }
     if by_type.is_empty() {
         return None;
     }
-    if by_type.len() == 1 {
-        if let Some(ids) = by_type.get("*") {
-            if ids.iter().all(|i| i.as_str() == Some("*")) {
-                return Some(json!("*"));
-            }
-        }
+    if by_type.len() == 1
+        && let Some(ids) = by_type.get("*")
+        && ids.iter().all(|i| i.as_str() == Some("*"))
+    {
+        return Some(json!("*"));
     }
-    Some(Json::Object(by_type.into_iter().map(|(k, ids)| (k, string_list(Some(&Value::List(ids))).unwrap_or(Json::Null))).collect()))
+    Some(Json::Object(
+        by_type
+            .into_iter()
+            .map(|(k, ids)| {
+                (
+                    k,
+                    string_list(Some(&Value::List(ids))).unwrap_or(Json::Null),
+                )
+            })
+            .collect(),
+    ))
 }
 
 #[cfg(test)]
@@ -143,7 +207,9 @@ mod tests {
             }]"#),
         )]
         .into();
-        let Value::String(text) = policy_json(&configured) else { panic!("json should be known") };
+        let Value::String(text) = policy_json(&configured) else {
+            panic!("json should be known")
+        };
         let parsed: Json = serde_json::from_str(&text).unwrap();
         assert_eq!(
             parsed,
@@ -164,7 +230,13 @@ mod tests {
 
     #[test]
     fn unknown_parts_make_the_document_unknown() {
-        let configured: BTreeMap<String, Value> = [("statement".to_owned(), Value::List(vec![Value::Map([("resources".to_owned(), Value::unknown("x"))].into())]))].into();
+        let configured: BTreeMap<String, Value> = [(
+            "statement".to_owned(),
+            Value::List(vec![Value::Map(
+                [("resources".to_owned(), Value::unknown("x"))].into(),
+            )]),
+        )]
+        .into();
         assert!(policy_json(&configured).as_unknown().is_some());
     }
 }

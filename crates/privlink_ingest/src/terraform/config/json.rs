@@ -40,7 +40,12 @@ pub(crate) struct JsonError {
 
 /// Reads a JSON document.
 pub(crate) fn parse(text: &str) -> Result<Node, JsonError> {
-    let mut reader = Reader { text, bytes: text.as_bytes(), at: 0, depth: 0 };
+    let mut reader = Reader {
+        text,
+        bytes: text.as_bytes(),
+        at: 0,
+        depth: 0,
+    };
     let result = reader.value().and_then(|node| {
         reader.skip_ws();
         if reader.at < reader.bytes.len() {
@@ -70,7 +75,9 @@ struct Reader<'a> {
 
 impl Reader<'_> {
     fn skip_ws(&mut self) {
-        while self.at < self.bytes.len() && matches!(self.bytes[self.at], b' ' | b'\t' | b'\n' | b'\r') {
+        while self.at < self.bytes.len()
+            && matches!(self.bytes[self.at], b' ' | b'\t' | b'\n' | b'\r')
+        {
             self.at += 1;
         }
     }
@@ -92,7 +99,10 @@ impl Reader<'_> {
         Ok(Node { offset, value })
     }
 
-    fn nested(&mut self, f: fn(&mut Self) -> Result<NodeValue, String>) -> Result<NodeValue, String> {
+    fn nested(
+        &mut self,
+        f: fn(&mut Self) -> Result<NodeValue, String>,
+    ) -> Result<NodeValue, String> {
         // Deeply nested input must not overflow the stack.
         if self.depth > 256 {
             return Err("JSON nested too deeply".to_owned());
@@ -115,15 +125,21 @@ impl Reader<'_> {
     fn number(&mut self) -> Result<NodeValue, String> {
         let start = self.at;
         while self.at < self.bytes.len()
-            && matches!(self.bytes[self.at], b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9')
+            && matches!(
+                self.bytes[self.at],
+                b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9'
+            )
         {
             self.at += 1;
         }
-        self.text[start..self.at].parse().map(NodeValue::Number).map_err(|_| {
-            // Report the number's start, not where reading stopped.
-            self.at = start;
-            "invalid number".to_owned()
-        })
+        self.text[start..self.at]
+            .parse()
+            .map(NodeValue::Number)
+            .map_err(|_| {
+                // Report the number's start, not where reading stopped.
+                self.at = start;
+                "invalid number".to_owned()
+            })
     }
 
     fn string(&mut self) -> Result<String, String> {
@@ -153,7 +169,9 @@ impl Reader<'_> {
                 Some(b't') => out.push('\t'),
                 Some(b'u') => {
                     let high = self.hex4()?;
-                    let code = if (0xD800..0xDC00).contains(&high) && self.text[self.at..].starts_with("\\u") {
+                    let code = if (0xD800..0xDC00).contains(&high)
+                        && self.text[self.at..].starts_with("\\u")
+                    {
                         self.at += 2;
                         let low = self.hex4()?;
                         0x10000 + ((high - 0xD800) << 10) + (low.wrapping_sub(0xDC00) & 0x3FF)
@@ -168,7 +186,10 @@ impl Reader<'_> {
     }
 
     fn hex4(&mut self) -> Result<u32, String> {
-        let digits = self.text.get(self.at..self.at + 4).ok_or("invalid \\u escape")?;
+        let digits = self
+            .text
+            .get(self.at..self.at + 4)
+            .ok_or("invalid \\u escape")?;
         self.at += 4;
         u32::from_str_radix(digits, 16).map_err(|_| "invalid \\u escape".to_owned())
     }
@@ -251,7 +272,10 @@ pub(crate) fn expr(node: &Node, file: FileId, strings: Strings) -> Result<Expr, 
             Strings::Template => return parse_template(s, at).map_err(|m| (at, m)),
         },
         NodeValue::Array(items) => ExprKind::Tuple(
-            items.iter().map(|i| expr(i, file, strings)).collect::<Result<_, _>>()?,
+            items
+                .iter()
+                .map(|i| expr(i, file, strings))
+                .collect::<Result<_, _>>()?,
         ),
         NodeValue::Object(entries) => ExprKind::Object(
             entries
@@ -280,7 +304,10 @@ impl FileLowering<'_> {
     pub(crate) fn file_body(&mut self, root: &Node) -> Body {
         let mut body = Body::default();
         let NodeValue::Object(entries) = &root.value else {
-            self.errors.push((pos(self.file, root.offset), "the root of a .tf.json file must be an object".into()));
+            self.errors.push((
+                pos(self.file, root.offset),
+                "the root of a .tf.json file must be an object".into(),
+            ));
             return body;
         };
         for (kind, _, value) in entries {
@@ -290,7 +317,9 @@ impl FileLowering<'_> {
                 "locals" => 0,
                 _ => continue, // terraform, moved, import, check and comments do not affect values
             };
-            for (labels, node, key_offset) in self.labelled_at(value, labels, Vec::new(), value.offset) {
+            for (labels, node, key_offset) in
+                self.labelled_at(value, labels, Vec::new(), value.offset)
+            {
                 let at = pos(self.file, key_offset);
                 let block_body = match kind.as_str() {
                     "locals" => self.attributes_only(&node, Strings::Template),
@@ -303,7 +332,12 @@ impl FileLowering<'_> {
                     }
                     _ => self.attributes_only(&node, Strings::Template),
                 };
-                body.blocks.push(Block { kind: kind.clone(), labels, body: block_body, pos: at });
+                body.blocks.push(Block {
+                    kind: kind.clone(),
+                    labels,
+                    body: block_body,
+                    pos: at,
+                });
             }
         }
         body
@@ -311,15 +345,30 @@ impl FileLowering<'_> {
 
     /// Unwraps `labels` levels of objects (each level may also be an array of objects). Each result
     /// carries the offset of its innermost label's key, where the block is written.
-    fn labelled(&mut self, node: &Node, levels: usize, prefix: Vec<String>) -> Vec<(Vec<String>, Node)> {
-        self.labelled_at(node, levels, prefix, node.offset).into_iter().map(|(labels, node, _)| (labels, node)).collect()
+    fn labelled(
+        &mut self,
+        node: &Node,
+        levels: usize,
+        prefix: Vec<String>,
+    ) -> Vec<(Vec<String>, Node)> {
+        self.labelled_at(node, levels, prefix, node.offset)
+            .into_iter()
+            .map(|(labels, node, _)| (labels, node))
+            .collect()
     }
 
-    fn labelled_at(&mut self, node: &Node, levels: usize, prefix: Vec<String>, at: usize) -> Vec<(Vec<String>, Node, usize)> {
+    fn labelled_at(
+        &mut self,
+        node: &Node,
+        levels: usize,
+        prefix: Vec<String>,
+        at: usize,
+    ) -> Vec<(Vec<String>, Node, usize)> {
         match &node.value {
-            NodeValue::Array(items) => {
-                items.iter().flat_map(|i| self.labelled_at(i, levels, prefix.clone(), i.offset)).collect()
-            }
+            NodeValue::Array(items) => items
+                .iter()
+                .flat_map(|i| self.labelled_at(i, levels, prefix.clone(), i.offset))
+                .collect(),
             NodeValue::Object(entries) if levels > 0 => entries
                 .iter()
                 .filter(|(k, _, _)| k != "//")
@@ -331,7 +380,10 @@ impl FileLowering<'_> {
                 .collect(),
             NodeValue::Object(_) => vec![(prefix, node.clone(), at)],
             _ => {
-                self.errors.push((pos(self.file, node.offset), "expected a JSON object here".into()));
+                self.errors.push((
+                    pos(self.file, node.offset),
+                    "expected a JSON object here".into(),
+                ));
                 Vec::new()
             }
         }
@@ -341,15 +393,28 @@ impl FileLowering<'_> {
         match &node.value {
             NodeValue::Object(entries) => entries,
             _ => {
-                self.errors.push((pos(self.file, node.offset), "expected a JSON object here".into()));
+                self.errors.push((
+                    pos(self.file, node.offset),
+                    "expected a JSON object here".into(),
+                ));
                 &[]
             }
         }
     }
 
-    fn attribute(&mut self, name: &str, key_offset: usize, value: &Node, strings: Strings) -> Option<Attribute> {
+    fn attribute(
+        &mut self,
+        name: &str,
+        key_offset: usize,
+        value: &Node,
+        strings: Strings,
+    ) -> Option<Attribute> {
         match expr(value, self.file, strings) {
-            Ok(expr) => Some(Attribute { name: name.to_owned(), expr, pos: pos(self.file, key_offset) }),
+            Ok(expr) => Some(Attribute {
+                name: name.to_owned(),
+                expr,
+                pos: pos(self.file, key_offset),
+            }),
             Err(e) => {
                 self.errors.push(e);
                 None
@@ -361,7 +426,8 @@ impl FileLowering<'_> {
         let mut body = Body::default();
         for (key, koff, value) in self.entries(node) {
             if key != "//" {
-                body.attributes.extend(self.attribute(key, *koff, value, strings));
+                body.attributes
+                    .extend(self.attribute(key, *koff, value, strings));
             }
         }
         body
@@ -373,12 +439,23 @@ impl FileLowering<'_> {
             let at = pos(self.file, *koff);
             match (key.as_str(), &value.value) {
                 ("type", NodeValue::String(text)) => match parse_expression(text, at) {
-                    Ok(expr) => body.attributes.push(Attribute { name: key.clone(), expr, pos: at }),
-                    Err(m) => self.errors.push((at, format!("invalid type constraint: {m}"))),
+                    Ok(expr) => body.attributes.push(Attribute {
+                        name: key.clone(),
+                        expr,
+                        pos: at,
+                    }),
+                    Err(m) => self
+                        .errors
+                        .push((at, format!("invalid type constraint: {m}"))),
                 },
-                ("default", _) => body.attributes.extend(self.attribute(key, *koff, value, Strings::Literal)),
+                ("default", _) => {
+                    body.attributes
+                        .extend(self.attribute(key, *koff, value, Strings::Literal))
+                }
                 ("validation" | "//", _) => {}
-                _ => body.attributes.extend(self.attribute(key, *koff, value, Strings::Literal)),
+                _ => body
+                    .attributes
+                    .extend(self.attribute(key, *koff, value, Strings::Literal)),
             }
         }
         body
@@ -392,7 +469,8 @@ impl FileLowering<'_> {
                 "depends_on" | "//" => continue,
                 _ => Strings::Template,
             };
-            body.attributes.extend(self.attribute(key, *koff, value, strings));
+            body.attributes
+                .extend(self.attribute(key, *koff, value, strings));
         }
         body
     }
@@ -403,10 +481,15 @@ impl FileLowering<'_> {
             let at = pos(self.file, *koff);
             match key.as_str() {
                 "//" | "depends_on" | "lifecycle" | "provisioner" | "connection" => {}
-                "provider" => body.attributes.extend(self.attribute(key, *koff, value, Strings::Literal)),
+                "provider" => {
+                    body.attributes
+                        .extend(self.attribute(key, *koff, value, Strings::Literal))
+                }
                 "dynamic" => {
                     for (labels, spec) in self.labelled(value, 1, Vec::new()) {
-                        let nested = schema.and_then(|s| s.block_types.get(&labels[0])).map(|n| &n.block);
+                        let nested = schema
+                            .and_then(|s| s.block_types.get(&labels[0]))
+                            .map(|n| &n.block);
                         let mut dynamic = Body::default();
                         for (k, ko, v) in self.entries(&spec) {
                             match k.as_str() {
@@ -421,11 +504,26 @@ impl FileLowering<'_> {
                                         });
                                     }
                                 }
-                                "iterator" => dynamic.attributes.extend(self.attribute(k, *ko, v, Strings::Literal)),
-                                _ => dynamic.attributes.extend(self.attribute(k, *ko, v, Strings::Template)),
+                                "iterator" => dynamic.attributes.extend(self.attribute(
+                                    k,
+                                    *ko,
+                                    v,
+                                    Strings::Literal,
+                                )),
+                                _ => dynamic.attributes.extend(self.attribute(
+                                    k,
+                                    *ko,
+                                    v,
+                                    Strings::Template,
+                                )),
                             }
                         }
-                        body.blocks.push(Block { kind: "dynamic".into(), labels, body: dynamic, pos: pos(self.file, spec.offset) });
+                        body.blocks.push(Block {
+                            kind: "dynamic".into(),
+                            labels,
+                            body: dynamic,
+                            pos: pos(self.file, spec.offset),
+                        });
                     }
                 }
                 _ => match schema.and_then(|s| s.block_types.get(key)) {
@@ -436,11 +534,18 @@ impl FileLowering<'_> {
                                 kind: key.clone(),
                                 labels: Vec::new(),
                                 body: block_body,
-                                pos: if matches!(value.value, NodeValue::Array(_)) { pos(self.file, block.offset) } else { at },
+                                pos: if matches!(value.value, NodeValue::Array(_)) {
+                                    pos(self.file, block.offset)
+                                } else {
+                                    at
+                                },
                             });
                         }
                     }
-                    None => body.attributes.extend(self.attribute(key, *koff, value, Strings::Template)),
+                    None => {
+                        body.attributes
+                            .extend(self.attribute(key, *koff, value, Strings::Template))
+                    }
                 },
             }
         }
@@ -455,10 +560,14 @@ mod tests {
     #[test]
     fn reader_records_offsets_and_unescapes() {
         let node = parse(r#"{"a": [1, "x\u00e9\n"], "b": null}"#).unwrap();
-        let NodeValue::Object(entries) = node.value else { panic!() };
+        let NodeValue::Object(entries) = node.value else {
+            panic!()
+        };
         assert_eq!(entries[0].0, "a");
         assert_eq!(entries[0].1, 1);
-        let NodeValue::Array(items) = &entries[0].2.value else { panic!() };
+        let NodeValue::Array(items) = &entries[0].2.value else {
+            panic!()
+        };
         assert_eq!(items[1].offset, 10);
         assert!(matches!(&items[1].value, NodeValue::String(s) if s == "xé\n"));
     }

@@ -82,13 +82,26 @@ pub fn evaluate_directory(dir: &Path, display: &str, options: &ConfigOptions) ->
     const STACK: usize = 256 * 1024 * 1024;
     let run = || {
         let (resources, diagnostics, errors) = engine::Engine::new(dir, display, options).run();
-        EvaluatedConfig { resources, diagnostics, errors }
+        EvaluatedConfig {
+            resources,
+            diagnostics,
+            errors,
+        }
     };
     std::thread::scope(|scope| {
-        match std::thread::Builder::new().name("terraform-eval".into()).stack_size(STACK).spawn_scoped(scope, run) {
+        match std::thread::Builder::new()
+            .name("terraform-eval".into())
+            .stack_size(STACK)
+            .spawn_scoped(scope, run)
+        {
             Ok(handle) => handle.join().unwrap_or_else(|_| EvaluatedConfig {
-                errors: vec![InputError::file(display, "internal error while evaluating the Terraform configuration")
-                    .with_help("this is a privlink bug; please report it with the configuration")],
+                errors: vec![
+                    InputError::file(
+                        display,
+                        "internal error while evaluating the Terraform configuration",
+                    )
+                    .with_help("this is a privlink bug; please report it with the configuration"),
+                ],
                 ..EvaluatedConfig::default()
             }),
             // No thread available: evaluate here (deep configurations may then exhaust the stack).

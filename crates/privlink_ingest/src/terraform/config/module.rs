@@ -47,7 +47,16 @@ impl ResourceDecl {
         self.body
             .attribute("provider")
             .and_then(|a| a.expr.as_static_path())
-            .map_or_else(|| self.resource_type.split('_').next().unwrap_or("aws").to_owned(), |p| p.join("."))
+            .map_or_else(
+                || {
+                    self.resource_type
+                        .split('_')
+                        .next()
+                        .unwrap_or("aws")
+                        .to_owned()
+                },
+                |p| p.join("."),
+            )
     }
 }
 
@@ -90,7 +99,12 @@ pub(crate) struct ModuleDef {
 #[derive(Debug)]
 pub(crate) enum LoadProblem {
     /// The file or directory cannot be read or parsed (position is 1-based line/column).
-    Input { path: String, position: Option<(u32, u32)>, message: String, help: Option<String> },
+    Input {
+        path: String,
+        position: Option<(u32, u32)>,
+        message: String,
+        help: Option<String>,
+    },
     /// An error at a position in a parsed file.
     InputAt { pos: Pos, message: String },
     /// Terraform would reject it (duplicate declarations).
@@ -114,8 +128,18 @@ pub(crate) fn display_join(display: &str, rel: &str) -> String {
 
 /// Loads a module directory. `rel_path` is relative to the root module; `display` is the root as the
 /// user named it.
-pub(crate) fn load(dir: &Path, rel_path: &str, display: &str, sources: &Sources, problems: &mut Vec<LoadProblem>) -> ModuleDef {
-    let mut def = ModuleDef { dir: dir.to_path_buf(), rel_path: rel_path.to_owned(), ..ModuleDef::default() };
+pub(crate) fn load(
+    dir: &Path,
+    rel_path: &str,
+    display: &str,
+    sources: &Sources,
+    problems: &mut Vec<LoadProblem>,
+) -> ModuleDef {
+    let mut def = ModuleDef {
+        dir: dir.to_path_buf(),
+        rel_path: rel_path.to_owned(),
+        ..ModuleDef::default()
+    };
     let dir_display = display_join(display, rel_path);
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
@@ -158,22 +182,35 @@ pub(crate) fn load(dir: &Path, rel_path: &str, display: &str, sources: &Sources,
         let text = match std::fs::read_to_string(dir.join(&name)) {
             Ok(text) => text,
             Err(e) => {
-                problems.push(LoadProblem::Input { path: file_display, position: None, message: format!("cannot read file: {e}"), help: None });
+                problems.push(LoadProblem::Input {
+                    path: file_display,
+                    position: None,
+                    message: format!("cannot read file: {e}"),
+                    help: None,
+                });
                 continue;
             }
         };
-        let Some(body) = parse_file(&name, text, file_display, sources, problems) else { continue };
+        let Some(body) = parse_file(&name, &text, file_display, sources, problems) else {
+            continue;
+        };
         collect(&mut def, body, problems);
     }
     def
 }
 
 /// Parses one configuration or variables file (native or JSON syntax) into a body.
-pub(crate) fn parse_file(name: &str, text: String, display: String, sources: &Sources, problems: &mut Vec<LoadProblem>) -> Option<Body> {
+pub(crate) fn parse_file(
+    name: &str,
+    text: &str,
+    display: String,
+    sources: &Sources,
+    problems: &mut Vec<LoadProblem>,
+) -> Option<Body> {
     let is_json = name.ends_with(".json");
-    let file = sources.add(display.clone(), text.clone());
+    let file = sources.add(display.clone(), text.to_owned());
     if is_json {
-        let root = match json::parse(&text) {
+        let root = match json::parse(text) {
             Ok(root) => root,
             Err(e) => {
                 problems.push(LoadProblem::Input {
@@ -186,23 +223,35 @@ pub(crate) fn parse_file(name: &str, text: String, display: String, sources: &So
             }
         };
         let schema = |mode: &str, ty: &str| block_schema(mode, ty);
-        let mut lowering = FileLowering { file, errors: Vec::new(), schema: &schema };
+        let mut lowering = FileLowering {
+            file,
+            errors: Vec::new(),
+            schema: &schema,
+        };
         let body = if name.ends_with(".tf.json") {
             lowering.file_body(&root)
         } else {
             tfvars_json_body(&root, file, &mut lowering.errors)
         };
-        problems.extend(lowering.errors.into_iter().map(|(pos, message)| LoadProblem::InputAt { pos, message }));
+        problems.extend(
+            lowering
+                .errors
+                .into_iter()
+                .map(|(pos, message)| LoadProblem::InputAt { pos, message }),
+        );
         Some(body)
     } else {
-        match hcl::parse_body(&text, file) {
+        match hcl::parse_body(text, file) {
             Ok(body) => Some(body),
             Err(e) => {
                 problems.push(LoadProblem::Input {
                     path: display,
                     position: Some((e.line, e.column)),
                     message: format!("invalid HCL: {}", e.message),
-                    help: Some("fix the syntax at this position; Terraform would refuse this file too".into()),
+                    help: Some(
+                        "fix the syntax at this position; Terraform would refuse this file too"
+                            .into(),
+                    ),
                 });
                 None
             }
@@ -214,12 +263,19 @@ pub(crate) fn parse_file(name: &str, text: String, display: String, sources: &So
 fn tfvars_json_body(root: &json::Node, file: u32, errors: &mut Vec<(Pos, String)>) -> Body {
     let mut body = Body::default();
     let json::NodeValue::Object(entries) = &root.value else {
-        errors.push((pos(file, root.offset), "a .tfvars.json file must hold an object".into()));
+        errors.push((
+            pos(file, root.offset),
+            "a .tfvars.json file must hold an object".into(),
+        ));
         return body;
     };
     for (name, key_offset, value) in entries {
         match json::expr(value, file, json::Strings::Literal) {
-            Ok(expr) => body.attributes.push(Attribute { name: name.clone(), expr, pos: pos(file, *key_offset) }),
+            Ok(expr) => body.attributes.push(Attribute {
+                name: name.clone(),
+                expr,
+                pos: pos(file, *key_offset),
+            }),
             Err(e) => errors.push(e),
         }
     }
@@ -228,7 +284,12 @@ fn tfvars_json_body(root: &json::Node, file: u32, errors: &mut Vec<(Pos, String)
 
 fn collect(def: &mut ModuleDef, body: Body, problems: &mut Vec<LoadProblem>) {
     for block in body.blocks {
-        let Block { kind, labels, body, pos } = block;
+        let Block {
+            kind,
+            labels,
+            body,
+            pos,
+        } = block;
         match (kind.as_str(), labels.as_slice()) {
             ("variable", [name]) => {
                 if def.variables.contains_key(name) {
@@ -237,7 +298,14 @@ fn collect(def: &mut ModuleDef, body: Body, problems: &mut Vec<LoadProblem>) {
                 }
                 let type_expr = body.attribute("type").map(|a| a.expr.clone());
                 let default = body.attribute("default").map(|a| a.expr.clone());
-                def.variables.insert(name.clone(), VariableDecl { type_expr, default, pos });
+                def.variables.insert(
+                    name.clone(),
+                    VariableDecl {
+                        type_expr,
+                        default,
+                        pos,
+                    },
+                );
             }
             ("locals", []) => {
                 for attr in body.attributes {
@@ -250,14 +318,29 @@ fn collect(def: &mut ModuleDef, body: Body, problems: &mut Vec<LoadProblem>) {
             }
             ("output", [name]) => {
                 if let Some(value) = body.attributes.into_iter().find(|a| a.name == "value") {
-                    def.outputs.insert(name.clone(), Attribute { name: name.clone(), expr: value.expr, pos });
+                    def.outputs.insert(
+                        name.clone(),
+                        Attribute {
+                            name: name.clone(),
+                            expr: value.expr,
+                            pos,
+                        },
+                    );
                 }
             }
             ("resource" | "data", [resource_type, name]) => {
-                let mode = if kind == "data" { ResourceMode::Data } else { ResourceMode::Managed };
+                let mode = if kind == "data" {
+                    ResourceMode::Data
+                } else {
+                    ResourceMode::Managed
+                };
                 let key = (mode, resource_type.clone(), name.clone());
                 if def.resource_index.contains_key(&key) {
-                    let what = if mode == ResourceMode::Data { "data" } else { "resource" };
+                    let what = if mode == ResourceMode::Data {
+                        "data"
+                    } else {
+                        "resource"
+                    };
                     problems.push(LoadProblem::Invalid {
                         pos,
                         message: format!("Duplicate {what} \"{resource_type}\" configuration: a {what} named \"{name}\" was already declared"),
@@ -265,11 +348,22 @@ fn collect(def: &mut ModuleDef, body: Body, problems: &mut Vec<LoadProblem>) {
                     continue;
                 }
                 def.resource_index.insert(key, def.resources.len());
-                def.resources.push(ResourceDecl { mode, resource_type: resource_type.clone(), name: name.clone(), body, pos });
+                def.resources.push(ResourceDecl {
+                    mode,
+                    resource_type: resource_type.clone(),
+                    name: name.clone(),
+                    body,
+                    pos,
+                });
             }
             ("module", [name]) => {
                 if def.call_index.contains_key(name) {
-                    problems.push(LoadProblem::Invalid { pos, message: format!("Duplicate module call: a module named {name:?} was already declared") });
+                    problems.push(LoadProblem::Invalid {
+                        pos,
+                        message: format!(
+                            "Duplicate module call: a module named {name:?} was already declared"
+                        ),
+                    });
                     continue;
                 }
                 let source = body.attribute("source").and_then(|a| match &a.expr.kind {
@@ -280,18 +374,34 @@ fn collect(def: &mut ModuleDef, body: Body, problems: &mut Vec<LoadProblem>) {
                     problems.push(LoadProblem::Invalid { pos, message: format!("Missing required argument: the module {name:?} has no literal \"source\"") });
                     continue;
                 };
-                let providers = body.attribute("providers").map_or_else(Vec::new, |a| match &a.expr.kind {
-                    super::syntax::ExprKind::Object(entries) => entries
-                        .iter()
-                        .filter_map(|(k, v)| Some((k.as_static_path()?.join("."), v.as_static_path()?.join("."))))
-                        .collect(),
-                    _ => Vec::new(),
-                });
+                let providers =
+                    body.attribute("providers")
+                        .map_or_else(Vec::new, |a| match &a.expr.kind {
+                            super::syntax::ExprKind::Object(entries) => entries
+                                .iter()
+                                .filter_map(|(k, v)| {
+                                    Some((
+                                        k.as_static_path()?.join("."),
+                                        v.as_static_path()?.join("."),
+                                    ))
+                                })
+                                .collect(),
+                            _ => Vec::new(),
+                        });
                 def.call_index.insert(name.clone(), def.calls.len());
-                def.calls.push(ModuleCall { name: name.clone(), source, body, pos, providers });
+                def.calls.push(ModuleCall {
+                    name: name.clone(),
+                    source,
+                    body,
+                    pos,
+                    providers,
+                });
             }
             ("provider", [name]) => {
-                let alias = body.attribute("alias").and_then(|a| a.expr.as_static_path()).map(|p| p.join("."));
+                let alias = body
+                    .attribute("alias")
+                    .and_then(|a| a.expr.as_static_path())
+                    .map(|p| p.join("."));
                 let key = alias.map_or_else(|| name.clone(), |a| format!("{name}.{a}"));
                 def.providers.push(ProviderDecl { key, body });
             }
@@ -306,8 +416,14 @@ mod tests {
 
     #[test]
     fn display_paths_join_like_the_user_typed_them() {
-        assert_eq!(display_join("examples/seed-000", "main.tf"), "examples/seed-000/main.tf");
-        assert_eq!(display_join("examples/seed-000/", "modules/net"), "examples/seed-000/modules/net");
+        assert_eq!(
+            display_join("examples/seed-000", "main.tf"),
+            "examples/seed-000/main.tf"
+        );
+        assert_eq!(
+            display_join("examples/seed-000/", "modules/net"),
+            "examples/seed-000/modules/net"
+        );
         assert_eq!(display_join(".", "main.tf"), "main.tf");
         assert_eq!(display_join("infra", "."), "infra");
     }

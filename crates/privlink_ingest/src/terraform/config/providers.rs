@@ -30,16 +30,26 @@ impl Engine<'_> {
     fn compute_region(&self, module: ModId, key: &str) -> Known<String> {
         let inst = self.inst(module);
         if let Some(provider) = inst.def.providers.iter().find(|p| p.key == key) {
-            let value = provider.body.attribute("region").map(|a| self.eval(&a.expr, &Scope::module(module, None)));
+            let value = provider
+                .body
+                .attribute("region")
+                .map(|a| self.eval(&a.expr, &Scope::module(module, None)));
             return match value {
                 Some(Value::String(region)) => Known::Value(region),
-                Some(Value::Unknown(u)) => self.fallback_region(&format!("the region of provider {key} is not known: {}", u.reason)),
+                Some(Value::Unknown(u)) => self.fallback_region(&format!(
+                    "the region of provider {key} is not known: {}",
+                    u.reason
+                )),
                 _ => self.fallback_region(&format!("provider {key} sets no region")),
             };
         }
         if let (Some(parent), Some(call)) = (inst.parent, inst.call) {
             let parent_def = self.inst(parent).def.clone();
-            let mapped = parent_def.calls[call].providers.iter().find(|(child, _)| child == key).map(|(_, p)| p.clone());
+            let mapped = parent_def.calls[call]
+                .providers
+                .iter()
+                .find(|(child, _)| child == key)
+                .map(|(_, p)| p.clone());
             match mapped {
                 Some(parent_key) => return self.provider_region(parent, &parent_key),
                 None if !key.contains('.') => return self.provider_region(parent, key),

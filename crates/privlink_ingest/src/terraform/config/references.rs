@@ -31,12 +31,22 @@ enum Referent {
 
 impl Engine<'_> {
     /// Evaluates `name` followed by `ops`.
-    pub(crate) fn traversal_from(&self, name: &str, at: Pos, ops: &[TraversalOp], scope: &Scope<'_>) -> Value {
+    pub(crate) fn traversal_from(
+        &self,
+        name: &str,
+        at: Pos,
+        ops: &[TraversalOp],
+        scope: &Scope<'_>,
+    ) -> Value {
         if let Some(bound) = scope.lookup(name) {
             return self.apply_ops(bound.clone(), ops, scope, at);
         }
         let Some(module) = scope.module else {
-            self.invalid(at, format!("Variables not allowed: Variables may not be used here ({name})."), None);
+            self.invalid(
+                at,
+                format!("Variables not allowed: Variables may not be used here ({name})."),
+                None,
+            );
             return Value::unknown(format!("{name} cannot be used here"));
         };
         let first = match ops.first() {
@@ -98,24 +108,52 @@ impl Engine<'_> {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn resource_reference(&self, module: ModId, mode: ResourceMode, resource_type: &str, name: &str, ops: &[TraversalOp], scope: &Scope<'_>, at: Pos) -> Value {
+    fn resource_reference(
+        &self,
+        module: ModId,
+        mode: ResourceMode,
+        resource_type: &str,
+        name: &str,
+        ops: &[TraversalOp],
+        scope: &Scope<'_>,
+        at: Pos,
+    ) -> Value {
         let inst = self.inst(module);
-        let Some(&resource) = inst.def.resource_index.get(&(mode, resource_type.to_owned(), name.to_owned())) else {
+        let Some(&resource) =
+            inst.def
+                .resource_index
+                .get(&(mode, resource_type.to_owned(), name.to_owned()))
+        else {
             let (kind, what) = match mode {
                 ResourceMode::Managed => ("resource", "A managed resource"),
                 ResourceMode::Data => ("data resource", "A data resource"),
             };
-            let within = if inst.path.is_empty() { "the root module".to_owned() } else { inst.path.clone() };
+            let within = if inst.path.is_empty() {
+                "the root module".to_owned()
+            } else {
+                inst.path.clone()
+            };
             self.invalid(at, format!("Reference to undeclared {kind}: {what} {resource_type:?} {name:?} has not been declared in {within}."), None);
             return Value::unknown(format!("{resource_type}.{name} is not declared"));
         };
         self.walk(Referent::Resource { module, resource }, ops, scope, at)
     }
 
-    fn module_reference(&self, module: ModId, call_name: &str, ops: &[TraversalOp], scope: &Scope<'_>, at: Pos) -> Value {
+    fn module_reference(
+        &self,
+        module: ModId,
+        call_name: &str,
+        ops: &[TraversalOp],
+        scope: &Scope<'_>,
+        at: Pos,
+    ) -> Value {
         let inst = self.inst(module);
         let Some(&call) = inst.def.call_index.get(call_name) else {
-            let within = if inst.path.is_empty() { "the root module".to_owned() } else { inst.path.clone() };
+            let within = if inst.path.is_empty() {
+                "the root module".to_owned()
+            } else {
+                inst.path.clone()
+            };
             self.invalid(at, format!("Reference to undeclared module: No module call named {call_name:?} is declared in {within}."), None);
             return Value::unknown(format!("module.{call_name} is not declared"));
         };
@@ -123,15 +161,26 @@ impl Engine<'_> {
     }
 
     /// The instance keys of a resource or module call, and how it expands.
-    fn keys_of(&self, referent: Referent) -> (ExpansionMode, Vec<Option<InstanceKey>>, Option<String>) {
+    fn keys_of(
+        &self,
+        referent: Referent,
+    ) -> (ExpansionMode, Vec<Option<InstanceKey>>, Option<String>) {
         match referent {
             Referent::Resource { module, resource } => {
                 let e = self.expansion(module, resource);
-                (e.mode, e.instances.iter().map(|(k, _)| k.clone()).collect(), None)
+                (
+                    e.mode,
+                    e.instances.iter().map(|(k, _)| k.clone()).collect(),
+                    None,
+                )
             }
             Referent::Call { module, call } => {
                 let e = self.call_expansion(module, call);
-                (e.mode, e.children.iter().map(|(k, _)| k.clone()).collect(), e.missing.clone())
+                (
+                    e.mode,
+                    e.children.iter().map(|(k, _)| k.clone()).collect(),
+                    e.missing.clone(),
+                )
             }
         }
     }
@@ -145,19 +194,27 @@ impl Engine<'_> {
         let mut i = 0;
         while i < ops.len() {
             match (&target, &ops[i]) {
-                (Target::Collection, TraversalOp::Index(index)) if mode != ExpansionMode::Single => {
+                (Target::Collection, TraversalOp::Index(index))
+                    if mode != ExpansionMode::Single =>
+                {
                     let key = self.eval(index, scope);
                     if let Some(u) = key.as_unknown() {
                         return derived(u);
                     }
                     let wanted = match mode {
-                        ExpansionMode::Count => key.as_f64().filter(|n| n.fract() == 0.0 && *n >= 0.0).map(|n| {
-                            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-                            InstanceKey::Index(n as u64)
-                        }),
+                        ExpansionMode::Count => key
+                            .as_f64()
+                            .filter(|n| n.fract() == 0.0 && *n >= 0.0)
+                            .map(|n| {
+                                #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+                                InstanceKey::Index(n as u64)
+                            }),
                         _ => super::values::to_string(&key).ok().map(InstanceKey::Key),
                     };
-                    match keys.iter().position(|k| k.is_some() && k.as_ref() == wanted.as_ref()) {
+                    match keys
+                        .iter()
+                        .position(|k| k.is_some() && k.as_ref() == wanted.as_ref())
+                    {
                         Some(p) => target = Target::Instance(p),
                         None => {
                             self.invalid(index.pos, format!("Invalid index: The given key does not identify an element in this collection value ({key})."), None);
@@ -174,11 +231,22 @@ impl Engine<'_> {
                     let span = if full {
                         ops.len() - i - 1
                     } else {
-                        ops[i + 1..].iter().take_while(|op| matches!(op, TraversalOp::GetAttr(_))).count()
+                        ops[i + 1..]
+                            .iter()
+                            .take_while(|op| matches!(op, TraversalOp::GetAttr(_)))
+                            .count()
                     };
                     let per_instance = &ops[i + 1..i + 1 + span];
-                    let instances = if mode == ExpansionMode::Single { 1.min(keys.len()) } else { keys.len() };
-                    let list = Value::List((0..instances).map(|n| self.instance_ops(referent, n, per_instance, scope, at)).collect());
+                    let instances = if mode == ExpansionMode::Single {
+                        1.min(keys.len())
+                    } else {
+                        keys.len()
+                    };
+                    let list = Value::List(
+                        (0..instances)
+                            .map(|n| self.instance_ops(referent, n, per_instance, scope, at))
+                            .collect(),
+                    );
                     return self.apply_ops(list, &ops[i + 1 + span..], scope, at);
                 }
                 (Target::Instance(n), TraversalOp::GetAttr(_)) => {
@@ -196,11 +264,20 @@ impl Engine<'_> {
     }
 
     /// Steps applied to one instance: the first attribute is looked up the schema-aware way.
-    fn instance_ops(&self, referent: Referent, n: usize, ops: &[TraversalOp], scope: &Scope<'_>, at: Pos) -> Value {
+    fn instance_ops(
+        &self,
+        referent: Referent,
+        n: usize,
+        ops: &[TraversalOp],
+        scope: &Scope<'_>,
+        at: Pos,
+    ) -> Value {
         match ops.split_first() {
             Some((TraversalOp::GetAttr(attr), rest)) => {
                 let value = match referent {
-                    Referent::Resource { module, resource } => self.instance_attribute(module, resource, n, attr),
+                    Referent::Resource { module, resource } => {
+                        self.instance_attribute(module, resource, n, attr)
+                    }
                     Referent::Call { module, call } => {
                         let child = self.call_expansion(module, call).children[n].1;
                         self.output(child, attr, at)
@@ -214,22 +291,43 @@ impl Engine<'_> {
 
     fn instance_object(&self, referent: Referent, n: usize) -> Value {
         match referent {
-            Referent::Resource { module, resource } => self.instance_values(module, resource, n).full.clone(),
+            Referent::Resource { module, resource } => {
+                self.instance_values(module, resource, n).full.clone()
+            }
             Referent::Call { module, call } => {
                 let child = self.call_expansion(module, call).children[n].1;
                 let def = self.inst(child).def.clone();
                 let mut names: Vec<&String> = def.outputs.keys().collect();
                 names.sort();
-                Value::Map(names.into_iter().map(|name| (name.clone(), self.output(child, name, def.outputs[name].pos))).collect())
+                Value::Map(
+                    names
+                        .into_iter()
+                        .map(|name| {
+                            (
+                                name.clone(),
+                                self.output(child, name, def.outputs[name].pos),
+                            )
+                        })
+                        .collect(),
+                )
             }
         }
     }
 
-    fn collection_object(&self, referent: Referent, mode: ExpansionMode, keys: &[Option<InstanceKey>]) -> Value {
+    fn collection_object(
+        &self,
+        referent: Referent,
+        mode: ExpansionMode,
+        keys: &[Option<InstanceKey>],
+    ) -> Value {
         match mode {
             ExpansionMode::Single if keys.is_empty() => Value::Null,
             ExpansionMode::Single => self.instance_object(referent, 0),
-            ExpansionMode::Count => Value::List((0..keys.len()).map(|n| self.instance_object(referent, n)).collect()),
+            ExpansionMode::Count => Value::List(
+                (0..keys.len())
+                    .map(|n| self.instance_object(referent, n))
+                    .collect(),
+            ),
             ExpansionMode::ForEach => Value::Map(
                 keys.iter()
                     .enumerate()
@@ -248,25 +346,46 @@ impl Engine<'_> {
 
     /// One attribute of one resource instance. Attributes the configuration sets are evaluated;
     /// the others come from the schema without evaluating the resource (fewer false cycles).
-    pub(crate) fn instance_attribute(&self, module: ModId, resource: usize, n: usize, attr: &str) -> Value {
+    pub(crate) fn instance_attribute(
+        &self,
+        module: ModId,
+        resource: usize,
+        n: usize,
+        attr: &str,
+    ) -> Value {
         let inst = self.inst(module);
         let decl = &inst.def.resources[resource];
         let written = decl.body.attribute(attr).is_some()
-            || decl.body.blocks.iter().any(|b| b.kind == attr || (b.kind == "dynamic" && b.labels.first().is_some_and(|l| l == attr)));
-        let known_data = decl.mode == ResourceMode::Data && super::data_sources::is_known(&decl.resource_type);
+            || decl.body.blocks.iter().any(|b| {
+                b.kind == attr
+                    || (b.kind == "dynamic" && b.labels.first().is_some_and(|l| l == attr))
+            });
+        let known_data =
+            decl.mode == ResourceMode::Data && super::data_sources::is_known(&decl.resource_type);
         if written || known_data {
             let values = self.instance_values(module, resource, n);
             if let Some(v) = values.full.as_map().and_then(|m| m.get(attr)) {
                 return v.clone();
             }
         }
-        let key = self.expansion(module, resource).instances.get(n).and_then(|(k, _)| k.clone());
+        let key = self
+            .expansion(module, resource)
+            .instances
+            .get(n)
+            .and_then(|(k, _)| k.clone());
         let address = self.instance_address(module, resource, key.as_ref());
-        let mode = if decl.mode == ResourceMode::Data { "data" } else { "managed" };
+        let mode = if decl.mode == ResourceMode::Data {
+            "data"
+        } else {
+            "managed"
+        };
         match block_schema(mode, &decl.resource_type) {
             Some(schema) if schema.block_types.contains_key(attr) => Value::List(Vec::new()),
             Some(schema) if schema.attributes.get(attr).is_some_and(|a| !a.computed) => Value::Null,
-            _ => Value::Unknown(UnknownValue::reference(Reference::new(address, attr), "known only after apply")),
+            _ => Value::Unknown(UnknownValue::reference(
+                Reference::new(address, attr),
+                "known only after apply",
+            )),
         }
     }
 

@@ -12,7 +12,9 @@ use std::rc::Rc;
 
 use privlink_model::{DiagnosticKind, Location};
 
-use super::engine::{CallExpansion, Engine, Expansion, ExpansionMode, InstanceValues, ModId, ModuleInst, Repetition};
+use super::engine::{
+    CallExpansion, Engine, Expansion, ExpansionMode, InstanceValues, ModId, ModuleInst, Repetition,
+};
 use super::eval::{Binding, Scope};
 use super::schema::{BlockSchema, block_schema};
 use super::syntax::{Attribute, Body, Pos};
@@ -44,7 +46,12 @@ impl Engine<'_> {
             || format!("{address} (count/for_each)"),
             decl.pos,
             || Rc::new(self.expand(&decl.body, module, &address, Expanding::Resource)),
-            |_| Rc::new(Expansion { mode: ExpansionMode::Single, instances: vec![(None, None)] }),
+            |_| {
+                Rc::new(Expansion {
+                    mode: ExpansionMode::Single,
+                    instances: vec![(None, None)],
+                })
+            },
         )
     }
 
@@ -52,16 +59,30 @@ impl Engine<'_> {
         let scope = Scope::module(module, None);
         if let Some(attr) = body.attribute("for_each") {
             let value = self.eval(&attr.expr, &scope);
-            return Expansion { mode: ExpansionMode::ForEach, instances: self.for_each_instances(&value, attr, address, what) };
+            return Expansion {
+                mode: ExpansionMode::ForEach,
+                instances: self.for_each_instances(&value, attr, address, what),
+            };
         }
         if let Some(attr) = body.attribute("count") {
             let value = self.eval(&attr.expr, &scope);
-            return Expansion { mode: ExpansionMode::Count, instances: self.count_instances(&value, attr, address) };
+            return Expansion {
+                mode: ExpansionMode::Count,
+                instances: self.count_instances(&value, attr, address),
+            };
         }
-        Expansion { mode: ExpansionMode::Single, instances: vec![(None, None)] }
+        Expansion {
+            mode: ExpansionMode::Single,
+            instances: vec![(None, None)],
+        }
     }
 
-    fn count_instances(&self, value: &Value, attr: &Attribute, address: &str) -> Vec<(Option<InstanceKey>, Option<Repetition>)> {
+    fn count_instances(
+        &self,
+        value: &Value,
+        attr: &Attribute,
+        address: &str,
+    ) -> Vec<(Option<InstanceKey>, Option<Repetition>)> {
         let n = match value {
             Value::Unknown(u) => {
                 self.unknown_expansion(attr, address, u, "count", "The \"count\" value depends on resource attributes that cannot be determined until apply, so Terraform cannot predict how many instances will be created.");
@@ -87,12 +108,26 @@ impl Engine<'_> {
                 }
             },
         };
-        (0..n).map(|i| (Some(InstanceKey::Index(i as u64)), Some(Repetition::Count(i)))).collect()
+        (0..n)
+            .map(|i| {
+                (
+                    Some(InstanceKey::Index(i as u64)),
+                    Some(Repetition::Count(i)),
+                )
+            })
+            .collect()
     }
 
     /// A `count`/`for_each` that is unknown: `invalid-terraform` when it comes from resource
     /// attributes (Terraform's plan error), `unresolved-input` when privlink lacks an input value.
-    fn unknown_expansion(&self, attr: &Attribute, address: &str, unknown: &UnknownValue, argument: &str, terraform_reason: &str) {
+    fn unknown_expansion(
+        &self,
+        attr: &Attribute,
+        address: &str,
+        unknown: &UnknownValue,
+        argument: &str,
+        terraform_reason: &str,
+    ) {
         let after_apply = unknown.reason.contains("known only after apply");
         if after_apply {
             self.diagnostic(
@@ -106,27 +141,52 @@ impl Engine<'_> {
             self.diagnostic(
                 DiagnosticKind::UnresolvedInput,
                 attr.pos,
-                format!("the {argument} of {address} is not known ({}); assuming one instance", unknown.reason),
+                format!(
+                    "the {argument} of {address} is not known ({}); assuming one instance",
+                    unknown.reason
+                ),
                 Some(address.to_owned()),
                 Some("give privlink the missing input (--var, --var-file) to expand it".into()),
             );
         }
     }
 
-    fn for_each_instances(&self, value: &Value, attr: &Attribute, address: &str, what: Expanding) -> Vec<(Option<InstanceKey>, Option<Repetition>)> {
+    fn for_each_instances(
+        &self,
+        value: &Value,
+        attr: &Attribute,
+        address: &str,
+        what: Expanding,
+    ) -> Vec<(Option<InstanceKey>, Option<Repetition>)> {
         let noun = match what {
             Expanding::Resource => "resource",
             Expanding::Module => "module",
         };
-        let unknown_set_reason = format!("The \"for_each\" set includes values derived from resource attributes that cannot be determined until apply, and so Terraform cannot determine the full set of keys that will identify the instances of this {noun}.");
+        let unknown_set_reason = format!(
+            "The \"for_each\" set includes values derived from resource attributes that cannot be determined until apply, and so Terraform cannot determine the full set of keys that will identify the instances of this {noun}."
+        );
         match value {
             Value::Map(map) => map
                 .iter()
-                .map(|(k, v)| (Some(InstanceKey::Key(k.clone())), Some(Repetition::Each { key: Value::String(k.clone()), value: v.clone() })))
+                .map(|(k, v)| {
+                    (
+                        Some(InstanceKey::Key(k.clone())),
+                        Some(Repetition::Each {
+                            key: Value::String(k.clone()),
+                            value: v.clone(),
+                        }),
+                    )
+                })
                 .collect(),
-            Value::Set(items) if items.iter().all(|i| matches!(i, Value::String(_))) => elements_as_instances(items),
+            Value::Set(items) if items.iter().all(|i| matches!(i, Value::String(_))) => {
+                elements_as_instances(items)
+            }
             Value::Set(items) if items.iter().any(|i| first_unknown(i).is_some()) => {
-                let unknown = items.iter().find_map(first_unknown).cloned().unwrap_or_else(|| UnknownValue::derived("unknown"));
+                let unknown = items
+                    .iter()
+                    .find_map(first_unknown)
+                    .cloned()
+                    .unwrap_or_else(|| UnknownValue::derived("unknown"));
                 self.unknown_expansion(attr, address, &unknown, "for_each", &unknown_set_reason);
                 elements_as_instances(items)
             }
@@ -143,7 +203,13 @@ impl Engine<'_> {
             Value::Unknown(u) => {
                 self.unknown_expansion(attr, address, u, "for_each", &unknown_set_reason);
                 let key = key_text(value, 0);
-                vec![(Some(InstanceKey::Key(key)), Some(Repetition::Each { key: derived(u), value: derived(u) }))]
+                vec![(
+                    Some(InstanceKey::Key(key)),
+                    Some(Repetition::Each {
+                        key: derived(u),
+                        value: derived(u),
+                    }),
+                )]
             }
             Value::Null => {
                 self.invalid(attr.pos, "Invalid for_each argument: The given \"for_each\" argument value is unsuitable: the given \"for_each\" argument value is null. A map, or set of strings is allowed.".into(), Some(address.to_owned()));
@@ -157,7 +223,12 @@ impl Engine<'_> {
     }
 
     /// The evaluated attributes of one resource instance.
-    pub(crate) fn instance_values(&self, module: ModId, resource: usize, n: usize) -> Rc<InstanceValues> {
+    pub(crate) fn instance_values(
+        &self,
+        module: ModId,
+        resource: usize,
+        n: usize,
+    ) -> Rc<InstanceValues> {
         let inst = self.inst(module);
         let decl = &inst.def.resources[resource];
         let expansion = self.expansion(module, resource);
@@ -172,25 +243,48 @@ impl Engine<'_> {
                 let scope = Scope::module(module, repetition.as_ref());
                 let mut locations = BTreeMap::new();
                 let mut configured = self.body_values(&decl.body, &scope, "", &mut locations, true);
-                let mode = if decl.mode == ResourceMode::Data { "data" } else { "managed" };
+                let mode = if decl.mode == ResourceMode::Data {
+                    "data"
+                } else {
+                    "managed"
+                };
                 if decl.mode == ResourceMode::Data {
                     let region = self.provider_region(module, &decl.provider_key());
-                    configured.extend(super::data_sources::known_attributes(&decl.resource_type, &configured, &region));
+                    configured.extend(super::data_sources::known_attributes(
+                        &decl.resource_type,
+                        &configured,
+                        &region,
+                    ));
                 }
                 let full = match block_schema(mode, &decl.resource_type) {
                     Some(schema) => complete(&configured, schema, &address, ""),
                     None => configured.clone(),
                 };
-                Rc::new(InstanceValues { configured, full: Value::Map(full), locations })
+                Rc::new(InstanceValues {
+                    configured,
+                    full: Value::Map(full),
+                    locations,
+                })
             },
             |reason| {
-                Rc::new(InstanceValues { configured: BTreeMap::new(), full: Value::unknown(reason.to_owned()), locations: BTreeMap::new() })
+                Rc::new(InstanceValues {
+                    configured: BTreeMap::new(),
+                    full: Value::unknown(reason.to_owned()),
+                    locations: BTreeMap::new(),
+                })
             },
         )
     }
 
     /// Evaluates a (nested) body: attributes, then nested and `dynamic` blocks as lists of maps.
-    fn body_values(&self, body: &Body, scope: &Scope<'_>, path: &str, locations: &mut BTreeMap<String, Location>, top: bool) -> BTreeMap<String, Value> {
+    fn body_values(
+        &self,
+        body: &Body,
+        scope: &Scope<'_>,
+        path: &str,
+        locations: &mut BTreeMap<String, Location>,
+        top: bool,
+    ) -> BTreeMap<String, Value> {
         let mut out = BTreeMap::new();
         for attr in &body.attributes {
             if top && META_ARGUMENTS.contains(&attr.name.as_str()) {
@@ -205,16 +299,26 @@ impl Engine<'_> {
                 continue;
             }
             if block.kind == "dynamic" {
-                let Some(kind) = block.labels.first() else { continue };
+                let Some(kind) = block.labels.first() else {
+                    continue;
+                };
                 let entry = blocks.entry(kind.clone()).or_insert_with(|| Ok(Vec::new()));
                 self.dynamic_block(kind, &block.body, scope, path, locations, entry);
                 continue;
             }
-            let entry = blocks.entry(block.kind.clone()).or_insert_with(|| Ok(Vec::new()));
+            let entry = blocks
+                .entry(block.kind.clone())
+                .or_insert_with(|| Ok(Vec::new()));
             if let Ok(list) = entry {
                 let block_path = format!("{path}{}.{}", block.kind, list.len());
                 locations.insert(block_path.clone(), self.location(block.pos));
-                let values = self.body_values(&block.body, scope, &format!("{block_path}."), locations, false);
+                let values = self.body_values(
+                    &block.body,
+                    scope,
+                    &format!("{block_path}."),
+                    locations,
+                    false,
+                );
                 list.push(Value::Map(values));
             }
         }
@@ -225,18 +329,39 @@ impl Engine<'_> {
     }
 
     /// Expands `dynamic "KIND" { for_each, iterator, content {...} }` into `entry`.
-    fn dynamic_block(&self, kind: &str, body: &Body, scope: &Scope<'_>, path: &str, locations: &mut BTreeMap<String, Location>, entry: &mut Result<Vec<Value>, Value>) {
+    fn dynamic_block(
+        &self,
+        kind: &str,
+        body: &Body,
+        scope: &Scope<'_>,
+        path: &str,
+        locations: &mut BTreeMap<String, Location>,
+        entry: &mut Result<Vec<Value>, Value>,
+    ) {
         let Some(for_each) = body.attribute("for_each") else {
-            self.invalid(body.blocks.first().map_or(Pos { file: 0, offset: 0 }, |b| b.pos), format!("Missing required argument: the dynamic {kind:?} block needs \"for_each\"."), None);
+            self.invalid(
+                body.blocks
+                    .first()
+                    .map_or(Pos { file: 0, offset: 0 }, |b| b.pos),
+                format!(
+                    "Missing required argument: the dynamic {kind:?} block needs \"for_each\"."
+                ),
+                None,
+            );
             return;
         };
-        let iterator = body.attribute("iterator").and_then(|a| a.expr.as_static_path()).and_then(|p| p.into_iter().next()).unwrap_or_else(|| kind.to_owned());
+        let iterator = body
+            .attribute("iterator")
+            .and_then(|a| a.expr.as_static_path())
+            .and_then(|p| p.into_iter().next())
+            .unwrap_or_else(|| kind.to_owned());
         let collection = self.eval(&for_each.expr, scope);
         if collection.is_null() {
             return;
         }
         let Some(items) = self.iterate(&collection, for_each.pos) else {
-            let unknown = first_unknown(&collection).map_or_else(|| Value::unknown("invalid dynamic block"), derived);
+            let unknown = first_unknown(&collection)
+                .map_or_else(|| Value::unknown("invalid dynamic block"), derived);
             *entry = Err(unknown);
             return;
         };
@@ -251,7 +376,13 @@ impl Engine<'_> {
                 if let Ok(list) = entry {
                     let block_path = format!("{path}{kind}.{}", list.len());
                     locations.insert(block_path.clone(), self.location(content.pos));
-                    let values = self.body_values(&content.body, &inner, &format!("{block_path}."), locations, false);
+                    let values = self.body_values(
+                        &content.body,
+                        &inner,
+                        &format!("{block_path}."),
+                        locations,
+                        false,
+                    );
                     list.push(Value::Map(values));
                 }
             }
@@ -269,14 +400,24 @@ impl Engine<'_> {
             || address.clone(),
             decl.pos,
             || Rc::new(self.compute_call(module, call, &address)),
-            |reason| Rc::new(CallExpansion { mode: ExpansionMode::Single, children: Vec::new(), missing: Some(reason.to_owned()) }),
+            |reason| {
+                Rc::new(CallExpansion {
+                    mode: ExpansionMode::Single,
+                    children: Vec::new(),
+                    missing: Some(reason.to_owned()),
+                })
+            },
         )
     }
 
     fn compute_call(&self, module: ModId, call: usize, address: &str) -> CallExpansion {
         let inst = self.inst(module);
         let decl = &inst.def.calls[call];
-        let manifest_key = if inst.manifest_key.is_empty() { decl.name.clone() } else { format!("{}.{}", inst.manifest_key, decl.name) };
+        let manifest_key = if inst.manifest_key.is_empty() {
+            decl.name.clone()
+        } else {
+            format!("{}.{}", inst.manifest_key, decl.name)
+        };
         let local = decl.source.starts_with("./") || decl.source.starts_with("../");
         let (dir, rel) = if local {
             let rel = normalize(&Path::new(&inst.def.rel_path).join(&decl.source));
@@ -284,21 +425,53 @@ impl Engine<'_> {
         } else {
             match self.installed_module_dir(&manifest_key) {
                 Some(dir) => (self.root_dir.join(&dir), normalize(Path::new(&dir))),
-                None => (self.root_dir.join(".terraform/modules").join(&manifest_key), String::new()),
+                None => (
+                    self.root_dir.join(".terraform/modules").join(&manifest_key),
+                    String::new(),
+                ),
             }
         };
         if !dir.is_dir() || (!local && rel.is_empty()) {
             let message = if local {
-                format!("module {:?} (source {}) was not found at {}", decl.name, decl.source, super::module::display_join(&self.display, &normalize(&Path::new(&inst.def.rel_path).join(&decl.source))))
+                format!(
+                    "module {:?} (source {}) was not found at {}",
+                    decl.name,
+                    decl.source,
+                    super::module::display_join(
+                        &self.display,
+                        &normalize(&Path::new(&inst.def.rel_path).join(&decl.source))
+                    )
+                )
             } else {
-                format!("module {:?} (source {}) is not installed; run `terraform init` in {} so its code is under .terraform/modules, then run privlink again", decl.name, decl.source, self.display)
+                format!(
+                    "module {:?} (source {}) is not installed; run `terraform init` in {} so its code is under .terraform/modules, then run privlink again",
+                    decl.name, decl.source, self.display
+                )
             };
-            self.diagnostic(DiagnosticKind::UnresolvedInput, decl.pos, message.clone(), Some(address.to_owned()), Some("its resources are not checked and its outputs are unknown".into()));
-            return CallExpansion { mode: ExpansionMode::Single, children: Vec::new(), missing: Some(message) };
+            self.diagnostic(
+                DiagnosticKind::UnresolvedInput,
+                decl.pos,
+                message.clone(),
+                Some(address.to_owned()),
+                Some("its resources are not checked and its outputs are unknown".into()),
+            );
+            return CallExpansion {
+                mode: ExpansionMode::Single,
+                children: Vec::new(),
+                missing: Some(message),
+            };
         }
         if self.module_depth_exceeded(inst.depth + 1) {
-            self.input_error(decl.pos, format!("module {address} nests more than 32 modules deep; does it call itself?"), None);
-            return CallExpansion { mode: ExpansionMode::Single, children: Vec::new(), missing: Some("module nesting too deep".into()) };
+            self.input_error(
+                decl.pos,
+                format!("module {address} nests more than 32 modules deep; does it call itself?"),
+                None,
+            );
+            return CallExpansion {
+                mode: ExpansionMode::Single,
+                children: Vec::new(),
+                missing: Some("module nesting too deep".into()),
+            };
         }
         let def = self.load_module(&dir, &rel);
         let expansion = self.expand(&decl.body, module, address, Expanding::Module);
@@ -306,7 +479,10 @@ impl Engine<'_> {
             .instances
             .into_iter()
             .map(|(key, repetition)| {
-                let path = format!("{address}{}", key.as_ref().map(ToString::to_string).unwrap_or_default());
+                let path = format!(
+                    "{address}{}",
+                    key.as_ref().map(ToString::to_string).unwrap_or_default()
+                );
                 let child = self.add_instance(ModuleInst {
                     path,
                     def: Rc::clone(&def),
@@ -319,7 +495,11 @@ impl Engine<'_> {
                 (key, child)
             })
             .collect();
-        CallExpansion { mode: expansion.mode, children, missing: None }
+        CallExpansion {
+            mode: expansion.mode,
+            children,
+            missing: None,
+        }
     }
 }
 
@@ -332,8 +512,18 @@ fn elements_as_instances(items: &[Value]) -> Vec<(Option<InstanceKey>, Option<Re
             let key = key_text(item, i);
             seen.insert(key.clone()).then(|| {
                 // each.key is the element itself, so `subnet_id = each.key` keeps the reference.
-                let each_key = if matches!(item, Value::Unknown(_)) { item.clone() } else { Value::String(key.clone()) };
-                (Some(InstanceKey::Key(key)), Some(Repetition::Each { key: each_key, value: item.clone() }))
+                let each_key = if matches!(item, Value::Unknown(_)) {
+                    item.clone()
+                } else {
+                    Value::String(key.clone())
+                };
+                (
+                    Some(InstanceKey::Key(key)),
+                    Some(Repetition::Each {
+                        key: each_key,
+                        value: item.clone(),
+                    }),
+                )
             })
         })
         .collect()
@@ -341,12 +531,20 @@ fn elements_as_instances(items: &[Value]) -> Vec<(Option<InstanceKey>, Option<Re
 
 /// Completes configured values from the schema: computed attributes not set become references
 /// (`address` / `path.attr`), other unset attributes null, unset nested blocks empty lists.
-fn complete(configured: &BTreeMap<String, Value>, schema: &BlockSchema, address: &str, path: &str) -> BTreeMap<String, Value> {
+fn complete(
+    configured: &BTreeMap<String, Value>,
+    schema: &BlockSchema,
+    address: &str,
+    path: &str,
+) -> BTreeMap<String, Value> {
     let mut out = configured.clone();
     for (name, attr) in &schema.attributes {
         out.entry(name.clone()).or_insert_with(|| {
             if attr.computed {
-                Value::Unknown(UnknownValue::reference(Reference::new(address, format!("{path}{name}")), "known only after apply"))
+                Value::Unknown(UnknownValue::reference(
+                    Reference::new(address, format!("{path}{name}")),
+                    "known only after apply",
+                ))
             } else {
                 Value::Null
             }
@@ -386,5 +584,9 @@ fn normalize(path: &Path) -> String {
             other => parts.push(other.as_os_str().to_string_lossy().into_owned()),
         }
     }
-    if parts.is_empty() { ".".into() } else { parts.join("/") }
+    if parts.is_empty() {
+        ".".into()
+    } else {
+        parts.join("/")
+    }
 }

@@ -9,7 +9,8 @@ use std::sync::OnceLock;
 
 use serde::Deserialize;
 
-const SCHEMA_JSON: &str = include_str!("../../../data/terraform-aws-provider-5.100-network-schema.json");
+const SCHEMA_JSON: &str =
+    include_str!("../../../data/terraform-aws-provider-5.100-network-schema.json");
 
 #[derive(Debug, Deserialize)]
 struct ProviderSchema {
@@ -68,7 +69,11 @@ fn schema() -> &'static ProviderSchema {
 /// The schema of a managed resource type (`managed`) or data source (`data`), when privlink has it.
 pub(crate) fn block_schema(mode: &str, resource_type: &str) -> Option<&'static BlockSchema> {
     let schema = schema();
-    let types = if mode == "data" { &schema.data_source_schemas } else { &schema.resource_schemas };
+    let types = if mode == "data" {
+        &schema.data_source_schemas
+    } else {
+        &schema.resource_schemas
+    };
     types.get(resource_type).map(|t| &t.block)
 }
 
@@ -80,7 +85,9 @@ mod tests {
     fn committed_schema_loads() {
         let vpc = block_schema("managed", "aws_vpc").expect("aws_vpc in schema");
         assert!(vpc.attributes["id"].computed);
-        assert!(!vpc.attributes["cidr_block"].computed || vpc.attributes.contains_key("cidr_block"));
+        assert!(
+            !vpc.attributes["cidr_block"].computed || vpc.attributes.contains_key("cidr_block")
+        );
         let sg = block_schema("managed", "aws_security_group").unwrap();
         assert!(sg.attributes.contains_key("ingress"));
         let eks = block_schema("managed", "aws_eks_cluster").unwrap();

@@ -34,7 +34,11 @@ impl Sources {
                 .map(|(i, _)| u32::try_from(i + 1).unwrap_or(u32::MAX)),
         );
         let mut files = self.files.borrow_mut();
-        files.push(SourceFile { display, text, line_starts });
+        files.push(SourceFile {
+            display,
+            text,
+            line_starts,
+        });
         FileId::try_from(files.len() - 1).unwrap_or(FileId::MAX)
     }
 
@@ -44,10 +48,17 @@ impl Sources {
         let Some(file) = files.get(pos.file as usize) else {
             return Location::new("", 1, 1);
         };
-        let line = file.line_starts.partition_point(|start| *start <= pos.offset).max(1);
+        let line = file
+            .line_starts
+            .partition_point(|start| *start <= pos.offset)
+            .max(1);
         let start = file.line_starts[line - 1] as usize;
         let end = (pos.offset as usize).min(file.text.len());
-        let column = file.text.get(start..end).map_or(end - start, |s| s.chars().count()) + 1;
+        let column = file
+            .text
+            .get(start..end)
+            .map_or(end - start, |s| s.chars().count())
+            + 1;
         Location::new(
             file.display.clone(),
             u32::try_from(line).unwrap_or(u32::MAX),
@@ -58,7 +69,10 @@ impl Sources {
 
 /// Converts a byte offset from a parser into a [`Pos`].
 pub(crate) fn pos(file: FileId, offset: usize) -> Pos {
-    Pos { file, offset: u32::try_from(offset).unwrap_or(u32::MAX) }
+    Pos {
+        file,
+        offset: u32::try_from(offset).unwrap_or(u32::MAX),
+    }
 }
 
 #[cfg(test)]
@@ -69,9 +83,21 @@ mod tests {
     fn offsets_become_one_based_lines_and_columns() {
         let sources = Sources::default();
         let f = sources.add("dir/main.tf".into(), "ab\ncdé\nx".into());
-        assert_eq!(sources.location(pos(f, 0)), Location::new("dir/main.tf", 1, 1));
-        assert_eq!(sources.location(pos(f, 3)), Location::new("dir/main.tf", 2, 1));
-        assert_eq!(sources.location(pos(f, 7)), Location::new("dir/main.tf", 2, 4));
-        assert_eq!(sources.location(pos(f, 8)), Location::new("dir/main.tf", 3, 1));
+        assert_eq!(
+            sources.location(pos(f, 0)),
+            Location::new("dir/main.tf", 1, 1)
+        );
+        assert_eq!(
+            sources.location(pos(f, 3)),
+            Location::new("dir/main.tf", 2, 1)
+        );
+        assert_eq!(
+            sources.location(pos(f, 7)),
+            Location::new("dir/main.tf", 2, 4)
+        );
+        assert_eq!(
+            sources.location(pos(f, 8)),
+            Location::new("dir/main.tf", 3, 1)
+        );
     }
 }

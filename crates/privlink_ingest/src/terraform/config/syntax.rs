@@ -35,7 +35,11 @@ pub(crate) enum ExprKind {
     /// A bare name at the root of a traversal: `var`, `aws_vpc`, `each`, a `for` variable.
     Variable(String),
     Traversal(Box<Expr>, Vec<TraversalOp>),
-    Call { name: String, args: Vec<Expr>, expand_final: bool },
+    Call {
+        name: String,
+        args: Vec<Expr>,
+        expand_final: bool,
+    },
     Conditional(Box<Expr>, Box<Expr>, Box<Expr>),
     Unary(UnaryOp, Box<Expr>),
     Binary(BinaryOp, Box<Expr>, Box<Expr>),
@@ -93,8 +97,17 @@ pub(crate) struct ForExpr {
 pub(crate) enum TemplatePart {
     Literal(String),
     Interpolation(Expr),
-    If { cond: Expr, then: Vec<TemplatePart>, otherwise: Vec<TemplatePart> },
-    For { key_var: Option<String>, value_var: String, collection: Expr, body: Vec<TemplatePart> },
+    If {
+        cond: Expr,
+        then: Vec<TemplatePart>,
+        otherwise: Vec<TemplatePart>,
+    },
+    For {
+        key_var: Option<String>,
+        value_var: String,
+        collection: Expr,
+        body: Vec<TemplatePart>,
+    },
 }
 
 /// A body: attributes and nested blocks, each in written order.

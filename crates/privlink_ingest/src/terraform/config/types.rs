@@ -39,20 +39,29 @@ impl Type {
 }
 
 /// Reads a type constraint expression; `eval_default` evaluates `optional()` defaults.
-pub(crate) fn parse_type(expr: &Expr, eval_default: &dyn Fn(&Expr) -> Value) -> Result<Type, String> {
+pub(crate) fn parse_type(
+    expr: &Expr,
+    eval_default: &dyn Fn(&Expr) -> Value,
+) -> Result<Type, String> {
     match &expr.kind {
         ExprKind::Variable(name) => simple(name),
         // Terraform 0.11 quoted types.
         ExprKind::String(name) => simple(name),
         ExprKind::Call { name, args, .. } => {
-            let arg = |i: usize| args.get(i).ok_or_else(|| format!("{name}() needs a type argument"));
+            let arg = |i: usize| {
+                args.get(i)
+                    .ok_or_else(|| format!("{name}() needs a type argument"))
+            };
             match name.as_str() {
                 "list" => Ok(Type::List(Box::new(parse_type(arg(0)?, eval_default)?))),
                 "set" => Ok(Type::Set(Box::new(parse_type(arg(0)?, eval_default)?))),
                 "map" => Ok(Type::Map(Box::new(parse_type(arg(0)?, eval_default)?))),
                 "tuple" => match &arg(0)?.kind {
                     ExprKind::Tuple(items) => Ok(Type::Tuple(
-                        items.iter().map(|i| parse_type(i, eval_default)).collect::<Result<_, _>>()?,
+                        items
+                            .iter()
+                            .map(|i| parse_type(i, eval_default))
+                            .collect::<Result<_, _>>()?,
                     )),
                     _ => Err("tuple() needs a list of types".into()),
                 },
@@ -62,16 +71,28 @@ pub(crate) fn parse_type(expr: &Expr, eval_default: &dyn Fn(&Expr) -> Value) -> 
                         for (key, value) in entries {
                             let name = match &key.kind {
                                 ExprKind::String(s) | ExprKind::Variable(s) => s.clone(),
-                                _ => return Err("object type attribute names must be identifiers".into()),
+                                _ => {
+                                    return Err(
+                                        "object type attribute names must be identifiers".into()
+                                    );
+                                }
                             };
                             let (ty, optional, default) = match &value.kind {
                                 ExprKind::Call { name, args, .. } if name == "optional" => {
-                                    let ty = parse_type(args.first().ok_or("optional() needs a type")?, eval_default)?;
+                                    let ty = parse_type(
+                                        args.first().ok_or("optional() needs a type")?,
+                                        eval_default,
+                                    )?;
                                     (ty, true, args.get(1).map(eval_default))
                                 }
                                 _ => (parse_type(value, eval_default)?, false, None),
                             };
-                            attrs.push(ObjectAttr { name, ty, optional, default });
+                            attrs.push(ObjectAttr {
+                                name,
+                                ty,
+                                optional,
+                                default,
+                            });
                         }
                         Ok(Type::Object(attrs))
                     }
@@ -114,14 +135,22 @@ pub(crate) fn convert(value: Value, ty: &Type) -> Result<Value, String> {
             .collect::<Result<_, _>>()
             .map(Value::List),
         Type::Set(element) => Ok(make_set(
-            elements(value, "set")?.into_iter().map(|v| convert(v, element)).collect::<Result<_, _>>()?,
+            elements(value, "set")?
+                .into_iter()
+                .map(|v| convert(v, element))
+                .collect::<Result<_, _>>()?,
         )),
         Type::Tuple(types) => {
             let items = elements(value, "tuple")?;
             if items.len() != types.len() {
                 return Err(format!("a tuple of {} elements is required", types.len()));
             }
-            items.into_iter().zip(types).map(|(v, t)| convert(v, t)).collect::<Result<_, _>>().map(Value::List)
+            items
+                .into_iter()
+                .zip(types)
+                .map(|(v, t)| convert(v, t))
+                .collect::<Result<_, _>>()
+                .map(Value::List)
         }
         Type::Map(element) => match value {
             Value::Map(map) => map
@@ -129,23 +158,32 @@ pub(crate) fn convert(value: Value, ty: &Type) -> Result<Value, String> {
                 .map(|(k, v)| Ok((k, convert(v, element)?)))
                 .collect::<Result<_, String>>()
                 .map(Value::Map),
-            other => Err(format!("a map is required, not {}", type_description(&other))),
+            other => Err(format!(
+                "a map is required, not {}",
+                type_description(&other)
+            )),
         },
         Type::Object(attrs) => match value {
             Value::Map(mut map) => {
                 let mut out = BTreeMap::new();
                 for attr in attrs {
                     let v = match map.remove(&attr.name) {
-                        Some(Value::Null) | None if attr.optional => attr.default.clone().unwrap_or(Value::Null),
+                        Some(Value::Null) | None if attr.optional => {
+                            attr.default.clone().unwrap_or(Value::Null)
+                        }
                         Some(v) => v,
                         None => return Err(format!("attribute {:?} is required", attr.name)),
                     };
-                    let converted = convert(v, &attr.ty).map_err(|e| format!("attribute {:?}: {e}", attr.name))?;
+                    let converted = convert(v, &attr.ty)
+                        .map_err(|e| format!("attribute {:?}: {e}", attr.name))?;
                     out.insert(attr.name.clone(), converted);
                 }
                 Ok(Value::Map(out))
             }
-            other => Err(format!("an object is required, not {}", type_description(&other))),
+            other => Err(format!(
+                "an object is required, not {}",
+                type_description(&other)
+            )),
         },
     }
 }
@@ -153,7 +191,10 @@ pub(crate) fn convert(value: Value, ty: &Type) -> Result<Value, String> {
 fn elements(value: Value, what: &str) -> Result<Vec<Value>, String> {
     match value {
         Value::List(items) | Value::Set(items) => Ok(items),
-        other => Err(format!("a {what} is required, not {}", type_description(&other))),
+        other => Err(format!(
+            "a {what} is required, not {}",
+            type_description(&other)
+        )),
     }
 }
 
@@ -175,21 +216,38 @@ mod tests {
 
     #[test]
     fn converts_primitives_and_collections() {
-        assert_eq!(convert(Value::Number(3.0), &ty("string")).unwrap(), Value::string("3"));
-        assert_eq!(convert(Value::string("2"), &ty("number")).unwrap(), Value::Number(2.0));
+        assert_eq!(
+            convert(Value::Number(3.0), &ty("string")).unwrap(),
+            Value::string("3")
+        );
+        assert_eq!(
+            convert(Value::string("2"), &ty("number")).unwrap(),
+            Value::Number(2.0)
+        );
         assert!(convert(Value::string("x"), &ty("number")).is_err());
         let set = convert(
-            Value::List(vec![Value::string("b"), Value::string("a"), Value::string("b")]),
+            Value::List(vec![
+                Value::string("b"),
+                Value::string("a"),
+                Value::string("b"),
+            ]),
             &ty("set(string)"),
         )
         .unwrap();
-        assert_eq!(set, Value::Set(vec![Value::string("a"), Value::string("b")]));
+        assert_eq!(
+            set,
+            Value::Set(vec![Value::string("a"), Value::string("b")])
+        );
     }
 
     #[test]
     fn object_optional_attributes_get_defaults() {
         let t = ty("object({name = string, size = optional(number, 2), tag = optional(string)})");
-        let v = convert(Value::Map([("name".to_owned(), Value::string("x"))].into()), &t).unwrap();
+        let v = convert(
+            Value::Map([("name".to_owned(), Value::string("x"))].into()),
+            &t,
+        )
+        .unwrap();
         assert_eq!(v.get_path("size"), Some(&Value::Number(2.0)));
         assert_eq!(v.get_path("tag"), Some(&Value::Null));
         assert!(convert(Value::Map(BTreeMap::new()), &t).is_err());

@@ -50,7 +50,10 @@ pub(crate) fn to_string(value: &Value) -> Result<String, String> {
         Value::Number(n) => Ok(number_to_string(*n)),
         Value::Bool(b) => Ok(b.to_string()),
         Value::Null => Err("the value is null; a string is required".into()),
-        other => Err(format!("a string is required, not {}", type_description(other))),
+        other => Err(format!(
+            "a string is required, not {}",
+            type_description(other)
+        )),
     }
 }
 
@@ -58,9 +61,15 @@ pub(crate) fn to_string(value: &Value) -> Result<String, String> {
 pub(crate) fn to_number(value: &Value) -> Result<f64, String> {
     match value {
         Value::Number(n) => Ok(*n),
-        Value::String(s) => s.trim().parse::<f64>().map_err(|_| format!("cannot convert {s:?} to a number")),
+        Value::String(s) => s
+            .trim()
+            .parse::<f64>()
+            .map_err(|_| format!("cannot convert {s:?} to a number")),
         Value::Null => Err("the value is null; a number is required".into()),
-        other => Err(format!("a number is required, not {}", type_description(other))),
+        other => Err(format!(
+            "a number is required, not {}",
+            type_description(other)
+        )),
     }
 }
 
@@ -78,7 +87,10 @@ pub(crate) fn type_description(value: &Value) -> String {
         Value::List(_) => "tuple".into(),
         Value::Map(_) => "object".into(),
         Value::Set(items) => {
-            let element = items.iter().find(|v| !matches!(v, Value::Unknown(_))).map_or("string", Value::type_name);
+            let element = items
+                .iter()
+                .find(|v| !matches!(v, Value::Unknown(_)))
+                .map_or("string", Value::type_name);
             format!("set of {element}")
         }
         other => other.type_name().into(),
@@ -93,7 +105,10 @@ pub(crate) fn equals(a: &Value, b: &Value) -> bool {
             x.len() == y.len() && x.iter().zip(y).all(|(a, b)| equals(a, b))
         }
         (Value::Map(x), Value::Map(y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|((ka, va), (kb, vb))| ka == kb && equals(va, vb))
+            x.len() == y.len()
+                && x.iter()
+                    .zip(y)
+                    .all(|((ka, va), (kb, vb))| ka == kb && equals(va, vb))
         }
         _ => a == b,
     }
@@ -127,7 +142,10 @@ pub(crate) fn make_set(items: Vec<Value>) -> Value {
 /// reference text for an unknown element (`aws_subnet.a.id`).
 pub(crate) fn key_text(value: &Value, index: usize) -> String {
     match value {
-        Value::Unknown(u) => u.reference.as_ref().map_or_else(|| format!("(known after apply #{index})"), ToString::to_string),
+        Value::Unknown(u) => u.reference.as_ref().map_or_else(
+            || format!("(known after apply #{index})"),
+            ToString::to_string,
+        ),
         other => to_string(other).unwrap_or_else(|_| other.to_string()),
     }
 }
@@ -147,9 +165,20 @@ mod tests {
 
     #[test]
     fn sets_are_sorted_and_deduplicated() {
-        let set = make_set(vec![Value::string("b"), Value::string("a"), Value::string("b")]);
-        assert_eq!(set, Value::Set(vec![Value::string("a"), Value::string("b")]));
-        let with_unknown = make_set(vec![Value::unknown("x"), Value::string("a"), Value::unknown("y")]);
+        let set = make_set(vec![
+            Value::string("b"),
+            Value::string("a"),
+            Value::string("b"),
+        ]);
+        assert_eq!(
+            set,
+            Value::Set(vec![Value::string("a"), Value::string("b")])
+        );
+        let with_unknown = make_set(vec![
+            Value::unknown("x"),
+            Value::string("a"),
+            Value::unknown("y"),
+        ]);
         assert_eq!(with_unknown.as_list().unwrap().len(), 3);
     }
 

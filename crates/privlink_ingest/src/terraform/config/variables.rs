@@ -55,7 +55,10 @@ impl RootValues {
             })
             .unwrap_or_default();
         auto.sort();
-        files.extend(auto.into_iter().map(|n| (engine.root_dir.join(&n), display_join(&engine.display, &n))));
+        files.extend(
+            auto.into_iter()
+                .map(|n| (engine.root_dir.join(&n), display_join(&engine.display, &n))),
+        );
         for file in &engine.options.var_files {
             files.push((file.clone(), file.display().to_string()));
         }
@@ -70,16 +73,30 @@ impl RootValues {
                     continue;
                 }
             };
-            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_owned();
+            let name = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default()
+                .to_owned();
             let mut problems = Vec::new();
-            if let Some(body) = parse_file(&name, text, display, &engine.sources, &mut problems) {
+            if let Some(body) = parse_file(&name, &text, display, &engine.sources, &mut problems) {
                 for attr in body.attributes {
                     values.insert(attr.name, RootValue::File(attr.expr));
                 }
             }
             for problem in problems {
                 match problem {
-                    LoadProblem::Input { path, position, message, help } => engine.file_error(InputError { path, position, message, help }),
+                    LoadProblem::Input {
+                        path,
+                        position,
+                        message,
+                        help,
+                    } => engine.file_error(InputError {
+                        path,
+                        position,
+                        message,
+                        help,
+                    }),
                     LoadProblem::InputAt { pos, message } => engine.input_error(pos, message, None),
                     LoadProblem::Invalid { pos, message } => engine.invalid(pos, message, None),
                     LoadProblem::Unresolved { .. } => {}
@@ -158,7 +175,8 @@ impl Engine<'_> {
             );
             return Value::unknown(format!("module input {name} is not set"));
         }
-        let reason = format!("var.{name} has no value; set it with --var {name}=... or a .tfvars file");
+        let reason =
+            format!("var.{name} has no value; set it with --var {name}=... or a .tfvars file");
         self.diagnostic(
             DiagnosticKind::UnresolvedInput,
             decl.pos,
@@ -172,22 +190,33 @@ impl Engine<'_> {
     fn root_value(&self, name: &str, ty: Option<&Type>, at: Pos) -> Option<(Value, Pos)> {
         match self.root_values.values.get(name)? {
             RootValue::File(expr) => Some((self.eval(expr, &Scope::constant()), expr.pos)),
-            RootValue::Cli(text) if ty.is_none_or(Type::is_literal_cli) => Some((Value::string(text.clone()), at)),
-            RootValue::Cli(text) => match super::hcl::parse_expression(text, at) {
-                Ok(expr) => Some((self.eval(&expr, &Scope::constant()), at)),
-                Err(message) => {
-                    self.file_error(
+            RootValue::Cli(text) if ty.is_none_or(Type::is_literal_cli) => {
+                Some((Value::string(text.clone()), at))
+            }
+            RootValue::Cli(text) => {
+                match super::hcl::parse_expression(text, at) {
+                    Ok(expr) => Some((self.eval(&expr, &Scope::constant()), at)),
+                    Err(message) => {
+                        self.file_error(
                         InputError::file("--var", format!("invalid value for variable {name:?}: {message}"))
                             .with_help(format!("for a collection type write HCL, e.g. --var '{name}=[\"a\", \"b\"]'")),
                     );
-                    Some((Value::unknown(format!("var.{name} could not be read from --var")), at))
+                        Some((
+                            Value::unknown(format!("var.{name} could not be read from --var")),
+                            at,
+                        ))
+                    }
                 }
-            },
+            }
         }
     }
 }
 
 /// `module.x.` prefix for node names in messages.
 pub(crate) fn prefix(path: &str) -> String {
-    if path.is_empty() { String::new() } else { format!("{path}.") }
+    if path.is_empty() {
+        String::new()
+    } else {
+        format!("{path}.")
+    }
 }

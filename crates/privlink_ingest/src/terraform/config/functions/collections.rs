@@ -52,10 +52,10 @@ pub(super) fn call(name: &str, args: &[Value]) -> Option<FnResult> {
     };
     // Functions that keep unknown elements still need their arguments themselves known, except
     // coalesce (which may find a known value first) and the sensitivity markers.
-    if !matches!(name, "coalesce" | "sensitive" | "nonsensitive") {
-        if let Some(unknown) = unknown_among(args) {
-            return Some(Ok(unknown));
-        }
+    if !matches!(name, "coalesce" | "sensitive" | "nonsensitive")
+        && let Some(unknown) = unknown_among(args)
+    {
+        return Some(Ok(unknown));
     }
     Some(function(args))
 }
@@ -94,11 +94,15 @@ fn setunion(args: &[Value]) -> FnResult {
 }
 
 fn setintersection(args: &[Value]) -> FnResult {
-    sets(args, |acc, next| acc.retain(|a| next.iter().any(|b| equals(a, b))))
+    sets(args, |acc, next| {
+        acc.retain(|a| next.iter().any(|b| equals(a, b)))
+    })
 }
 
 fn setsubtract(args: &[Value]) -> FnResult {
-    sets(args, |acc, next| acc.retain(|a| !next.iter().any(|b| equals(a, b))))
+    sets(args, |acc, next| {
+        acc.retain(|a| !next.iter().any(|b| equals(a, b)))
+    })
 }
 
 fn alltrue(args: &[Value]) -> FnResult {
@@ -122,7 +126,11 @@ fn one_list(args: &[Value]) -> Result<&[Value], FnError> {
 fn map_arg(args: &[Value], i: usize) -> Result<&BTreeMap<String, Value>, FnError> {
     match args.get(i) {
         Some(Value::Map(m)) => Ok(m),
-        Some(other) => Err(FnError::Argument(format!("argument {} must be a map, not {}", i + 1, type_description(other)))),
+        Some(other) => Err(FnError::Argument(format!(
+            "argument {} must be a map, not {}",
+            i + 1,
+            type_description(other)
+        ))),
         None => Err(FnError::Argument(format!("argument {} is missing", i + 1))),
     }
 }
@@ -131,9 +139,14 @@ fn map_arg(args: &[Value], i: usize) -> Result<&BTreeMap<String, Value>, FnError
 /// bools converts them all to strings (`tolist(["a", 1])` is `["a", "1"]`).
 fn unify(items: Vec<Value>) -> Vec<Value> {
     let has_string = items.iter().any(|v| matches!(v, Value::String(_)));
-    let has_other_primitive = items.iter().any(|v| matches!(v, Value::Number(_) | Value::Bool(_)));
+    let has_other_primitive = items
+        .iter()
+        .any(|v| matches!(v, Value::Number(_) | Value::Bool(_)));
     if has_string && has_other_primitive {
-        items.into_iter().map(|v| to_string(&v).map(Value::String).unwrap_or(v)).collect()
+        items
+            .into_iter()
+            .map(|v| to_string(&v).map(Value::String).unwrap_or(v))
+            .collect()
     } else {
         items
     }
@@ -145,7 +158,12 @@ fn length(args: &[Value]) -> FnResult {
         Value::List(items) | Value::Set(items) => items.len(),
         Value::Map(map) => map.len(),
         Value::String(s) => s.chars().count(),
-        other => return Err(FnError::Argument(format!("argument must be a string, a collection or a structural type, not {}", other.type_name()))),
+        other => {
+            return Err(FnError::Argument(format!(
+                "argument must be a string, a collection or a structural type, not {}",
+                other.type_name()
+            )));
+        }
     };
     Ok(Value::Number(n as f64))
 }
@@ -173,7 +191,13 @@ fn merge(args: &[Value]) -> FnResult {
         match arg {
             Value::Null => {}
             Value::Map(map) => out.extend(map.iter().map(|(k, v)| (k.clone(), v.clone()))),
-            other => return Err(FnError::Argument(format!("arguments must be maps or objects, got {} at {}", type_description(other), i + 1))),
+            other => {
+                return Err(FnError::Argument(format!(
+                    "arguments must be maps or objects, got {} at {}",
+                    type_description(other),
+                    i + 1
+                )));
+            }
         }
     }
     Ok(Value::Map(out))
@@ -189,7 +213,9 @@ fn lookup(args: &[Value]) -> FnResult {
     match (map.get(&key), args.get(2)) {
         (Some(v), _) => Ok(v.clone()),
         (None, Some(default)) => Ok(default.clone()),
-        (None, None) => Err(FnError::Call(format!("the given object has no attribute {key:?}"))),
+        (None, None) => Err(FnError::Call(format!(
+            "the given object has no attribute {key:?}"
+        ))),
     }
 }
 
@@ -197,7 +223,9 @@ fn element(args: &[Value]) -> FnResult {
     arity(args, 2, 2)?;
     let items = list_arg(args, 0)?;
     if items.is_empty() {
-        return Err(FnError::Call("cannot use element function with an empty list.".into()));
+        return Err(FnError::Call(
+            "cannot use element function with an empty list.".into(),
+        ));
     }
     let index = int_arg(args, 1)?;
     if index < 0 {
@@ -213,7 +241,9 @@ fn zipmap(args: &[Value]) -> FnResult {
     let keys = list_arg(args, 0)?;
     let values = list_arg(args, 1)?;
     if keys.len() != values.len() {
-        return Err(FnError::Argument("number of keys and values must match".into()));
+        return Err(FnError::Argument(
+            "number of keys and values must match".into(),
+        ));
     }
     if let Some(u) = unknown_inside(keys) {
         return Ok(u);
@@ -262,9 +292,13 @@ fn slice(args: &[Value]) -> FnResult {
     let end = int_arg(args, 2)?;
     let len = i64::try_from(items.len()).unwrap_or(i64::MAX);
     if start < 0 || end > len || start > end {
-        return Err(FnError::Argument(format!("invalid slice indexes {start}..{end} for a list of {len} elements")));
+        return Err(FnError::Argument(format!(
+            "invalid slice indexes {start}..{end} for a list of {len} elements"
+        )));
     }
-    Ok(Value::List(items[usize::try_from(start).unwrap_or(0)..usize::try_from(end).unwrap_or(0)].to_vec()))
+    Ok(Value::List(
+        items[usize::try_from(start).unwrap_or(0)..usize::try_from(end).unwrap_or(0)].to_vec(),
+    ))
 }
 
 fn range(args: &[Value]) -> FnResult {
@@ -275,7 +309,11 @@ fn range(args: &[Value]) -> FnResult {
             let (s, l) = (number_arg(args, 0)?, number_arg(args, 1)?);
             (s, l, if l < s { -1.0 } else { 1.0 })
         }
-        _ => (number_arg(args, 0)?, number_arg(args, 1)?, number_arg(args, 2)?),
+        _ => (
+            number_arg(args, 0)?,
+            number_arg(args, 1)?,
+            number_arg(args, 2)?,
+        ),
     };
     if step == 0.0 {
         return Err(FnError::Argument("step must not be zero".into()));
@@ -308,11 +346,17 @@ fn coalesce(args: &[Value]) -> FnResult {
             Value::Unknown(u) => return Ok(derived(u)),
             Value::Null => {}
             Value::String(s) if s.is_empty() => {}
-            other if unify_to_string => return to_string(other).map(Value::String).map_err(FnError::Argument),
+            other if unify_to_string => {
+                return to_string(other)
+                    .map(Value::String)
+                    .map_err(FnError::Argument);
+            }
             other => return Ok(other.clone()),
         }
     }
-    Err(FnError::Call("no non-null, non-empty-string arguments".into()))
+    Err(FnError::Call(
+        "no non-null, non-empty-string arguments".into(),
+    ))
 }
 
 fn coalescelist(args: &[Value]) -> FnResult {
@@ -320,7 +364,13 @@ fn coalescelist(args: &[Value]) -> FnResult {
         match arg {
             Value::List(items) | Value::Set(items) if !items.is_empty() => return Ok(arg.clone()),
             Value::List(_) | Value::Set(_) => {}
-            other => return Err(FnError::Argument(format!("argument {} must be a list, not {}", i + 1, type_description(other)))),
+            other => {
+                return Err(FnError::Argument(format!(
+                    "argument {} must be a list, not {}",
+                    i + 1,
+                    type_description(other)
+                )));
+            }
         }
     }
     Err(FnError::Call("no non-empty lists".into()))
@@ -345,7 +395,10 @@ fn one(args: &[Value]) -> FnResult {
     match one_list(args)? {
         [] => Ok(Value::Null),
         [single] => Ok(single.clone()),
-        many => Err(FnError::Argument(format!("must be a list, set, or tuple value with either zero or one elements, not {}", many.len()))),
+        many => Err(FnError::Argument(format!(
+            "must be a list, set, or tuple value with either zero or one elements, not {}",
+            many.len()
+        ))),
     }
 }
 
@@ -355,9 +408,14 @@ fn sort(args: &[Value]) -> FnResult {
         return Ok(u);
     }
     // sort() is defined on lists of strings: numbers are converted, and compared as strings.
-    let mut strings = items.iter().map(|v| to_string(v).map_err(FnError::Argument)).collect::<Result<Vec<_>, _>>()?;
+    let mut strings = items
+        .iter()
+        .map(|v| to_string(v).map_err(FnError::Argument))
+        .collect::<Result<Vec<_>, _>>()?;
     strings.sort();
-    Ok(Value::List(strings.into_iter().map(Value::String).collect()))
+    Ok(Value::List(
+        strings.into_iter().map(Value::String).collect(),
+    ))
 }
 
 fn index(args: &[Value]) -> FnResult {
@@ -378,12 +436,19 @@ fn chunklist(args: &[Value]) -> FnResult {
     let items = list_arg(args, 0)?;
     let size = int_arg(args, 1)?;
     if size < 0 {
-        return Err(FnError::Argument("the size argument must be positive".into()));
+        return Err(FnError::Argument(
+            "the size argument must be positive".into(),
+        ));
     }
     if size == 0 {
         return Ok(Value::List(vec![Value::List(items.to_vec())]));
     }
-    Ok(Value::List(items.chunks(usize::try_from(size).unwrap_or(1)).map(|c| Value::List(c.to_vec())).collect()))
+    Ok(Value::List(
+        items
+            .chunks(usize::try_from(size).unwrap_or(1))
+            .map(|c| Value::List(c.to_vec()))
+            .collect(),
+    ))
 }
 
 fn sets(args: &[Value], combine: impl Fn(&mut Vec<Value>, &[Value])) -> FnResult {
@@ -419,13 +484,19 @@ fn transpose(args: &[Value]) -> FnResult {
     let mut out: BTreeMap<String, Vec<Value>> = BTreeMap::new();
     for (key, values) in map_arg(args, 0)? {
         let (Value::List(values) | Value::Set(values)) = values else {
-            return Err(FnError::Argument("transpose needs a map of lists of strings".into()));
+            return Err(FnError::Argument(
+                "transpose needs a map of lists of strings".into(),
+            ));
         };
         for value in values {
-            out.entry(to_string(value).map_err(FnError::Argument)?).or_default().push(Value::string(key.clone()));
+            out.entry(to_string(value).map_err(FnError::Argument)?)
+                .or_default()
+                .push(Value::string(key.clone()));
         }
     }
-    Ok(Value::Map(out.into_iter().map(|(k, v)| (k, Value::List(v))).collect()))
+    Ok(Value::Map(
+        out.into_iter().map(|(k, v)| (k, Value::List(v))).collect(),
+    ))
 }
 
 fn bools(args: &[Value], all: bool) -> FnResult {
@@ -447,15 +518,21 @@ fn bools(args: &[Value], all: bool) -> FnResult {
 
 fn formatlist(args: &[Value]) -> FnResult {
     arity(args, 1, usize::MAX)?;
-    let length = args[1..].iter().find_map(|a| a.as_list().map(<[Value]>::len));
+    let length = args[1..]
+        .iter()
+        .find_map(|a| a.as_list().map(<[Value]>::len));
     let Some(length) = length else {
-        return super::strings::call("format", args).unwrap_or(Err(FnError::UnknownFunction)).map(|v| Value::List(vec![v]));
+        return super::strings::call("format", args)
+            .unwrap_or(Err(FnError::UnknownFunction))
+            .map(|v| Value::List(vec![v]));
     };
     let mut out = Vec::with_capacity(length);
     for i in 0..length {
         let row: Vec<Value> = std::iter::once(args[0].clone())
             .chain(args[1..].iter().map(|a| match a {
-                Value::List(items) | Value::Set(items) => items.get(i).cloned().unwrap_or(Value::Null),
+                Value::List(items) | Value::Set(items) => {
+                    items.get(i).cloned().unwrap_or(Value::Null)
+                }
                 other => other.clone(),
             }))
             .collect();
@@ -479,58 +556,141 @@ mod tests {
 
     #[test]
     fn collection_functions_match_terraform_console() {
-        assert_eq!(f("flatten", &[v("[[1, [2, []]], 3, [[[4]]]]")]).unwrap(), v("[1, 2, 3, 4]"));
-        assert_eq!(f("concat", &[v("[1]"), v("[2, 3]")]).unwrap(), v("[1, 2, 3]"));
-        assert!(fails("concat", &[v("[\"a\"]"), s("b")]).contains("all arguments must be lists or tuples"));
-        assert_eq!(f("merge", &[v("{a = 1}"), v("{b = 2}"), v("{a = 3}")]).unwrap(), v("{a = 3, b = 2}"));
-        assert_eq!(f("merge", &[v("{a = {x = 1}}"), v("{a = {y = 2}}")]).unwrap(), v("{a = {y = 2}}"));
-        assert_eq!(f("lookup", &[v("{a = 1}"), s("b"), s("d")]).unwrap(), s("d"));
+        assert_eq!(
+            f("flatten", &[v("[[1, [2, []]], 3, [[[4]]]]")]).unwrap(),
+            v("[1, 2, 3, 4]")
+        );
+        assert_eq!(
+            f("concat", &[v("[1]"), v("[2, 3]")]).unwrap(),
+            v("[1, 2, 3]")
+        );
+        assert!(
+            fails("concat", &[v("[\"a\"]"), s("b")])
+                .contains("all arguments must be lists or tuples")
+        );
+        assert_eq!(
+            f("merge", &[v("{a = 1}"), v("{b = 2}"), v("{a = 3}")]).unwrap(),
+            v("{a = 3, b = 2}")
+        );
+        assert_eq!(
+            f("merge", &[v("{a = {x = 1}}"), v("{a = {y = 2}}")]).unwrap(),
+            v("{a = {y = 2}}")
+        );
+        assert_eq!(
+            f("lookup", &[v("{a = 1}"), s("b"), s("d")]).unwrap(),
+            s("d")
+        );
         assert_eq!(f("lookup", &[v("{a = \"x\"}"), s("a")]).unwrap(), s("x"));
-        assert_eq!(f("element", &[v("[\"a\", \"b\", \"c\"]"), v("4")]).unwrap(), s("b"));
+        assert_eq!(
+            f("element", &[v("[\"a\", \"b\", \"c\"]"), v("4")]).unwrap(),
+            s("b")
+        );
         assert!(fails("element", &[v("[]"), v("0")]).contains("empty list"));
         assert!(f("element", &[v("[\"a\"]"), v("-1")]).is_err());
         assert_eq!(f("length", &[s("héllo")]).unwrap(), v("5"));
-        assert_eq!(f("keys", &[v("{b = 1, a = 2}")]).unwrap(), v("[\"a\", \"b\"]"));
+        assert_eq!(
+            f("keys", &[v("{b = 1, a = 2}")]).unwrap(),
+            v("[\"a\", \"b\"]")
+        );
         assert_eq!(f("values", &[v("{b = 1, a = 2}")]).unwrap(), v("[2, 1]"));
-        assert_eq!(f("zipmap", &[v("[\"a\", \"b\"]"), v("[1, 2]")]).unwrap(), v("{a = 1, b = 2}"));
-        assert_eq!(f("toset", &[v("[\"b\", \"a\", \"b\"]")]).unwrap(), Value::Set(vec![s("a"), s("b")]));
-        assert_eq!(f("length", &[f("toset", &[v("[\"a\", \"a\"]")]).unwrap()]).unwrap(), v("1"));
-        assert_eq!(f("tolist", &[v("[\"a\", 1]")]).unwrap(), v("[\"a\", \"1\"]"));
-        assert_eq!(f("tomap", &[v("{a = 1, b = \"x\"}")]).unwrap(), v("{a = \"1\", b = \"x\"}"));
-        assert_eq!(f("distinct", &[v("[1, 2, 1, \"1\"]")]).unwrap(), v("[\"1\", \"2\"]"));
-        assert_eq!(f("slice", &[v("[1, 2, 3, 4]"), v("1"), v("3")]).unwrap(), v("[2, 3]"));
+        assert_eq!(
+            f("zipmap", &[v("[\"a\", \"b\"]"), v("[1, 2]")]).unwrap(),
+            v("{a = 1, b = 2}")
+        );
+        assert_eq!(
+            f("toset", &[v("[\"b\", \"a\", \"b\"]")]).unwrap(),
+            Value::Set(vec![s("a"), s("b")])
+        );
+        assert_eq!(
+            f("length", &[f("toset", &[v("[\"a\", \"a\"]")]).unwrap()]).unwrap(),
+            v("1")
+        );
+        assert_eq!(
+            f("tolist", &[v("[\"a\", 1]")]).unwrap(),
+            v("[\"a\", \"1\"]")
+        );
+        assert_eq!(
+            f("tomap", &[v("{a = 1, b = \"x\"}")]).unwrap(),
+            v("{a = \"1\", b = \"x\"}")
+        );
+        assert_eq!(
+            f("distinct", &[v("[1, 2, 1, \"1\"]")]).unwrap(),
+            v("[\"1\", \"2\"]")
+        );
+        assert_eq!(
+            f("slice", &[v("[1, 2, 3, 4]"), v("1"), v("3")]).unwrap(),
+            v("[2, 3]")
+        );
         assert_eq!(f("range", &[v("3")]).unwrap(), v("[0, 1, 2]"));
-        assert_eq!(f("range", &[v("1"), v("10"), v("3")]).unwrap(), v("[1, 4, 7]"));
-        assert_eq!(f("range", &[v("5"), v("0"), v("-2")]).unwrap(), v("[5, 3, 1]"));
+        assert_eq!(
+            f("range", &[v("1"), v("10"), v("3")]).unwrap(),
+            v("[1, 4, 7]")
+        );
+        assert_eq!(
+            f("range", &[v("5"), v("0"), v("-2")]).unwrap(),
+            v("[5, 3, 1]")
+        );
         assert_eq!(f("range", &[v("0.5"), v("2")]).unwrap(), v("[0.5, 1.5]"));
         assert_eq!(f("contains", &[v("[\"a\"]"), s("a")]).unwrap(), v("true"));
         assert_eq!(f("coalesce", &[s(""), s("b")]).unwrap(), s("b"));
-        assert_eq!(f("coalesce", &[Value::Null, s(""), s("c")]).unwrap(), s("c"));
+        assert_eq!(
+            f("coalesce", &[Value::Null, s(""), s("c")]).unwrap(),
+            s("c")
+        );
         assert_eq!(f("coalesce", &[v("1"), s("a")]).unwrap(), s("1"));
         assert_eq!(f("coalescelist", &[v("[]"), v("[1]")]).unwrap(), v("[1]"));
-        assert_eq!(f("compact", &[v("[\"a\", \"\", null, \"b\"]")]).unwrap(), v("[\"a\", \"b\"]"));
+        assert_eq!(
+            f("compact", &[v("[\"a\", \"\", null, \"b\"]")]).unwrap(),
+            v("[\"a\", \"b\"]")
+        );
         assert_eq!(f("one", &[v("[]")]).unwrap(), Value::Null);
         assert_eq!(f("one", &[v("[\"a\"]")]).unwrap(), s("a"));
-        assert_eq!(f("sort", &[v("[\"b\", \"a\", \"10\", \"9\"]")]).unwrap(), v("[\"10\", \"9\", \"a\", \"b\"]"));
+        assert_eq!(
+            f("sort", &[v("[\"b\", \"a\", \"10\", \"9\"]")]).unwrap(),
+            v("[\"10\", \"9\", \"a\", \"b\"]")
+        );
         assert_eq!(f("sort", &[v("[3, 1]")]).unwrap(), v("[\"1\", \"3\"]"));
         assert_eq!(f("reverse", &[v("[1, 2, 3]")]).unwrap(), v("[3, 2, 1]"));
         assert_eq!(f("index", &[v("[\"a\", \"b\"]"), s("b")]).unwrap(), v("1"));
         assert_eq!(fails("index", &[v("[\"a\"]"), s("z")]), "item not found.");
-        assert_eq!(f("chunklist", &[v("[1, 2, 3, 4, 5]"), v("2")]).unwrap(), v("[[1, 2], [3, 4], [5]]"));
-        assert_eq!(f("setunion", &[v("[\"a\", \"b\"]"), v("[\"c\", \"a\"]")]).unwrap(), Value::Set(vec![s("a"), s("b"), s("c")]));
-        assert_eq!(f("setintersection", &[v("[\"a\", \"b\"]"), v("[\"b\", \"c\"]")]).unwrap(), Value::Set(vec![s("b")]));
-        assert_eq!(f("setsubtract", &[v("[\"a\", \"b\"]"), v("[\"b\"]")]).unwrap(), Value::Set(vec![s("a")]));
+        assert_eq!(
+            f("chunklist", &[v("[1, 2, 3, 4, 5]"), v("2")]).unwrap(),
+            v("[[1, 2], [3, 4], [5]]")
+        );
+        assert_eq!(
+            f("setunion", &[v("[\"a\", \"b\"]"), v("[\"c\", \"a\"]")]).unwrap(),
+            Value::Set(vec![s("a"), s("b"), s("c")])
+        );
+        assert_eq!(
+            f(
+                "setintersection",
+                &[v("[\"a\", \"b\"]"), v("[\"b\", \"c\"]")]
+            )
+            .unwrap(),
+            Value::Set(vec![s("b")])
+        );
+        assert_eq!(
+            f("setsubtract", &[v("[\"a\", \"b\"]"), v("[\"b\"]")]).unwrap(),
+            Value::Set(vec![s("a")])
+        );
         assert_eq!(
             f("setproduct", &[v("[\"a\", \"b\"]"), v("[\"x\", \"y\"]")]).unwrap(),
             v("[[\"a\", \"x\"], [\"a\", \"y\"], [\"b\", \"x\"], [\"b\", \"y\"]]")
         );
         assert_eq!(
-            f("transpose", &[v("{a = [\"1\", \"2\"], b = [\"2\", \"3\"]}")]).unwrap(),
+            f(
+                "transpose",
+                &[v("{a = [\"1\", \"2\"], b = [\"2\", \"3\"]}")]
+            )
+            .unwrap(),
             v("{\"1\" = [\"a\"], \"2\" = [\"a\", \"b\"], \"3\" = [\"b\"]}")
         );
         assert_eq!(f("alltrue", &[v("[true, \"true\"]")]).unwrap(), v("true"));
         assert_eq!(f("anytrue", &[v("[]")]).unwrap(), v("false"));
-        assert_eq!(f("formatlist", &[s("%s-%s"), v("[\"a\", \"b\"]"), s("x")]).unwrap(), v("[\"a-x\", \"b-x\"]"));
+        assert_eq!(
+            f("formatlist", &[s("%s-%s"), v("[\"a\", \"b\"]"), s("x")]).unwrap(),
+            v("[\"a-x\", \"b-x\"]")
+        );
         assert_eq!(f("formatlist", &[s("%s"), v("[]")]).unwrap(), v("[]"));
         assert_eq!(f("sensitive", &[s("x")]).unwrap(), s("x"));
         assert_eq!(f("nonsensitive", &[s("x")]).unwrap(), s("x"));
@@ -540,16 +700,58 @@ mod tests {
     fn unknown_elements_are_kept_where_terraform_keeps_them() {
         let a = unknown_ref("aws_subnet.a", "id");
         let list = Value::List(vec![a.clone(), s("b")]);
-        assert_eq!(f("length", &[list.clone()]).unwrap(), v("2"));
-        assert_eq!(f("concat", &[list.clone(), v("[\"c\"]")]).unwrap().as_list().unwrap()[0], a);
-        assert_eq!(f("flatten", &[Value::List(vec![list.clone()])]).unwrap().as_list().unwrap()[0], a);
-        assert_eq!(f("toset", &[list.clone()]).unwrap(), Value::Set(vec![s("b"), a.clone()]));
+        assert_eq!(f("length", std::slice::from_ref(&list)).unwrap(), v("2"));
+        assert_eq!(
+            f("concat", &[list.clone(), v("[\"c\"]")])
+                .unwrap()
+                .as_list()
+                .unwrap()[0],
+            a
+        );
+        assert_eq!(
+            f("flatten", &[Value::List(vec![list.clone()])])
+                .unwrap()
+                .as_list()
+                .unwrap()[0],
+            a
+        );
+        assert_eq!(
+            f("toset", std::slice::from_ref(&list)).unwrap(),
+            Value::Set(vec![s("b"), a.clone()])
+        );
         assert_eq!(f("element", &[list.clone(), v("0")]).unwrap(), a);
         assert_eq!(f("coalesce", &[s("x"), a.clone()]).unwrap(), s("x"));
-        assert!(f("coalesce", &[a.clone(), s("x")]).unwrap().as_unknown().is_some());
-        assert!(f("length", &[a.clone()]).unwrap().as_unknown().is_some());
-        assert!(f("sort", &[list.clone()]).unwrap().as_unknown().is_some());
-        assert_eq!(f("lookup", &[Value::Map([("k".to_owned(), a.clone())].into()), s("k")]).unwrap(), a);
-        assert!(f("contains", &[list, s("z")]).unwrap().as_unknown().is_some());
+        assert!(
+            f("coalesce", &[a.clone(), s("x")])
+                .unwrap()
+                .as_unknown()
+                .is_some()
+        );
+        assert!(
+            f("length", std::slice::from_ref(&a))
+                .unwrap()
+                .as_unknown()
+                .is_some()
+        );
+        assert!(
+            f("sort", std::slice::from_ref(&list))
+                .unwrap()
+                .as_unknown()
+                .is_some()
+        );
+        assert_eq!(
+            f(
+                "lookup",
+                &[Value::Map([("k".to_owned(), a.clone())].into()), s("k")]
+            )
+            .unwrap(),
+            a
+        );
+        assert!(
+            f("contains", &[list, s("z")])
+                .unwrap()
+                .as_unknown()
+                .is_some()
+        );
     }
 }

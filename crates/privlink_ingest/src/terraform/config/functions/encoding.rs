@@ -14,7 +14,11 @@ pub(super) fn call(name: &str, args: &[Value]) -> Option<FnResult> {
     Some(match name {
         "jsonencode" => jsonencode(args),
         "jsondecode" => jsondecode(args),
-        "base64encode" => arity(args, 1, 1).and_then(|()| Ok(Value::String(base64_encode(string_arg(args, 0)?.as_bytes())))),
+        "base64encode" => arity(args, 1, 1).and_then(|()| {
+            Ok(Value::String(base64_encode(
+                string_arg(args, 0)?.as_bytes(),
+            )))
+        }),
         "base64decode" => base64decode(args),
         _ => return None,
     })
@@ -25,7 +29,10 @@ fn jsonencode(args: &[Value]) -> FnResult {
     if let Some(unknown) = first_unknown(&args[0]) {
         let reason = match &unknown.reference {
             Some(r) => format!("jsonencode of a value derived from {r}, {}", unknown.reason),
-            None => format!("jsonencode of a value with unknown parts: {}", unknown.reason),
+            None => format!(
+                "jsonencode of a value with unknown parts: {}",
+                unknown.reason
+            ),
         };
         return Ok(Value::Unknown(UnknownValue {
             reference: None,
@@ -33,7 +40,9 @@ fn jsonencode(args: &[Value]) -> FnResult {
             encoded: Some(Box::new(args[0].clone())),
         }));
     }
-    encode(&args[0]).map(Value::String).ok_or_else(|| FnError::Call("value is not fully known".into()))
+    encode(&args[0])
+        .map(Value::String)
+        .ok_or_else(|| FnError::Call("value is not fully known".into()))
 }
 
 /// Encodes a fully known value as Terraform's `jsonencode` does.
@@ -141,9 +150,9 @@ fn base64decode(args: &[Value]) -> FnResult {
             bytes.push(u8::try_from((buffer >> bits) & 0xFF).unwrap_or(0));
         }
     }
-    String::from_utf8(bytes)
-        .map(Value::String)
-        .map_err(|_| FnError::Call("the result of decoding the provided string is not valid UTF-8".into()))
+    String::from_utf8(bytes).map(Value::String).map_err(|_| {
+        FnError::Call("the result of decoding the provided string is not valid UTF-8".into())
+    })
 }
 
 #[cfg(test)]
@@ -158,12 +167,22 @@ mod tests {
     #[test]
     fn encoding_functions_match_terraform_console() {
         assert_eq!(
-            f("jsonencode", &[v("{b = [1, 2.5, \"x\", true, null], a = \"<>&\"}")]).unwrap(),
+            f(
+                "jsonencode",
+                &[v("{b = [1, 2.5, \"x\", true, null], a = \"<>&\"}")]
+            )
+            .unwrap(),
             s(r#"{"a":"\u003c\u003e\u0026","b":[1,2.5,"x",true,null]}"#)
         );
-        assert_eq!(f("jsonencode", &[v("1e20")]).unwrap(), s("100000000000000000000"));
+        assert_eq!(
+            f("jsonencode", &[v("1e20")]).unwrap(),
+            s("100000000000000000000")
+        );
         assert_eq!(f("jsonencode", &[v("0.1")]).unwrap(), s("0.1"));
-        assert_eq!(f("jsondecode", &[s(r#"{"a":[1,2]}"#)]).unwrap(), v("{a = [1, 2]}"));
+        assert_eq!(
+            f("jsondecode", &[s(r#"{"a":[1,2]}"#)]).unwrap(),
+            v("{a = [1, 2]}")
+        );
         assert!(f("jsondecode", &[s("x")]).is_err());
         assert_eq!(f("base64encode", &[s("hello")]).unwrap(), s("aGVsbG8="));
         assert_eq!(f("base64decode", &[s("aGVsbG8=")]).unwrap(), s("hello"));
@@ -177,12 +196,23 @@ mod tests {
     fn jsonencode_keeps_what_it_was_given_when_parts_are_unknown() {
         let image = unknown_ref("aws_ecr_repository.app", "repository_url");
         let defs = Value::List(vec![Value::Map(
-            [("image".to_owned(), image), ("logConfiguration".to_owned(), v("{logDriver = \"awslogs\"}"))].into(),
+            [
+                ("image".to_owned(), image),
+                (
+                    "logConfiguration".to_owned(),
+                    v("{logDriver = \"awslogs\"}"),
+                ),
+            ]
+            .into(),
         )]);
-        let encoded = f("jsonencode", &[defs.clone()]).unwrap();
+        let encoded = f("jsonencode", std::slice::from_ref(&defs)).unwrap();
         let unknown = encoded.as_unknown().unwrap();
         assert!(unknown.reference.is_none());
         assert_eq!(unknown.encoded.as_deref(), Some(&defs));
-        assert!(unknown.reason.contains("aws_ecr_repository.app.repository_url"));
+        assert!(
+            unknown
+                .reason
+                .contains("aws_ecr_repository.app.repository_url")
+        );
     }
 }

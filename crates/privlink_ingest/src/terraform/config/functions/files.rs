@@ -12,20 +12,27 @@ use crate::terraform::value::Value;
 pub(super) fn call(name: &str, args: &[Value], ctx: &FnContext<'_>) -> Option<FnResult> {
     Some(match name {
         "file" => file(args, ctx),
-        "fileexists" => {
-            arity(args, 1, 1).and_then(|()| Ok(Value::Bool(resolve(ctx, &string_arg(args, 0)?).is_file())))
-        }
+        "fileexists" => arity(args, 1, 1)
+            .and_then(|()| Ok(Value::Bool(resolve(ctx, &string_arg(args, 0)?).is_file()))),
         "abspath" => arity(args, 1, 1).and_then(|()| {
             let path = resolve(ctx, &string_arg(args, 0)?);
-            Ok(Value::String(normalize(&path).to_string_lossy().into_owned()))
+            Ok(Value::String(
+                normalize(&path).to_string_lossy().into_owned(),
+            ))
         }),
         "basename" => arity(args, 1, 1).and_then(|()| {
             let path = string_arg(args, 0)?;
-            Ok(Value::String(Path::new(&path).file_name().map_or(path.clone(), |n| n.to_string_lossy().into_owned())))
+            Ok(Value::String(
+                Path::new(&path)
+                    .file_name()
+                    .map_or(path.clone(), |n| n.to_string_lossy().into_owned()),
+            ))
         }),
         "dirname" => arity(args, 1, 1).and_then(|()| {
             let path = string_arg(args, 0)?;
-            let parent = Path::new(&path).parent().map(|p| p.to_string_lossy().into_owned());
+            let parent = Path::new(&path)
+                .parent()
+                .map(|p| p.to_string_lossy().into_owned());
             Ok(Value::String(match parent {
                 Some(p) if p.is_empty() => ".".to_owned(),
                 Some(p) => p,
@@ -39,7 +46,11 @@ pub(super) fn call(name: &str, args: &[Value], ctx: &FnContext<'_>) -> Option<Fn
 /// Resolves a path as Terraform would from the root module directory.
 pub(crate) fn resolve(ctx: &FnContext<'_>, path: &str) -> PathBuf {
     let p = Path::new(path);
-    if p.is_absolute() { p.to_path_buf() } else { ctx.cwd.join(p) }
+    if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        ctx.cwd.join(p)
+    }
 }
 
 fn normalize(path: &Path) -> PathBuf {
@@ -86,9 +97,18 @@ mod tests {
 
     #[test]
     fn path_functions_match_terraform_console() {
-        assert_eq!(f("basename", &[Value::string("/a/b/c.txt")]).unwrap(), Value::string("c.txt"));
-        assert_eq!(f("dirname", &[Value::string("/a/b/c.txt")]).unwrap(), Value::string("/a/b"));
-        assert_eq!(f("dirname", &[Value::string("c.txt")]).unwrap(), Value::string("."));
+        assert_eq!(
+            f("basename", &[Value::string("/a/b/c.txt")]).unwrap(),
+            Value::string("c.txt")
+        );
+        assert_eq!(
+            f("dirname", &[Value::string("/a/b/c.txt")]).unwrap(),
+            Value::string("/a/b")
+        );
+        assert_eq!(
+            f("dirname", &[Value::string("c.txt")]).unwrap(),
+            Value::string(".")
+        );
     }
 
     #[test]
@@ -96,11 +116,23 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("policy.json"), "{}").unwrap();
         let ctx = FnContext { cwd: dir.path() };
-        assert_eq!(call("file", &[Value::string("policy.json")], &ctx).unwrap(), Value::string("{}"));
-        assert_eq!(call("fileexists", &[Value::string("policy.json")], &ctx).unwrap(), Value::Bool(true));
-        assert_eq!(call("fileexists", &[Value::string("nope")], &ctx).unwrap(), Value::Bool(false));
+        assert_eq!(
+            call("file", &[Value::string("policy.json")], &ctx).unwrap(),
+            Value::string("{}")
+        );
+        assert_eq!(
+            call("fileexists", &[Value::string("policy.json")], &ctx).unwrap(),
+            Value::Bool(true)
+        );
+        assert_eq!(
+            call("fileexists", &[Value::string("nope")], &ctx).unwrap(),
+            Value::Bool(false)
+        );
         let abs = call("abspath", &[Value::string("./x/../policy.json")], &ctx).unwrap();
         assert!(abs.as_str().unwrap().ends_with("/policy.json"));
-        assert!(matches!(call("file", &[Value::string("nope.json")], &ctx), Err(FnError::Input { .. })));
+        assert!(matches!(
+            call("file", &[Value::string("nope.json")], &ctx),
+            Err(FnError::Input { .. })
+        ));
     }
 }

@@ -46,22 +46,77 @@ pub(crate) type FnResult = Result<Value, FnError>;
 /// Functions Terraform has that privlink does not evaluate: they give an unknown value with this
 /// reason, not an "unknown function" error (the configuration is valid).
 const NOT_EVALUATED: &[&str] = &[
-    "bcrypt", "filebase64sha256", "filebase64sha512", "filemd5", "filesha1", "filesha256",
-    "filesha512", "base64sha256", "base64sha512", "md5", "sha1", "sha256", "sha512", "uuid",
-    "uuidv5", "timestamp", "timeadd", "timecmp", "formatdate", "plantimestamp", "rsadecrypt",
-    "yamldecode", "yamlencode", "textdecodebase64", "textencodebase64", "base64gzip",
-    "urlencode", "parseint", "log", "pow", "signum", "issensitive", "ephemeralasnull",
-    "templatestring", "csvdecode", "filebase64", "fileset", "pathexpand", "type",
+    "bcrypt",
+    "filebase64sha256",
+    "filebase64sha512",
+    "filemd5",
+    "filesha1",
+    "filesha256",
+    "filesha512",
+    "base64sha256",
+    "base64sha512",
+    "md5",
+    "sha1",
+    "sha256",
+    "sha512",
+    "uuid",
+    "uuidv5",
+    "timestamp",
+    "timeadd",
+    "timecmp",
+    "formatdate",
+    "plantimestamp",
+    "rsadecrypt",
+    "yamldecode",
+    "yamlencode",
+    "textdecodebase64",
+    "textencodebase64",
+    "base64gzip",
+    "urlencode",
+    "parseint",
+    "log",
+    "pow",
+    "signum",
+    "issensitive",
+    "ephemeralasnull",
+    "templatestring",
+    "csvdecode",
+    "filebase64",
+    "fileset",
+    "pathexpand",
+    "type",
 ];
 
 /// Functions that answer from arguments containing unknowns themselves.
 fn keeps_unknown_elements(name: &str) -> bool {
     matches!(
         name,
-        "length" | "concat" | "flatten" | "toset" | "tolist" | "tuple" | "element" | "coalesce"
-            | "coalescelist" | "jsonencode" | "merge" | "keys" | "values" | "lookup" | "slice"
-            | "reverse" | "one" | "tomap" | "zipmap" | "compact" | "setunion" | "sensitive"
-            | "nonsensitive" | "distinct" | "chunklist" | "formatlist"
+        "length"
+            | "concat"
+            | "flatten"
+            | "toset"
+            | "tolist"
+            | "tuple"
+            | "element"
+            | "coalesce"
+            | "coalescelist"
+            | "jsonencode"
+            | "merge"
+            | "keys"
+            | "values"
+            | "lookup"
+            | "slice"
+            | "reverse"
+            | "one"
+            | "tomap"
+            | "zipmap"
+            | "compact"
+            | "setunion"
+            | "sensitive"
+            | "nonsensitive"
+            | "distinct"
+            | "chunklist"
+            | "formatlist"
     )
 }
 
@@ -69,15 +124,20 @@ fn keeps_unknown_elements(name: &str) -> bool {
 pub(crate) fn call(name: &str, args: &[Value], ctx: &FnContext<'_>) -> FnResult {
     if name.contains("::") {
         // Provider-defined functions are valid Terraform but not evaluated here.
-        return Ok(Value::unknown(format!("privlink does not evaluate provider function {name}")));
+        return Ok(Value::unknown(format!(
+            "privlink does not evaluate provider function {name}"
+        )));
     }
-    if !keeps_unknown_elements(name) && is_function(name) {
-        if let Some(unknown) = unknown_inside(args) {
-            return Ok(unknown);
-        }
+    if !keeps_unknown_elements(name)
+        && is_function(name)
+        && let Some(unknown) = unknown_inside(args)
+    {
+        return Ok(unknown);
     }
     if NOT_EVALUATED.contains(&name) {
-        return Ok(Value::unknown(format!("privlink does not evaluate {name}()")));
+        return Ok(Value::unknown(format!(
+            "privlink does not evaluate {name}()"
+        )));
     }
     strings::call(name, args)
         .or_else(|| collections::call(name, args))
@@ -91,17 +151,86 @@ pub(crate) fn call(name: &str, args: &[Value], ctx: &FnContext<'_>) -> FnResult 
 /// Whether Terraform knows a function of this name (including `try`/`can`, which the evaluator runs).
 pub(crate) fn is_function(name: &str) -> bool {
     const KNOWN: &[&str] = &[
-        "try", "can", "format", "formatlist", "join", "split", "lower", "upper", "title",
-        "trimspace", "trim", "trimprefix", "trimsuffix", "substr", "startswith", "endswith",
-        "strcontains", "replace", "regex", "regexall", "tostring", "concat", "merge", "lookup",
-        "element", "length", "keys", "values", "zipmap", "toset", "tolist", "tomap", "flatten",
-        "distinct", "slice", "range", "contains", "coalesce", "coalescelist", "compact", "one",
-        "sort", "reverse", "index", "chunklist", "setunion", "setintersection", "setproduct",
-        "setsubtract", "transpose", "alltrue", "anytrue", "sensitive", "nonsensitive", "tonumber",
-        "tobool", "min", "max", "abs", "ceil", "floor", "sum", "cidrsubnet", "cidrsubnets",
-        "cidrhost", "cidrnetmask", "jsonencode", "jsondecode", "base64encode", "base64decode",
-        "file", "fileexists", "templatefile", "abspath", "basename", "dirname", "chomp",
-        "indent", "strrev", "setsubtract",
+        "try",
+        "can",
+        "format",
+        "formatlist",
+        "join",
+        "split",
+        "lower",
+        "upper",
+        "title",
+        "trimspace",
+        "trim",
+        "trimprefix",
+        "trimsuffix",
+        "substr",
+        "startswith",
+        "endswith",
+        "strcontains",
+        "replace",
+        "regex",
+        "regexall",
+        "tostring",
+        "concat",
+        "merge",
+        "lookup",
+        "element",
+        "length",
+        "keys",
+        "values",
+        "zipmap",
+        "toset",
+        "tolist",
+        "tomap",
+        "flatten",
+        "distinct",
+        "slice",
+        "range",
+        "contains",
+        "coalesce",
+        "coalescelist",
+        "compact",
+        "one",
+        "sort",
+        "reverse",
+        "index",
+        "chunklist",
+        "setunion",
+        "setintersection",
+        "setproduct",
+        "setsubtract",
+        "transpose",
+        "alltrue",
+        "anytrue",
+        "sensitive",
+        "nonsensitive",
+        "tonumber",
+        "tobool",
+        "min",
+        "max",
+        "abs",
+        "ceil",
+        "floor",
+        "sum",
+        "cidrsubnet",
+        "cidrsubnets",
+        "cidrhost",
+        "cidrnetmask",
+        "jsonencode",
+        "jsondecode",
+        "base64encode",
+        "base64decode",
+        "file",
+        "fileexists",
+        "templatefile",
+        "abspath",
+        "basename",
+        "dirname",
+        "chomp",
+        "indent",
+        "strrev",
+        "setsubtract",
     ];
     KNOWN.contains(&name) || NOT_EVALUATED.contains(&name)
 }
@@ -109,9 +238,13 @@ pub(crate) fn is_function(name: &str) -> bool {
 /// Checks the argument count.
 pub(crate) fn arity(args: &[Value], min: usize, max: usize) -> Result<(), FnError> {
     if args.len() < min {
-        Err(FnError::Argument(format!("Not enough function arguments: at least {min} required")))
+        Err(FnError::Argument(format!(
+            "Not enough function arguments: at least {min} required"
+        )))
     } else if args.len() > max {
-        Err(FnError::Argument(format!("Too many function arguments: at most {max} allowed")))
+        Err(FnError::Argument(format!(
+            "Too many function arguments: at most {max} allowed"
+        )))
     } else {
         Ok(())
     }
@@ -135,7 +268,10 @@ pub(crate) fn number_arg(args: &[Value], i: usize) -> Result<f64, FnError> {
 pub(crate) fn int_arg(args: &[Value], i: usize) -> Result<i64, FnError> {
     let n = number_arg(args, i)?;
     if n.fract() != 0.0 {
-        return Err(FnError::Argument(format!("argument {} must be a whole number", i + 1)));
+        return Err(FnError::Argument(format!(
+            "argument {} must be a whole number",
+            i + 1
+        )));
     }
     #[allow(clippy::cast_possible_truncation)]
     Ok(n as i64)
@@ -193,7 +329,13 @@ pub(crate) mod test_support {
 
     /// Calls a function with literal arguments.
     pub(crate) fn f(name: &str, args: &[Value]) -> FnResult {
-        call(name, args, &FnContext { cwd: Path::new(".") })
+        call(
+            name,
+            args,
+            &FnContext {
+                cwd: Path::new("."),
+            },
+        )
     }
 
     /// A failed call's message.
@@ -207,7 +349,10 @@ pub(crate) mod test_support {
     /// An unknown that is a reference.
     pub(crate) fn unknown_ref(address: &str, attribute: &str) -> Value {
         use crate::terraform::value::{Reference, UnknownValue};
-        Value::Unknown(UnknownValue::reference(Reference::new(address, attribute), "known only after apply"))
+        Value::Unknown(UnknownValue::reference(
+            Reference::new(address, attribute),
+            "known only after apply",
+        ))
     }
 }
 
@@ -230,6 +375,9 @@ mod tests {
     fn unknown_function_and_not_evaluated_functions() {
         assert_eq!(f("nosuch", &[]), Err(FnError::UnknownFunction));
         assert!(matches!(f("uuid", &[]).unwrap(), Value::Unknown(_)));
-        assert!(matches!(f("provider::aws::arn_parse", &[v("\"x\"")]).unwrap(), Value::Unknown(_)));
+        assert!(matches!(
+            f("provider::aws::arn_parse", &[v("\"x\"")]).unwrap(),
+            Value::Unknown(_)
+        ));
     }
 }

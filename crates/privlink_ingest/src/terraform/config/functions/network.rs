@@ -26,21 +26,32 @@ struct Prefix {
 
 impl Prefix {
     fn parse(text: &str) -> Result<Self, FnError> {
-        let (addr, len) = text
-            .split_once('/')
-            .ok_or_else(|| FnError::Argument(format!("invalid CIDR expression: invalid CIDR address: {text}")))?;
-        let ip: IpAddr = addr.parse().map_err(|_| FnError::Argument(format!("invalid CIDR expression: invalid CIDR address: {text}")))?;
+        let (addr, len) = text.split_once('/').ok_or_else(|| {
+            FnError::Argument(format!(
+                "invalid CIDR expression: invalid CIDR address: {text}"
+            ))
+        })?;
+        let ip: IpAddr = addr.parse().map_err(|_| {
+            FnError::Argument(format!(
+                "invalid CIDR expression: invalid CIDR address: {text}"
+            ))
+        })?;
         let (value, bits, v6) = match ip {
             IpAddr::V4(v4) => (u128::from(u32::from(v4)), 32, false),
             IpAddr::V6(v6) => (u128::from(v6), 128, true),
         };
-        let len: u32 = len
-            .parse()
-            .ok()
-            .filter(|l| *l <= bits)
-            .ok_or_else(|| FnError::Argument(format!("invalid CIDR expression: invalid CIDR address: {text}")))?;
+        let len: u32 = len.parse().ok().filter(|l| *l <= bits).ok_or_else(|| {
+            FnError::Argument(format!(
+                "invalid CIDR expression: invalid CIDR address: {text}"
+            ))
+        })?;
         let network = value & mask(len, bits);
-        Ok(Self { network, len, bits, v6 })
+        Ok(Self {
+            network,
+            len,
+            bits,
+            v6,
+        })
     }
 
     fn address(&self, value: u128) -> String {
@@ -52,7 +63,8 @@ impl Prefix {
     }
 
     fn subnet(&self, newbits: i64, netnum: i64) -> Result<(u128, u32), FnError> {
-        let newbits = u32::try_from(newbits).map_err(|_| FnError::Call("newbits must not be negative".into()))?;
+        let newbits = u32::try_from(newbits)
+            .map_err(|_| FnError::Call("newbits must not be negative".into()))?;
         let new_len = self.len + newbits;
         if new_len > self.bits {
             return Err(FnError::Call(format!(
@@ -60,7 +72,9 @@ impl Prefix {
                 self.len
             )));
         }
-        let netnum_u = u128::try_from(netnum).ok().filter(|n| newbits >= 128 || *n < (1u128 << newbits));
+        let netnum_u = u128::try_from(netnum)
+            .ok()
+            .filter(|n| newbits >= 128 || *n < (1u128 << newbits));
         let Some(netnum_u) = netnum_u else {
             return Err(FnError::Call(format!(
                 "prefix extension of {newbits} does not accommodate a subnet numbered {netnum}."
@@ -74,9 +88,17 @@ impl Prefix {
 
 /// The netmask of a prefix length within an address width.
 fn mask(len: u32, bits: u32) -> u128 {
-    let all = if bits == 128 { u128::MAX } else { (1u128 << bits) - 1 };
+    let all = if bits == 128 {
+        u128::MAX
+    } else {
+        (1u128 << bits) - 1
+    };
     let host = bits - len;
-    let host_mask = if host >= 128 { u128::MAX } else { (1u128 << host) - 1 };
+    let host_mask = if host >= 128 {
+        u128::MAX
+    } else {
+        (1u128 << host) - 1
+    };
     all & !host_mask
 }
 
@@ -95,16 +117,31 @@ fn cidrsubnets(args: &[Value]) -> FnResult {
     let mut out = Vec::new();
     for i in 1..args.len() {
         let newbits = int_arg(args, i)?;
-        let new_len = u32::try_from(newbits).ok().map(|n| n + prefix.len).filter(|l| *l <= prefix.bits).ok_or_else(|| {
-            FnError::Call(format!("would extend prefix to {} bits, which is too long for an IPv{} address", i64::from(prefix.len) + newbits, if prefix.v6 { 6 } else { 4 }))
-        })?;
+        let new_len = u32::try_from(newbits)
+            .ok()
+            .map(|n| n + prefix.len)
+            .filter(|l| *l <= prefix.bits)
+            .ok_or_else(|| {
+                FnError::Call(format!(
+                    "would extend prefix to {} bits, which is too long for an IPv{} address",
+                    i64::from(prefix.len) + newbits,
+                    if prefix.v6 { 6 } else { 4 }
+                ))
+            })?;
         let size = 1u128 << (prefix.bits - new_len).min(127);
         // Each subnet starts at the first address after the previous one, aligned to its own size.
         let start = next.div_ceil(size) * size;
         if start > end || start.saturating_add(size - 1) > end {
-            return Err(FnError::Call(format!("not enough remaining address space for a subnet with a prefix of {new_len} bits after {}", out.last().map_or_else(|| "the start".to_owned(), |v: &Value| v.to_string()))));
+            return Err(FnError::Call(format!(
+                "not enough remaining address space for a subnet with a prefix of {new_len} bits after {}",
+                out.last()
+                    .map_or_else(|| "the start".to_owned(), |v: &Value| v.to_string())
+            )));
         }
-        out.push(Value::String(format!("{}/{new_len}", prefix.address(start))));
+        out.push(Value::String(format!(
+            "{}/{new_len}",
+            prefix.address(start)
+        )));
         next = start + size;
     }
     Ok(Value::List(out))
@@ -119,10 +156,15 @@ fn cidrhost(args: &[Value]) -> FnResult {
     let offset = if hostnum < 0 {
         capacity.and_then(|c| c.checked_sub(u128::from(hostnum.unsigned_abs())))
     } else {
-        u128::try_from(hostnum).ok().filter(|h| capacity.is_none_or(|c| *h < c))
+        u128::try_from(hostnum)
+            .ok()
+            .filter(|h| capacity.is_none_or(|c| *h < c))
     };
     let Some(offset) = offset else {
-        return Err(FnError::Call(format!("prefix of {} does not accommodate a host numbered {hostnum}.", prefix.len)));
+        return Err(FnError::Call(format!(
+            "prefix of {} does not accommodate a host numbered {hostnum}.",
+            prefix.len
+        )));
     };
     Ok(Value::String(prefix.address(prefix.network | offset)))
 }
@@ -147,11 +189,26 @@ mod tests {
 
     #[test]
     fn cidr_functions_match_terraform_console() {
-        assert_eq!(f("cidrsubnet", &[s("10.0.0.0/16"), v("8"), v("2")]).unwrap(), s("10.0.2.0/24"));
-        assert_eq!(f("cidrsubnet", &[s("10.0.0.0/16"), v("4"), v("15")]).unwrap(), s("10.0.240.0/20"));
-        assert_eq!(f("cidrsubnet", &[s("10.0.0.0/16"), v("0"), v("0")]).unwrap(), s("10.0.0.0/16"));
-        assert_eq!(f("cidrsubnet", &[s("10.1.2.3/16"), v("8"), v("1")]).unwrap(), s("10.1.1.0/24"));
-        assert_eq!(f("cidrsubnet", &[s("fd00::/8"), v("8"), v("1")]).unwrap(), s("fd01::/16"));
+        assert_eq!(
+            f("cidrsubnet", &[s("10.0.0.0/16"), v("8"), v("2")]).unwrap(),
+            s("10.0.2.0/24")
+        );
+        assert_eq!(
+            f("cidrsubnet", &[s("10.0.0.0/16"), v("4"), v("15")]).unwrap(),
+            s("10.0.240.0/20")
+        );
+        assert_eq!(
+            f("cidrsubnet", &[s("10.0.0.0/16"), v("0"), v("0")]).unwrap(),
+            s("10.0.0.0/16")
+        );
+        assert_eq!(
+            f("cidrsubnet", &[s("10.1.2.3/16"), v("8"), v("1")]).unwrap(),
+            s("10.1.1.0/24")
+        );
+        assert_eq!(
+            f("cidrsubnet", &[s("fd00::/8"), v("8"), v("1")]).unwrap(),
+            s("fd01::/16")
+        );
         assert_eq!(
             fails("cidrsubnet", &[s("10.0.0.0/30"), v("3"), v("0")]),
             "insufficient address space to extend prefix of 30 by 3."
@@ -161,18 +218,34 @@ mod tests {
             "prefix extension of 8 does not accommodate a subnet numbered 256."
         );
         assert_eq!(
-            f("cidrsubnets", &[s("10.1.0.0/16"), v("4"), v("4"), v("8"), v("4")]).unwrap(),
+            f(
+                "cidrsubnets",
+                &[s("10.1.0.0/16"), v("4"), v("4"), v("8"), v("4")]
+            )
+            .unwrap(),
             v("[\"10.1.0.0/20\", \"10.1.16.0/20\", \"10.1.32.0/24\", \"10.1.48.0/20\"]")
         );
         assert_eq!(f("cidrsubnets", &[s("10.0.0.0/8")]).unwrap(), v("[]"));
-        assert_eq!(f("cidrhost", &[s("10.12.112.0/20"), v("16")]).unwrap(), s("10.12.112.16"));
-        assert_eq!(f("cidrhost", &[s("10.12.112.0/20"), v("268")]).unwrap(), s("10.12.113.12"));
-        assert_eq!(f("cidrhost", &[s("10.12.112.0/20"), v("-1")]).unwrap(), s("10.12.127.255"));
+        assert_eq!(
+            f("cidrhost", &[s("10.12.112.0/20"), v("16")]).unwrap(),
+            s("10.12.112.16")
+        );
+        assert_eq!(
+            f("cidrhost", &[s("10.12.112.0/20"), v("268")]).unwrap(),
+            s("10.12.113.12")
+        );
+        assert_eq!(
+            f("cidrhost", &[s("10.12.112.0/20"), v("-1")]).unwrap(),
+            s("10.12.127.255")
+        );
         assert_eq!(
             fails("cidrhost", &[s("10.12.112.0/20"), v("5000")]),
             "prefix of 20 does not accommodate a host numbered 5000."
         );
-        assert_eq!(f("cidrnetmask", &[s("172.16.0.0/12")]).unwrap(), s("255.240.0.0"));
+        assert_eq!(
+            f("cidrnetmask", &[s("172.16.0.0/12")]).unwrap(),
+            s("255.240.0.0")
+        );
         assert_eq!(f("cidrnetmask", &[s("0.0.0.0/0")]).unwrap(), s("0.0.0.0"));
         assert!(f("cidrsubnet", &[s("nonsense"), v("8"), v("1")]).is_err());
     }

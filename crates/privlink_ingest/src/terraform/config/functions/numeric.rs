@@ -22,9 +22,11 @@ fn tonumber(args: &[Value]) -> FnResult {
     arity(args, 1, 1)?;
     match &args[0] {
         Value::Null => Ok(Value::Null),
-        Value::String(s) if s.trim().parse::<f64>().is_err() || s.starts_with("0x") => Err(FnError::Argument(format!(
-            "Invalid value for \"v\" parameter: cannot convert {s:?} to number; given string must be a decimal representation of a number."
-        ))),
+        Value::String(s) if s.trim().parse::<f64>().is_err() || s.starts_with("0x") => {
+            Err(FnError::Argument(format!(
+                "Invalid value for \"v\" parameter: cannot convert {s:?} to number; given string must be a decimal representation of a number."
+            )))
+        }
         v => to_number(v).map(Value::Number).map_err(FnError::Argument),
     }
 }
@@ -57,7 +59,11 @@ fn sum(args: &[Value]) -> FnResult {
     if items.is_empty() {
         return Err(FnError::Call("cannot sum an empty list".into()));
     }
-    items.iter().map(|v| to_number(v).map_err(FnError::Argument)).sum::<Result<f64, _>>().map(Value::Number)
+    items
+        .iter()
+        .map(|v| to_number(v).map_err(FnError::Argument))
+        .sum::<Result<f64, _>>()
+        .map(Value::Number)
 }
 
 #[cfg(test)]

@@ -19,7 +19,9 @@ pub(super) fn call(name: &str, args: &[Value]) -> Option<FnResult> {
         "chomp" => unary(args, |s| s.trim_end_matches(['\n', '\r']).to_owned()),
         "strrev" => unary(args, |s| s.chars().rev().collect()),
         "indent" => indent(args),
-        "trim" => binary(args, |s, cut| s.trim_matches(|c| cut.contains(c)).to_owned()),
+        "trim" => binary(args, |s, cut| {
+            s.trim_matches(|c| cut.contains(c)).to_owned()
+        }),
         "trimprefix" => binary(args, |s, p| s.strip_prefix(p).unwrap_or(s).to_owned()),
         "trimsuffix" => binary(args, |s, p| s.strip_suffix(p).unwrap_or(s).to_owned()),
         "startswith" => predicate(args, |s, p| s.starts_with(p)),
@@ -41,7 +43,10 @@ fn unary(args: &[Value], f: impl Fn(&str) -> String) -> FnResult {
 
 fn binary(args: &[Value], f: impl Fn(&str, &str) -> String) -> FnResult {
     arity(args, 2, 2)?;
-    Ok(Value::String(f(&string_arg(args, 0)?, &string_arg(args, 1)?)))
+    Ok(Value::String(f(
+        &string_arg(args, 0)?,
+        &string_arg(args, 1)?,
+    )))
 }
 
 fn predicate(args: &[Value], f: impl Fn(&str, &str) -> bool) -> FnResult {
@@ -97,7 +102,10 @@ fn join(args: &[Value]) -> FnResult {
     let mut parts = Vec::new();
     for i in 1..args.len() {
         for item in list_arg(args, i)? {
-            parts.push(to_string(item).map_err(|e| FnError::Argument(format!("element of list {i}: {e}")))?);
+            parts.push(
+                to_string(item)
+                    .map_err(|e| FnError::Argument(format!("element of list {i}: {e}")))?,
+            );
         }
     }
     Ok(Value::String(parts.join(&separator)))
@@ -125,8 +133,15 @@ fn substr(args: &[Value]) -> FnResult {
         offset += len;
     }
     let offset = offset.clamp(0, len);
-    let end = if length < 0 { len } else { (offset + length).min(len) };
-    let (start, end) = (usize::try_from(offset).unwrap_or(0), usize::try_from(end.max(offset)).unwrap_or(0));
+    let end = if length < 0 {
+        len
+    } else {
+        (offset + length).min(len)
+    };
+    let (start, end) = (
+        usize::try_from(offset).unwrap_or(0),
+        usize::try_from(end.max(offset)).unwrap_or(0),
+    );
     Ok(Value::String(chars[start..end].iter().collect()))
 }
 
@@ -139,7 +154,9 @@ fn replace(args: &[Value]) -> FnResult {
     let replacement = string_arg(args, 2)?;
     if search.len() > 1 && search.starts_with('/') && search.ends_with('/') {
         let re = compile(&search[1..search.len() - 1])?;
-        Ok(Value::String(re.replace_all(&text, replacement.as_str()).into_owned()))
+        Ok(Value::String(
+            re.replace_all(&text, replacement.as_str()).into_owned(),
+        ))
     } else {
         Ok(Value::String(text.replace(&search, &replacement)))
     }
@@ -158,7 +175,10 @@ fn regex_fn(args: &[Value], all: bool) -> FnResult {
     let named = re.capture_names().flatten().count() > 0;
     let groups = re.captures_len() - 1;
     let shape = |caps: regex::Captures<'_>| -> Value {
-        let group = |i: usize| caps.get(i).map_or(Value::Null, |m| Value::string(m.as_str()));
+        let group = |i: usize| {
+            caps.get(i)
+                .map_or(Value::Null, |m| Value::string(m.as_str()))
+        };
         if named {
             Value::Map(
                 re.capture_names()
@@ -175,7 +195,9 @@ fn regex_fn(args: &[Value], all: bool) -> FnResult {
     if all {
         Ok(Value::List(re.captures_iter(&text).map(shape).collect()))
     } else {
-        re.captures(&text).map(shape).ok_or_else(|| FnError::Call("pattern did not match any part of the given string".into()))
+        re.captures(&text).map(shape).ok_or_else(|| {
+            FnError::Call("pattern did not match any part of the given string".into())
+        })
     }
 }
 
@@ -184,7 +206,10 @@ fn tostring(args: &[Value]) -> FnResult {
     match &args[0] {
         Value::Null => Ok(Value::Null),
         v => to_string(v).map(Value::String).map_err(|_| {
-            FnError::Argument(format!("Invalid value for \"v\" parameter: cannot convert {} to string.", type_description(v)))
+            FnError::Argument(format!(
+                "Invalid value for \"v\" parameter: cannot convert {} to string.",
+                type_description(v)
+            ))
         }),
     }
 }
@@ -222,7 +247,9 @@ fn format(args: &[Value]) -> FnResult {
         if chars.peek() == Some(&'[') {
             chars.next();
             let digits: String = chars.by_ref().take_while(|c| *c != ']').collect();
-            let index: usize = digits.parse().map_err(|_| FnError::Call("invalid argument index".into()))?;
+            let index: usize = digits
+                .parse()
+                .map_err(|_| FnError::Call("invalid argument index".into()))?;
             next_arg = index.saturating_sub(1);
         }
         verb.width = read_number(&mut chars);
@@ -238,7 +265,11 @@ fn format(args: &[Value]) -> FnResult {
             FnError::Call(format!("not enough arguments for \"%{kind}\" at {position}: need index {position} but have {} total", values.len()))
         })?;
         next_arg += 1;
-        let text = verb.render(kind, value).map_err(|e| FnError::Call(format!("unsupported value for \"%{kind}\" at {position}: {e}")))?;
+        let text = verb.render(kind, value).map_err(|e| {
+            FnError::Call(format!(
+                "unsupported value for \"%{kind}\" at {position}: {e}"
+            ))
+        })?;
         out.push_str(&verb.pad(&text, kind));
     }
     Ok(Value::String(out))
@@ -267,15 +298,29 @@ struct Verb {
 impl Verb {
     fn render(&self, kind: char, value: &Value) -> Result<String, String> {
         let integer = || -> Result<i64, String> {
-            let n = crate::terraform::config::values::to_number(value).map_err(|_| "number required.".to_owned())?;
+            let n = crate::terraform::config::values::to_number(value)
+                .map_err(|_| "number required.".to_owned())?;
             if n.fract() != 0.0 {
                 return Err("an integer is required.".into());
             }
             #[allow(clippy::cast_possible_truncation)]
             Ok(n as i64)
         };
-        let number = || crate::terraform::config::values::to_number(value).map_err(|_| "number required.".to_owned());
-        let sign = |negative: bool| if negative { "-" } else if self.plus { "+" } else if self.space { " " } else { "" };
+        let number = || {
+            crate::terraform::config::values::to_number(value)
+                .map_err(|_| "number required.".to_owned())
+        };
+        let sign = |negative: bool| {
+            if negative {
+                "-"
+            } else if self.plus {
+                "+"
+            } else if self.space {
+                " "
+            } else {
+                ""
+            }
+        };
         Ok(match kind {
             'v' if self.sharp => json(value)?,
             'v' => match value {
@@ -290,7 +335,10 @@ impl Verb {
                     None => s,
                 }
             }
-            'q' => serde_json::to_string(&to_string(value).map_err(|_| "string required.".to_owned())?).unwrap_or_default(),
+            'q' => {
+                serde_json::to_string(&to_string(value).map_err(|_| "string required.".to_owned())?)
+                    .unwrap_or_default()
+            }
             't' => value.as_bool().ok_or("bool required.")?.to_string(),
             'd' => {
                 let n = integer()?;
@@ -299,18 +347,29 @@ impl Verb {
             'b' => format!("{:b}", integer()?),
             'o' => format!("{:o}", integer()?),
             'x' => match value {
-                Value::String(s) if s.parse::<f64>().is_err() => s.bytes().map(|b| format!("{b:02x}")).collect(),
+                Value::String(s) if s.parse::<f64>().is_err() => {
+                    s.bytes().map(|b| format!("{b:02x}")).collect()
+                }
                 _ => format!("{:x}", integer()?),
             },
             'X' => format!("{:X}", integer()?),
             'f' | 'F' => {
                 let n = number()?;
-                format!("{}{:.*}", sign(n < 0.0), self.precision.unwrap_or(6), n.abs())
+                format!(
+                    "{}{:.*}",
+                    sign(n < 0.0),
+                    self.precision.unwrap_or(6),
+                    n.abs()
+                )
             }
             'e' | 'E' => {
                 let n = number()?;
                 let text = go_exponent(n.abs(), self.precision.unwrap_or(6));
-                let text = if kind == 'E' { text.to_uppercase() } else { text };
+                let text = if kind == 'E' {
+                    text.to_uppercase()
+                } else {
+                    text
+                };
                 format!("{}{text}", sign(n < 0.0))
             }
             'g' | 'G' => {
@@ -322,7 +381,9 @@ impl Verb {
     }
 
     fn pad(&self, text: &str, kind: char) -> String {
-        let Some(width) = self.width else { return text.to_owned() };
+        let Some(width) = self.width else {
+            return text.to_owned();
+        };
         let len = text.chars().count();
         if len >= width {
             return text.to_owned();
@@ -330,7 +391,12 @@ impl Verb {
         let fill = width - len;
         if self.left {
             format!("{text}{}", " ".repeat(fill))
-        } else if self.zero && matches!(kind, 'd' | 'f' | 'F' | 'e' | 'E' | 'g' | 'G' | 'b' | 'o' | 'x' | 'X') {
+        } else if self.zero
+            && matches!(
+                kind,
+                'd' | 'f' | 'F' | 'e' | 'E' | 'g' | 'G' | 'b' | 'o' | 'x' | 'X'
+            )
+        {
             let (sign, digits) = match text.chars().next() {
                 Some(c @ ('-' | '+' | ' ')) => (c.to_string(), &text[1..]),
                 _ => (String::new(), text),
@@ -366,40 +432,109 @@ mod tests {
 
     #[test]
     fn format_matches_terraform_console() {
-        assert_eq!(f("format", &[s("%s-%d"), s("a"), v("3")]).unwrap(), s("a-3"));
         assert_eq!(
-            f("format", &[s("%05.2f|%x|%X|%o|%b|%e|%q|%t|%v|%#v"), v("3.14159"), v("255"), v("255"), v("8"), v("5"), v("1234.5"), s("hi"), v("true"), v("[1, \"a\"]"), v("{a = 1}")]).unwrap(),
+            f("format", &[s("%s-%d"), s("a"), v("3")]).unwrap(),
+            s("a-3")
+        );
+        assert_eq!(
+            f(
+                "format",
+                &[
+                    s("%05.2f|%x|%X|%o|%b|%e|%q|%t|%v|%#v"),
+                    v("3.14159"),
+                    v("255"),
+                    v("255"),
+                    v("8"),
+                    v("5"),
+                    v("1234.5"),
+                    s("hi"),
+                    v("true"),
+                    v("[1, \"a\"]"),
+                    v("{a = 1}")
+                ]
+            )
+            .unwrap(),
             s("03.14|ff|FF|10|101|1.234500e+03|\"hi\"|true|[1,\"a\"]|{\"a\":1}")
         );
-        assert_eq!(f("format", &[s("%-5s|%5s|%%|%.3s"), s("ab"), s("cd"), s("abcdef")]).unwrap(), s("ab   |   cd|%|abc"));
-        assert_eq!(f("format", &[s("%8.3f|%-8d|%+d"), v("3.14159"), v("42"), v("5")]).unwrap(), s("   3.142|42      |+5"));
-        assert_eq!(f("format", &[s("%[2]s %[1]s"), s("a"), s("b")]).unwrap(), s("b a"));
+        assert_eq!(
+            f(
+                "format",
+                &[s("%-5s|%5s|%%|%.3s"), s("ab"), s("cd"), s("abcdef")]
+            )
+            .unwrap(),
+            s("ab   |   cd|%|abc")
+        );
+        assert_eq!(
+            f(
+                "format",
+                &[s("%8.3f|%-8d|%+d"), v("3.14159"), v("42"), v("5")]
+            )
+            .unwrap(),
+            s("   3.142|42      |+5")
+        );
+        assert_eq!(
+            f("format", &[s("%[2]s %[1]s"), s("a"), s("b")]).unwrap(),
+            s("b a")
+        );
         assert_eq!(f("format", &[s("%s"), v("1.50")]).unwrap(), s("1.5"));
         assert_eq!(f("format", &[s("%s"), v("true")]).unwrap(), s("true"));
         assert_eq!(f("format", &[s("%d"), s("12")]).unwrap(), s("12"));
-        assert_eq!(fails("format", &[s("%d"), v("3.5")]), "unsupported value for \"%d\" at 0: an integer is required.");
-        assert_eq!(fails("format", &[s("%s"), v("[1, 2]")]), "unsupported value for \"%s\" at 0: string required.");
+        assert_eq!(
+            fails("format", &[s("%d"), v("3.5")]),
+            "unsupported value for \"%d\" at 0: an integer is required."
+        );
+        assert_eq!(
+            fails("format", &[s("%s"), v("[1, 2]")]),
+            "unsupported value for \"%s\" at 0: string required."
+        );
     }
 
     #[test]
     fn string_functions_match_terraform_console() {
         assert_eq!(f("join", &[s(","), v("[\"a\", \"b\"]")]).unwrap(), s("a,b"));
         assert_eq!(f("split", &[s(","), s("")]).unwrap(), v("[\"\"]"));
-        assert_eq!(f("split", &[s(","), s("a,,b")]).unwrap(), v("[\"a\", \"\", \"b\"]"));
-        assert_eq!(f("split", &[s(""), s("abc")]).unwrap(), v("[\"a\", \"b\", \"c\"]"));
-        assert_eq!(f("title", &[s("hello world-foo bar_baz")]).unwrap(), s("Hello World-Foo Bar_baz"));
+        assert_eq!(
+            f("split", &[s(","), s("a,,b")]).unwrap(),
+            v("[\"a\", \"\", \"b\"]")
+        );
+        assert_eq!(
+            f("split", &[s(""), s("abc")]).unwrap(),
+            v("[\"a\", \"b\", \"c\"]")
+        );
+        assert_eq!(
+            f("title", &[s("hello world-foo bar_baz")]).unwrap(),
+            s("Hello World-Foo Bar_baz")
+        );
         assert_eq!(f("title", &[s("ǆemo")]).unwrap(), s("ǅemo"));
         assert_eq!(f("upper", &[s("aé")]).unwrap(), s("AÉ"));
         assert_eq!(f("lower", &[s("AB")]).unwrap(), s("ab"));
         assert_eq!(f("trimspace", &[s("  x \n")]).unwrap(), s("x"));
         assert_eq!(f("trim", &[s("?!hello?!"), s("!?")]).unwrap(), s("hello"));
-        assert_eq!(f("trimprefix", &[s("helloworld"), s("hello")]).unwrap(), s("world"));
-        assert_eq!(f("trimsuffix", &[s("helloworld"), s("world")]).unwrap(), s("hello"));
-        assert_eq!(f("substr", &[s("hello"), v("1"), v("3")]).unwrap(), s("ell"));
-        assert_eq!(f("substr", &[s("hello"), v("-3"), v("-1")]).unwrap(), s("llo"));
-        assert_eq!(f("substr", &[s("hello"), v("1"), v("100")]).unwrap(), s("ello"));
+        assert_eq!(
+            f("trimprefix", &[s("helloworld"), s("hello")]).unwrap(),
+            s("world")
+        );
+        assert_eq!(
+            f("trimsuffix", &[s("helloworld"), s("world")]).unwrap(),
+            s("hello")
+        );
+        assert_eq!(
+            f("substr", &[s("hello"), v("1"), v("3")]).unwrap(),
+            s("ell")
+        );
+        assert_eq!(
+            f("substr", &[s("hello"), v("-3"), v("-1")]).unwrap(),
+            s("llo")
+        );
+        assert_eq!(
+            f("substr", &[s("hello"), v("1"), v("100")]).unwrap(),
+            s("ello")
+        );
         assert_eq!(f("substr", &[s("héllo"), v("1"), v("2")]).unwrap(), s("él"));
-        assert_eq!(f("strcontains", &[s("hello"), s("ell")]).unwrap(), v("true"));
+        assert_eq!(
+            f("strcontains", &[s("hello"), s("ell")]).unwrap(),
+            v("true")
+        );
         assert_eq!(f("startswith", &[s("hello"), s("he")]).unwrap(), v("true"));
         assert_eq!(f("endswith", &[s("hello"), s("he")]).unwrap(), v("false"));
         assert_eq!(f("chomp", &[s("x\n\n")]).unwrap(), s("x"));
@@ -412,13 +547,34 @@ mod tests {
 
     #[test]
     fn replace_and_regex_match_terraform_console() {
-        assert_eq!(f("replace", &[s("hello"), s("l"), s("L")]).unwrap(), s("heLLo"));
-        assert_eq!(f("replace", &[s("hello world"), s("/o(.)/"), s("0$1")]).unwrap(), s("hell0 w0rld"));
-        assert_eq!(f("replace", &[s("a-b"), s("/(\\w)-(\\w)/"), s("$2-$1")]).unwrap(), s("b-a"));
-        assert_eq!(f("regex", &[s("[a-z]+"), s("123abc456")]).unwrap(), s("abc"));
-        assert_eq!(f("regex", &[s("(\\d+)-(\\d+)"), s("10-20")]).unwrap(), v("[\"10\", \"20\"]"));
-        assert_eq!(f("regex", &[s("(?P<a>\\d+)-(?P<b>\\d+)"), s("10-20")]).unwrap(), v("{a = \"10\", b = \"20\"}"));
-        assert_eq!(f("regexall", &[s("\\d"), s("a1b2")]).unwrap(), v("[\"1\", \"2\"]"));
+        assert_eq!(
+            f("replace", &[s("hello"), s("l"), s("L")]).unwrap(),
+            s("heLLo")
+        );
+        assert_eq!(
+            f("replace", &[s("hello world"), s("/o(.)/"), s("0$1")]).unwrap(),
+            s("hell0 w0rld")
+        );
+        assert_eq!(
+            f("replace", &[s("a-b"), s("/(\\w)-(\\w)/"), s("$2-$1")]).unwrap(),
+            s("b-a")
+        );
+        assert_eq!(
+            f("regex", &[s("[a-z]+"), s("123abc456")]).unwrap(),
+            s("abc")
+        );
+        assert_eq!(
+            f("regex", &[s("(\\d+)-(\\d+)"), s("10-20")]).unwrap(),
+            v("[\"10\", \"20\"]")
+        );
+        assert_eq!(
+            f("regex", &[s("(?P<a>\\d+)-(?P<b>\\d+)"), s("10-20")]).unwrap(),
+            v("{a = \"10\", b = \"20\"}")
+        );
+        assert_eq!(
+            f("regexall", &[s("\\d"), s("a1b2")]).unwrap(),
+            v("[\"1\", \"2\"]")
+        );
         assert!(fails("regex", &[s("z"), s("abc")]).contains("did not match"));
     }
 }
