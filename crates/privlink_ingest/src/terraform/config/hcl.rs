@@ -219,7 +219,7 @@ impl Lowerer {
         for element in template.iter() {
             match element {
                 Element::Literal(s) => {
-                    parts.push((TemplatePart::Literal(s.value().clone()), false, false))
+                    parts.push((TemplatePart::Literal(s.value().clone()), false, false));
                 }
                 Element::Interpolation(i) => parts.push((
                     TemplatePart::Interpolation(self.expr(&i.expr, self.at(i.span(), at))),

@@ -450,7 +450,7 @@ impl FileLowering<'_> {
                 },
                 ("default", _) => {
                     body.attributes
-                        .extend(self.attribute(key, *koff, value, Strings::Literal))
+                        .extend(self.attribute(key, *koff, value, Strings::Literal));
                 }
                 ("validation" | "//", _) => {}
                 _ => body
@@ -483,7 +483,7 @@ impl FileLowering<'_> {
                 "//" | "depends_on" | "lifecycle" | "provisioner" | "connection" => {}
                 "provider" => {
                     body.attributes
-                        .extend(self.attribute(key, *koff, value, Strings::Literal))
+                        .extend(self.attribute(key, *koff, value, Strings::Literal));
                 }
                 "dynamic" => {
                     for (labels, spec) in self.labelled(value, 1, Vec::new()) {
@@ -543,8 +543,12 @@ impl FileLowering<'_> {
                         }
                     }
                     None => {
-                        body.attributes
-                            .extend(self.attribute(key, *koff, value, Strings::Template))
+                        body.attributes.extend(self.attribute(
+                            key,
+                            *koff,
+                            value,
+                            Strings::Template,
+                        ));
                     }
                 },
             }

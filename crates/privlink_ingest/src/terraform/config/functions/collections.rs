@@ -95,13 +95,13 @@ fn setunion(args: &[Value]) -> FnResult {
 
 fn setintersection(args: &[Value]) -> FnResult {
     sets(args, |acc, next| {
-        acc.retain(|a| next.iter().any(|b| equals(a, b)))
+        acc.retain(|a| next.iter().any(|b| equals(a, b)));
     })
 }
 
 fn setsubtract(args: &[Value]) -> FnResult {
     sets(args, |acc, next| {
-        acc.retain(|a| !next.iter().any(|b| equals(a, b)))
+        acc.retain(|a| !next.iter().any(|b| equals(a, b)));
     })
 }
 
