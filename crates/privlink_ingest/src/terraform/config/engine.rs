@@ -7,7 +7,7 @@
 //! re-entered while being computed is a cycle: it is reported once as an input error and evaluates
 //! to unknown, so evaluation always terminates.
 
-use std::cell::{Cell, RefCell};
+use std::cell::{Cell, OnceCell, RefCell};
 use std::collections::{BTreeMap, HashMap};
 use std::hash::Hash;
 use std::path::{Path, PathBuf};
@@ -17,6 +17,8 @@ use privlink_model::{Diagnostic, DiagnosticKind, Known, Location};
 
 use super::ConfigOptions;
 use super::module::{LoadProblem, ModuleDef, display_join};
+use super::resources::complete;
+use super::schema::BlockSchema;
 use super::source::Sources;
 use super::syntax::Pos;
 use super::variables::RootValues;
@@ -52,6 +54,8 @@ pub(crate) enum ExpansionMode {
 pub(crate) struct Expansion {
     pub(crate) mode: ExpansionMode,
     pub(crate) instances: Vec<(Option<InstanceKey>, Option<Repetition>)>,
+    /// For resources, each instance's full address, formatted once (references need it often).
+    pub(crate) addresses: Vec<String>,
 }
 
 /// A module call's instances (or why there are none).
@@ -84,9 +88,48 @@ pub(crate) struct InstanceValues {
     /// What the configuration writes (nested blocks as lists of maps), plus what privlink knows of
     /// data sources.
     pub(crate) configured: BTreeMap<String, Value>,
-    /// The whole object other expressions see: `configured` completed from the provider schema.
-    pub(crate) full: Value,
     pub(crate) locations: BTreeMap<String, Location>,
+    pub(crate) address: String,
+    pub(crate) schema: Option<&'static BlockSchema>,
+    /// The whole object (`aws_vpc.main`), built only when something references all of it.
+    pub(crate) full: OnceCell<Value>,
+}
+
+impl InstanceValues {
+    /// The whole object other expressions see: `configured` completed from the provider schema.
+    pub(crate) fn full(&self) -> &Value {
+        self.full.get_or_init(|| match self.schema {
+            Some(schema) => Value::Map(complete(&self.configured, schema, &self.address, "")),
+            None => Value::Map(self.configured.clone()),
+        })
+    }
+
+    /// One written attribute as references see it (nested blocks completed from the schema).
+    pub(crate) fn attribute(&self, name: &str) -> Option<Value> {
+        if let Some(full) = self.full.get() {
+            return full.as_map().and_then(|m| m.get(name)).cloned();
+        }
+        let value = self.configured.get(name)?;
+        let nested = self.schema.and_then(|s| s.block_types.get(name));
+        Some(match (nested, value) {
+            (Some(nested), Value::List(blocks)) => Value::List(
+                blocks
+                    .iter()
+                    .enumerate()
+                    .map(|(i, block)| match block {
+                        Value::Map(values) => Value::Map(complete(
+                            values,
+                            nested,
+                            &self.address,
+                            &format!("{name}.{i}."),
+                        )),
+                        other => other.clone(),
+                    })
+                    .collect(),
+            ),
+            _ => value.clone(),
+        })
+    }
 }
 
 enum Slot<V> {
@@ -103,6 +146,16 @@ impl<K, V> Default for Memo<K, V> {
     fn default() -> Self {
         Self {
             map: RefCell::new(HashMap::new()),
+        }
+    }
+}
+
+impl<K: Hash + Eq, V> Memo<K, V> {
+    /// Removes a computed value.
+    pub(crate) fn take(&self, key: &K) -> Option<V> {
+        match self.map.borrow_mut().remove(key)? {
+            Slot::Done(v) => Some(v),
+            Slot::Busy => None,
         }
     }
 }
@@ -193,31 +246,51 @@ impl<'o> Engine<'o> {
         (resources, diagnostics, errors)
     }
 
+    /// Evaluates every instance (root module first, in file order), then moves the results out of
+    /// the memo tables: nothing is evaluated twice and nothing big is copied.
     fn emit(&self, module: ModId, out: &mut Vec<TfResource>) {
-        let inst = self.inst(module);
-        for (r, decl) in inst.def.resources.iter().enumerate() {
+        let mut order = Vec::new();
+        self.evaluate_all(module, &mut order);
+        for (module, r, i) in order {
+            let inst = self.inst(module);
+            let decl = &inst.def.resources[r];
             let expansion = self.expansion(module, r);
-            let region = self.provider_region(module, &decl.provider_key());
-            for (i, (key, _)) in expansion.instances.iter().enumerate() {
-                let values = self.instance_values(module, r, i);
-                out.push(TfResource {
-                    address: self.instance_address(module, r, key.as_ref()),
-                    mode: decl.mode,
-                    resource_type: decl.resource_type.clone(),
-                    name: decl.name.clone(),
-                    module: inst.path.clone(),
-                    key: key.clone(),
-                    attributes: values.configured.clone(),
-                    location: Some(self.location(decl.pos)),
-                    attribute_locations: values.locations.clone(),
-                    region: region.clone(),
-                });
+            let values = self
+                .memos
+                .instances
+                .take(&(module, r, i))
+                .unwrap_or_else(|| self.instance_values(module, r, i));
+            let (attributes, attribute_locations) = match Rc::try_unwrap(values) {
+                Ok(values) => (values.configured, values.locations),
+                Err(shared) => (shared.configured.clone(), shared.locations.clone()),
+            };
+            out.push(TfResource {
+                address: expansion.addresses[i].clone(),
+                mode: decl.mode,
+                resource_type: decl.resource_type.clone(),
+                name: decl.name.clone(),
+                module: inst.path.clone(),
+                key: expansion.instances[i].0.clone(),
+                attributes,
+                location: Some(self.location(decl.pos)),
+                attribute_locations,
+                region: self.provider_region(module, &decl.provider_key()),
+            });
+        }
+    }
+
+    fn evaluate_all(&self, module: ModId, order: &mut Vec<(ModId, usize, usize)>) {
+        let inst = self.inst(module);
+        for r in 0..inst.def.resources.len() {
+            for i in 0..self.expansion(module, r).instances.len() {
+                self.instance_values(module, r, i);
+                order.push((module, r, i));
             }
         }
         for c in 0..inst.def.calls.len() {
             let calls = self.call_expansion(module, c);
             for (_, child) in &calls.children {
-                self.emit(*child, out);
+                self.evaluate_all(*child, order);
             }
         }
     }

@@ -292,7 +292,7 @@ impl Engine<'_> {
     fn instance_object(&self, referent: Referent, n: usize) -> Value {
         match referent {
             Referent::Resource { module, resource } => {
-                self.instance_values(module, resource, n).full.clone()
+                self.instance_values(module, resource, n).full().clone()
             }
             Referent::Call { module, call } => {
                 let child = self.call_expansion(module, call).children[n].1;
@@ -362,18 +362,12 @@ impl Engine<'_> {
             });
         let known_data =
             decl.mode == ResourceMode::Data && super::data_sources::is_known(&decl.resource_type);
-        if written || known_data {
-            let values = self.instance_values(module, resource, n);
-            if let Some(v) = values.full.as_map().and_then(|m| m.get(attr)) {
-                return v.clone();
-            }
+        if (written || known_data)
+            && let Some(v) = self.instance_values(module, resource, n).attribute(attr)
+        {
+            return v;
         }
-        let key = self
-            .expansion(module, resource)
-            .instances
-            .get(n)
-            .and_then(|(k, _)| k.clone());
-        let address = self.instance_address(module, resource, key.as_ref());
+        let address = self.expansion(module, resource).addresses[n].clone();
         let mode = if decl.mode == ResourceMode::Data {
             "data"
         } else {

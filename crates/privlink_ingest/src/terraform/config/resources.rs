@@ -6,6 +6,7 @@
 //! after apply is keyed by its reference text (`aws_subnet.a.id`), and an unknown `count` makes one
 //! instance.
 
+use std::cell::OnceCell;
 use std::collections::BTreeMap;
 use std::path::{Component, Path};
 use std::rc::Rc;
@@ -39,50 +40,67 @@ impl Engine<'_> {
     pub(crate) fn expansion(&self, module: ModId, resource: usize) -> Rc<Expansion> {
         let inst = self.inst(module);
         let decl = &inst.def.resources[resource];
-        let address = self.resource_address(module, resource);
         self.memo(
             &self.memos.expansions,
             (module, resource),
-            || format!("{address} (count/for_each)"),
+            || {
+                format!(
+                    "{} (count/for_each)",
+                    self.resource_address(module, resource)
+                )
+            },
             decl.pos,
-            || Rc::new(self.expand(&decl.body, module, &address, Expanding::Resource)),
+            || {
+                let address = self.resource_address(module, resource);
+                let (mode, instances) =
+                    self.expand(&decl.body, module, &address, Expanding::Resource);
+                let addresses = instances
+                    .iter()
+                    .map(|(key, _)| self.instance_address(module, resource, key.as_ref()))
+                    .collect();
+                Rc::new(Expansion {
+                    mode,
+                    instances,
+                    addresses,
+                })
+            },
             |_| {
+                let addresses = vec![self.resource_address(module, resource)];
                 Rc::new(Expansion {
                     mode: ExpansionMode::Single,
                     instances: vec![(None, None)],
+                    addresses,
                 })
             },
         )
     }
 
-    fn expand(&self, body: &Body, module: ModId, address: &str, what: Expanding) -> Expansion {
+    fn expand(
+        &self,
+        body: &Body,
+        module: ModId,
+        address: &str,
+        what: Expanding,
+    ) -> (ExpansionMode, Instances) {
         let scope = Scope::module(module, None);
         if let Some(attr) = body.attribute("for_each") {
             let value = self.eval(&attr.expr, &scope);
-            return Expansion {
-                mode: ExpansionMode::ForEach,
-                instances: self.for_each_instances(&value, attr, address, what),
-            };
+            return (
+                ExpansionMode::ForEach,
+                self.for_each_instances(&value, attr, address, what),
+            );
         }
         if let Some(attr) = body.attribute("count") {
             let value = self.eval(&attr.expr, &scope);
-            return Expansion {
-                mode: ExpansionMode::Count,
-                instances: self.count_instances(&value, attr, address),
-            };
+            return (
+                ExpansionMode::Count,
+                self.count_instances(&value, attr, address),
+            );
         }
-        Expansion {
-            mode: ExpansionMode::Single,
-            instances: vec![(None, None)],
-        }
+        (ExpansionMode::Single, vec![(None, None)])
     }
 
-    fn count_instances(
-        &self,
-        value: &Value,
-        attr: &Attribute,
-        address: &str,
-    ) -> Vec<(Option<InstanceKey>, Option<Repetition>)> {
+    fn count_instances(&self, value: &Value, attr: &Attribute, address: &str) -> Instances {
         let n = match value {
             Value::Unknown(u) => {
                 self.unknown_expansion(attr, address, u, "count", "The \"count\" value depends on resource attributes that cannot be determined until apply, so Terraform cannot predict how many instances will be created.");
@@ -157,7 +175,7 @@ impl Engine<'_> {
         attr: &Attribute,
         address: &str,
         what: Expanding,
-    ) -> Vec<(Option<InstanceKey>, Option<Repetition>)> {
+    ) -> Instances {
         let noun = match what {
             Expanding::Resource => "resource",
             Expanding::Module => "module",
@@ -232,15 +250,15 @@ impl Engine<'_> {
         let inst = self.inst(module);
         let decl = &inst.def.resources[resource];
         let expansion = self.expansion(module, resource);
-        let (key, repetition) = expansion.instances.get(n).cloned().unwrap_or((None, None));
-        let address = self.instance_address(module, resource, key.as_ref());
         self.memo(
             &self.memos.instances,
             (module, resource, n),
-            || address.clone(),
+            || expansion.addresses[n].clone(),
             decl.pos,
             || {
-                let scope = Scope::module(module, repetition.as_ref());
+                let repetition = expansion.instances.get(n).and_then(|(_, r)| r.as_ref());
+                let address = expansion.addresses[n].clone();
+                let scope = Scope::module(module, repetition);
                 let mut locations = BTreeMap::new();
                 let mut configured = self.body_values(&decl.body, &scope, "", &mut locations, true);
                 let mode = if decl.mode == ResourceMode::Data {
@@ -256,21 +274,22 @@ impl Engine<'_> {
                         &region,
                     ));
                 }
-                let full = match block_schema(mode, &decl.resource_type) {
-                    Some(schema) => complete(&configured, schema, &address, ""),
-                    None => configured.clone(),
-                };
+                let schema = block_schema(mode, &decl.resource_type);
                 Rc::new(InstanceValues {
                     configured,
-                    full: Value::Map(full),
                     locations,
+                    address,
+                    schema,
+                    full: OnceCell::new(),
                 })
             },
             |reason| {
                 Rc::new(InstanceValues {
                     configured: BTreeMap::new(),
-                    full: Value::unknown(reason.to_owned()),
                     locations: BTreeMap::new(),
+                    address: expansion.addresses[n].clone(),
+                    schema: None,
+                    full: OnceCell::from(Value::unknown(reason.to_owned())),
                 })
             },
         )
@@ -474,9 +493,8 @@ impl Engine<'_> {
             };
         }
         let def = self.load_module(&dir, &rel);
-        let expansion = self.expand(&decl.body, module, address, Expanding::Module);
-        let children = expansion
-            .instances
+        let (mode, instances) = self.expand(&decl.body, module, address, Expanding::Module);
+        let children = instances
             .into_iter()
             .map(|(key, repetition)| {
                 let path = format!(
@@ -496,14 +514,17 @@ impl Engine<'_> {
             })
             .collect();
         CallExpansion {
-            mode: expansion.mode,
+            mode,
             children,
             missing: None,
         }
     }
 }
 
-fn elements_as_instances(items: &[Value]) -> Vec<(Option<InstanceKey>, Option<Repetition>)> {
+/// Instance keys with their `count.index`/`each` bindings.
+type Instances = Vec<(Option<InstanceKey>, Option<Repetition>)>;
+
+fn elements_as_instances(items: &[Value]) -> Instances {
     let mut seen = std::collections::HashSet::new();
     items
         .iter()
@@ -531,7 +552,7 @@ fn elements_as_instances(items: &[Value]) -> Vec<(Option<InstanceKey>, Option<Re
 
 /// Completes configured values from the schema: computed attributes not set become references
 /// (`address` / `path.attr`), other unset attributes null, unset nested blocks empty lists.
-fn complete(
+pub(crate) fn complete(
     configured: &BTreeMap<String, Value>,
     schema: &BlockSchema,
     address: &str,
