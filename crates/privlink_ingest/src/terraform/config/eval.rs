@@ -197,12 +197,12 @@ impl Engine<'_> {
                     body,
                 } => {
                     let coll = self.eval(collection, scope);
-                    let Some(items) = self.iterate(&coll, collection.pos) else {
-                        *unknown = Some(
-                            first_unknown(&coll)
-                                .map_or_else(|| Value::unknown("invalid template for"), derived),
-                        );
-                        continue;
+                    let items = match self.iterate(coll, collection.pos) {
+                        Ok(items) => items,
+                        Err(not_iterable) => {
+                            *unknown = Some(not_iterable);
+                            continue;
+                        }
                     };
                     for (key, value) in items {
                         let key_binding = key_var.as_ref().map(|k| Binding {
@@ -223,26 +223,24 @@ impl Engine<'_> {
         }
     }
 
-    /// The (key, value) pairs a `for` iterates; `None` for unknown or unsuitable collections.
-    pub(crate) fn iterate(&self, collection: &Value, at: Pos) -> Option<Vec<(Value, Value)>> {
+    /// The (key, value) pairs a `for` iterates (taking the collection, so nothing is copied); for
+    /// an unknown or unsuitable collection, the unknown the whole result becomes.
+    pub(crate) fn iterate(&self, collection: Value, at: Pos) -> Result<Vec<(Value, Value)>, Value> {
         match collection {
-            Value::List(items) => Some(
-                items
-                    .iter()
-                    .enumerate()
-                    .map(|(i, v)| (Value::Number(i as f64), v.clone()))
-                    .collect(),
-            ),
-            Value::Set(items) => Some(items.iter().map(|v| (v.clone(), v.clone())).collect()),
-            Value::Map(map) => Some(
-                map.iter()
-                    .map(|(k, v)| (Value::String(k.clone()), v.clone()))
-                    .collect(),
-            ),
-            Value::Unknown(_) => None,
+            Value::List(items) => Ok(items
+                .into_iter()
+                .enumerate()
+                .map(|(i, v)| (Value::Number(i as f64), v))
+                .collect()),
+            Value::Set(items) => Ok(items.into_iter().map(|v| (v.clone(), v)).collect()),
+            Value::Map(map) => Ok(map
+                .into_iter()
+                .map(|(k, v)| (Value::String(k), v))
+                .collect()),
+            Value::Unknown(u) => Err(derived(&u)),
             other => {
-                self.invalid(at, format!("Iteration over non-iterable value: A value of type {} cannot be used as the collection in a 'for' expression.", type_description(other)), None);
-                None
+                self.invalid(at, format!("Iteration over non-iterable value: A value of type {} cannot be used as the collection in a 'for' expression.", type_description(&other)), None);
+                Err(Value::unknown("iteration over a non-iterable value"))
             }
         }
     }
@@ -344,9 +342,9 @@ impl Engine<'_> {
 
     fn for_expr(&self, f: &ForExpr, scope: &Scope<'_>, at: Pos) -> Value {
         let collection = self.eval(&f.collection, scope);
-        let Some(items) = self.iterate(&collection, f.collection.pos) else {
-            return first_unknown(&collection)
-                .map_or_else(|| Value::unknown("invalid for expression"), derived);
+        let items = match self.iterate(collection, f.collection.pos) {
+            Ok(items) => items,
+            Err(not_iterable) => return not_iterable,
         };
         let mut list = Vec::new();
         let mut object: BTreeMap<String, Value> = BTreeMap::new();

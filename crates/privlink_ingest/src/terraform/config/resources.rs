@@ -378,11 +378,12 @@ impl Engine<'_> {
         if collection.is_null() {
             return;
         }
-        let Some(items) = self.iterate(&collection, for_each.pos) else {
-            let unknown = first_unknown(&collection)
-                .map_or_else(|| Value::unknown("invalid dynamic block"), derived);
-            *entry = Err(unknown);
-            return;
+        let items = match self.iterate(collection, for_each.pos) {
+            Ok(items) => items,
+            Err(not_iterable) => {
+                *entry = Err(not_iterable);
+                return;
+            }
         };
         for (key, value) in items {
             let binding = Binding {
