@@ -152,3 +152,56 @@ fn region_prefixes_pick_the_partition_and_zone_table() {
             .contains("pass --region")
     );
 }
+
+#[test]
+fn policy_documents_read_the_same_from_json() {
+    let json = eval_files(&[(
+        "main.tf.json",
+        r#"{"data": {"aws_iam_policy_document": {"p": {"statement": {"actions": ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"], "resources": ["*"], "principals": {"type": "AWS", "identifiers": ["arn:aws:iam::123456789012:root"]}}}}}}"#,
+    )]);
+    let hcl = eval_files(&[(
+        "main.tf",
+        "data \"aws_iam_policy_document\" \"p\" {\n  statement {\n    actions   = [\"ecr:BatchGetImage\", \"ecr:GetDownloadUrlForLayer\"]\n    resources = [\"*\"]\n    principals {\n      type        = \"AWS\"\n      identifiers = [\"arn:aws:iam::123456789012:root\"]\n    }\n  }\n}\n",
+    )]);
+    assert!(json.errors.is_empty() && hcl.errors.is_empty());
+    let text = attr(&hcl, "data.aws_iam_policy_document.p", "json");
+    assert_eq!(attr(&json, "data.aws_iam_policy_document.p", "json"), text);
+    let parsed: serde_json::Value = serde_json::from_str(text.as_str().unwrap()).unwrap();
+    assert_eq!(
+        parsed["Statement"][0]["Action"],
+        serde_json::json!(["ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"])
+    );
+    assert_eq!(
+        parsed["Statement"][0]["Principal"],
+        serde_json::json!({"AWS": "arn:aws:iam::123456789012:root"})
+    );
+}
+
+/// `terraform-5.100-output.json` is what Terraform 1.11 with AWS provider 5.100 rendered for this
+/// configuration (`terraform output -raw json`, offline with dummy credentials).
+#[test]
+fn policy_document_json_is_byte_for_byte_the_providers() {
+    let config = eval_fixture("iam-policy");
+    assert!(
+        config.errors.is_empty() && config.diagnostics.is_empty(),
+        "{}",
+        dump(&config)
+    );
+    let expected =
+        std::fs::read_to_string(fixture("iam-policy").join("terraform-5.100-output.json")).unwrap();
+    assert_eq!(
+        attr(&config, "data.aws_iam_policy_document.p", "json"),
+        &s(&expected)
+    );
+    // The same apply printed these for the region and partition data sources.
+    assert_eq!(
+        attr(&config, "data.aws_region.r", "endpoint"),
+        &s("ec2.us-west-1.amazonaws.com")
+    );
+    assert_eq!(attr(&config, "data.aws_region.r", "id"), &s("us-west-1"));
+    assert_eq!(attr(&config, "data.aws_partition.p", "id"), &s("aws"));
+    assert_eq!(
+        attr(&config, "data.aws_partition.p", "reverse_dns_prefix"),
+        &s("com.amazonaws")
+    );
+}

@@ -491,3 +491,77 @@ resource "aws_vpc" "v" {
     let vpc = resource(&config, "aws_vpc.v[0]");
     assert_eq!(vpc.attributes.keys().collect::<Vec<_>>(), ["cidr_block"]);
 }
+
+#[test]
+fn try_can_and_templatefile() {
+    let config = eval_files(&[
+        (
+            "main.tf",
+            r#"
+locals {
+  m  = { a = 1 }
+  t1 = try(local.m.missing, "fallback")
+  t2 = try(local.m.a, "fallback")
+  t3 = try(aws_vpc.v.id, "fallback")
+  c1 = can(local.m.missing)
+  c2 = can(regex("^ab", "abc"))
+  c3 = can(cidrsubnet("10.0.0.0/30", 3, 0))
+  tf = templatefile("${path.module}/templates/greeting.tpl", { name = "x", items = ["a", "b"] })
+}
+resource "aws_vpc" "v" {
+  cidr_block = "10.0.0.0/16"
+}
+resource "x_probe" "p" {
+  t1 = local.t1
+  t2 = local.t2
+  t3 = local.t3
+  c1 = local.c1
+  c2 = local.c2
+  c3 = local.c3
+  tf = local.tf
+}
+"#,
+        ),
+        (
+            "templates/greeting.tpl",
+            "hello ${name}%{ for i in items ~}\n-${upper(i)}%{ endfor }",
+        ),
+    ]);
+    assert!(
+        config.diagnostics.is_empty() && config.errors.is_empty(),
+        "{}",
+        dump(&config)
+    );
+    let get = |p: &str| attr(&config, "x_probe.p", p).clone();
+    assert_eq!(get("t1"), s("fallback"));
+    assert_eq!(get("t2"), Value::Number(1.0));
+    assert!(
+        is_ref(&get("t3"), "aws_vpc.v", "id"),
+        "an unknown is not a failure"
+    );
+    assert_eq!(get("c1"), Value::Bool(false));
+    assert_eq!(get("c2"), Value::Bool(true));
+    assert_eq!(get("c3"), Value::Bool(false));
+    assert_eq!(get("tf"), s("hello x-A-B"));
+}
+
+#[test]
+fn module_for_each_over_a_tuple_is_reported_and_expanded() {
+    let config = eval_files(&[
+        (
+            "main.tf",
+            "module \"m\" {\n  source   = \"./m\"\n  for_each = [\"a\", \"b\"]\n  name     = each.value\n}\n",
+        ),
+        (
+            "m/main.tf",
+            "variable \"name\" {}\nresource \"aws_vpc\" \"v\" {\n  tags = { Name = var.name }\n}\n",
+        ),
+    ]);
+    let invalid = messages(&config, DiagnosticKind::InvalidTerraform);
+    assert_eq!(invalid.len(), 1);
+    assert!(invalid[0].ends_with("you have provided a value of type tuple."));
+    assert_eq!(
+        attr(&config, "module.m[\"b\"].aws_vpc.v", "tags.Name"),
+        &s("b")
+    );
+}

@@ -67,6 +67,13 @@ pub(crate) fn known_attributes(
                 .or_else(|| configured.get("region"))
                 .cloned()
                 .unwrap_or_else(region_value);
+            if let Value::String(region) = &value {
+                let suffix = partition(region).1;
+                out.insert(
+                    "endpoint".to_owned(),
+                    Value::String(format!("ec2.{region}.{suffix}")),
+                );
+            }
             for name in ["name", "id", "region"] {
                 out.insert(name.to_owned(), value.clone());
             }
@@ -95,6 +102,7 @@ pub(crate) fn known_attributes(
             Known::Value(r) => {
                 let (partition, suffix) = partition(r);
                 out.insert("partition".to_owned(), Value::string(partition));
+                out.insert("id".to_owned(), Value::string(partition));
                 out.insert("dns_suffix".to_owned(), Value::string(suffix));
                 out.insert(
                     "reverse_dns_prefix".to_owned(),

@@ -68,6 +68,9 @@ fn schema() -> &'static ProviderSchema {
 
 /// The schema of a managed resource type (`managed`) or data source (`data`), when privlink has it.
 pub(crate) fn block_schema(mode: &str, resource_type: &str) -> Option<&'static BlockSchema> {
+    if mode == "data" && resource_type == "aws_iam_policy_document" {
+        return Some(policy_document_schema());
+    }
     let schema = schema();
     let types = if mode == "data" {
         &schema.data_source_schemas
@@ -75,6 +78,69 @@ pub(crate) fn block_schema(mode: &str, resource_type: &str) -> Option<&'static B
         &schema.resource_schemas
     };
     types.get(resource_type).map(|t| &t.block)
+}
+
+/// `aws_iam_policy_document` is not in the committed network schema, but privlink renders it, and
+/// reading it from `.tf.json` needs to know its nested blocks.
+fn policy_document_schema() -> &'static BlockSchema {
+    static SCHEMA: OnceLock<BlockSchema> = OnceLock::new();
+    SCHEMA.get_or_init(|| {
+        let attributes = |names: &[(&str, bool)]| {
+            names
+                .iter()
+                .map(|(name, computed)| {
+                    (
+                        (*name).to_owned(),
+                        AttributeSchema {
+                            computed: *computed,
+                        },
+                    )
+                })
+                .collect()
+        };
+        let principals = || NestedBlockSchema {
+            block: BlockSchema {
+                attributes: attributes(&[("type", false), ("identifiers", false)]),
+                block_types: HashMap::new(),
+            },
+        };
+        let condition = NestedBlockSchema {
+            block: BlockSchema {
+                attributes: attributes(&[("test", false), ("variable", false), ("values", false)]),
+                block_types: HashMap::new(),
+            },
+        };
+        let statement = NestedBlockSchema {
+            block: BlockSchema {
+                attributes: attributes(&[
+                    ("sid", false),
+                    ("effect", false),
+                    ("actions", false),
+                    ("not_actions", false),
+                    ("resources", false),
+                    ("not_resources", false),
+                ]),
+                block_types: [
+                    ("principals".to_owned(), principals()),
+                    ("not_principals".to_owned(), principals()),
+                    ("condition".to_owned(), condition),
+                ]
+                .into(),
+            },
+        };
+        BlockSchema {
+            attributes: attributes(&[
+                ("id", true),
+                ("json", true),
+                ("minified_json", true),
+                ("policy_id", false),
+                ("version", false),
+                ("source_policy_documents", false),
+                ("override_policy_documents", false),
+            ]),
+            block_types: [("statement".to_owned(), statement)].into(),
+        }
+    })
 }
 
 #[cfg(test)]
@@ -94,5 +160,11 @@ mod tests {
         assert!(eks.block_types["vpc_config"].attributes["cluster_security_group_id"].computed);
         assert!(block_schema("data", "aws_region").is_some());
         assert!(block_schema("managed", "aws_ecr_repository").is_none());
+        let policy = block_schema("data", "aws_iam_policy_document").unwrap();
+        assert!(
+            policy.block_types["statement"]
+                .block_types
+                .contains_key("principals")
+        );
     }
 }
