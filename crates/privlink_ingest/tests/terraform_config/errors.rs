@@ -112,10 +112,11 @@ fn undeclared_references_are_invalid_terraform() {
     invalid.sort();
     assert_eq!(
         invalid,
+        // Terraform 1.11 `terraform validate` prints these texts.
         [
-            "Reference to undeclared data resource: A data resource \"aws_vpc\" \"nope\" has not been declared in the root module.",
-            "Reference to undeclared input variable: An input variable with the name \"nope\" has not been declared.",
+            "Reference to undeclared input variable: An input variable with the name \"nope\" has not been declared. This variable can be declared with a variable \"nope\" {} block.",
             "Reference to undeclared local value: A local value with the name \"nope\" has not been declared.",
+            "Reference to undeclared resource: A data resource \"aws_vpc\" \"nope\" has not been declared in the root module.",
             "Reference to undeclared resource: A managed resource \"aws_vpc\" \"nope\" has not been declared in the root module.",
         ]
     );
@@ -216,6 +217,64 @@ fn override_files_are_skipped_with_a_diagnostic() {
         unresolved,
         [
             "override file main_override.tf is not applied: privlink does not merge Terraform override files"
+        ]
+    );
+}
+
+/// The texts `terraform plan` (1.11) prints for unsuitable `count` and `for_each` values.
+#[test]
+fn count_and_for_each_errors_use_terraforms_words() {
+    let config = eval_files(&[(
+        "main.tf",
+        r#"
+resource "x_r" "cnull" {
+  count = null
+}
+resource "x_r" "cneg" {
+  count = -1
+}
+resource "x_r" "fnull" {
+  for_each = null
+}
+resource "x_r" "fstr" {
+  for_each = "abc"
+}
+resource "x_r" "fnum" {
+  for_each = toset([1, 2])
+}
+"#,
+    )]);
+    let mut invalid = messages(&config, DiagnosticKind::InvalidTerraform);
+    invalid.sort();
+    assert_eq!(
+        invalid,
+        [
+            "Invalid count argument: The given \"count\" argument value is null. An integer is required.",
+            "Invalid count argument: The given \"count\" argument value is unsuitable: must be greater than or equal to zero.",
+            "Invalid for_each argument: The given \"for_each\" argument value is unsuitable: the \"for_each\" argument must be a map, or set of strings, and you have provided a value of type string.",
+            "Invalid for_each argument: The given \"for_each\" argument value is unsuitable: the given \"for_each\" argument value is null. A map, or set of strings is allowed.",
+            "Invalid for_each set argument: The given \"for_each\" argument value is unsuitable: \"for_each\" supports maps and sets of strings, but you have provided a set containing type number.",
+        ]
+    );
+    let numbered: Vec<_> = config
+        .resources
+        .iter()
+        .filter(|r| r.name == "fnum")
+        .map(|r| r.address.as_str())
+        .collect();
+    assert_eq!(numbered, ["x_r.fnum[\"1\"]", "x_r.fnum[\"2\"]"]);
+}
+
+#[test]
+fn invalid_variable_defaults_are_reported() {
+    let config = eval_files(&[(
+        "main.tf",
+        "variable \"v\" {\n  type    = number\n  default = \"x\"\n}\n",
+    )]);
+    assert_eq!(
+        messages(&config, DiagnosticKind::InvalidTerraform),
+        [
+            "Invalid default value for variable: This default value is not compatible with the variable's type constraint: cannot convert \"x\" to a number."
         ]
     );
 }

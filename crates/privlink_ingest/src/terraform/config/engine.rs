@@ -287,6 +287,19 @@ impl<'o> Engine<'o> {
                 order.push((module, r, i));
             }
         }
+        // Terraform checks every variable, local and output, used or not.
+        let mut names: Vec<(&str, &String, Pos)> = Vec::new();
+        names.extend(inst.def.variables.iter().map(|(n, d)| ("var", n, d.pos)));
+        names.extend(inst.def.locals.iter().map(|(n, a)| ("local", n, a.pos)));
+        names.extend(inst.def.outputs.iter().map(|(n, a)| ("output", n, a.pos)));
+        names.sort_by_key(|(kind, name, _)| (*kind, *name));
+        for (kind, name, pos) in names {
+            match kind {
+                "var" => self.variable(module, name, pos),
+                "local" => self.local(module, name, pos),
+                _ => self.output(module, name, pos),
+            };
+        }
         for c in 0..inst.def.calls.len() {
             let calls = self.call_expansion(module, c);
             for (_, child) in &calls.children {

@@ -124,16 +124,16 @@ impl Engine<'_> {
                 .resource_index
                 .get(&(mode, resource_type.to_owned(), name.to_owned()))
         else {
-            let (kind, what) = match mode {
-                ResourceMode::Managed => ("resource", "A managed resource"),
-                ResourceMode::Data => ("data resource", "A data resource"),
+            let what = match mode {
+                ResourceMode::Managed => "A managed resource",
+                ResourceMode::Data => "A data resource",
             };
             let within = if inst.path.is_empty() {
                 "the root module".to_owned()
             } else {
                 inst.path.clone()
             };
-            self.invalid(at, format!("Reference to undeclared {kind}: {what} {resource_type:?} {name:?} has not been declared in {within}."), None);
+            self.invalid(at, format!("Reference to undeclared resource: {what} {resource_type:?} {name:?} has not been declared in {within}."), None);
             return Value::unknown(format!("{resource_type}.{name} is not declared"));
         };
         self.walk(Referent::Resource { module, resource }, ops, scope, at)

@@ -208,7 +208,21 @@ impl Engine<'_> {
                 self.unknown_expansion(attr, address, &unknown, "for_each", &unknown_set_reason);
                 elements_as_instances(items)
             }
-            Value::Set(items) | Value::List(items) => {
+            Value::Set(items) => {
+                let element = items
+                    .iter()
+                    .find(|i| !matches!(i, Value::String(_)))
+                    .map_or("string", Value::type_name);
+                self.diagnostic(
+                    DiagnosticKind::InvalidTerraform,
+                    attr.pos,
+                    format!("Invalid for_each set argument: The given \"for_each\" argument value is unsuitable: \"for_each\" supports maps and sets of strings, but you have provided a set containing type {element}."),
+                    Some(address.to_owned()),
+                    Some("convert the elements to strings, e.g. toset([for n in ... : tostring(n)])".into()),
+                );
+                elements_as_instances(items)
+            }
+            Value::List(items) => {
                 self.diagnostic(
                     DiagnosticKind::InvalidTerraform,
                     attr.pos,

@@ -117,7 +117,7 @@ impl Engine<'_> {
         let Some(decl) = inst.def.variables.get(name) else {
             self.invalid(
                 at,
-                format!("Reference to undeclared input variable: An input variable with the name {name:?} has not been declared."),
+                format!("Reference to undeclared input variable: An input variable with the name {name:?} has not been declared. This variable can be declared with a variable {name:?} {{}} block."),
                 None,
             );
             return Value::unknown(format!("var.{name} is not declared"));
@@ -150,14 +150,19 @@ impl Engine<'_> {
             }
             _ => self.root_value(name, ty.as_ref(), decl.pos),
         };
-        let (value, at) = match (given, &decl.default) {
-            (Some(given), _) => given,
-            (None, Some(default)) => (self.eval(default, &Scope::constant()), default.pos),
+        let (value, at, from_default) = match (given, &decl.default) {
+            (Some((value, at)), _) => (value, at, false),
+            (None, Some(default)) => (self.eval(default, &Scope::constant()), default.pos, true),
             (None, None) => return self.missing_variable(module, name, decl),
         };
         match &ty {
             Some(ty) => convert(value.clone(), ty).unwrap_or_else(|e| {
-                self.invalid(at, format!("Invalid value for input variable: the given value is not suitable for var.{name}: {e}."), None);
+                let message = if from_default {
+                    format!("Invalid default value for variable: This default value is not compatible with the variable's type constraint: {e}.")
+                } else {
+                    format!("Invalid value for input variable: The given value is not suitable for var.{name}: {e}.")
+                };
+                self.invalid(at, message, None);
                 value
             }),
             None => value,
