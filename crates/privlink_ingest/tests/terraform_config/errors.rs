@@ -278,3 +278,31 @@ fn invalid_variable_defaults_are_reported() {
         ]
     );
 }
+
+/// Odd but parseable configurations: each is reported somehow, none panics or hangs.
+#[test]
+fn odd_configurations_never_panic() {
+    let snippets = [
+        "locals {\n  a = [for x in 1 : x]\n}",
+        "locals {\n  a = null[0]\n  b = \"s\".x\n  c = {}[*][*].x\n  d = [1][5]\n  e = toset([\"a\"])[0]\n}",
+        "resource \"x\" \"y\" {\n  count = \"two\"\n}",
+        "resource \"x\" \"y\" {\n  for_each = {a = 1}\n  v = x.y\n  w = x.y[\"zz\"].id\n}",
+        "resource \"x\" \"y\" {\n  count = 2\n  v = x.y.id\n  w = x.y[7].id\n}",
+        "locals {\n  a = \"${[1]}\"\n  b = 1 + \"x\"\n  c = !\"x\"\n  d = true ? 1 : 2\n  e = \"x\" ? 1 : 2\n}",
+        "locals {\n  a = {for k, v in [1, 1] : v => k}\n  b = merge(1)\n  c = concat(...)\n}",
+        "module \"m\" {\n  source = \"./m\"\n  count = -3\n}",
+        "module \"self\" {\n  source = \"./\"\n}",
+        "resource \"x\" \"y\" {\n  dynamic \"b\" {\n    content {}\n  }\n  dynamic \"c\" {\n    for_each = 5\n    content {}\n  }\n}",
+        "locals {\n  a = local\n  b = var\n  c = each.key\n  d = count.index\n  e = path.nope\n  f = module.x\n}",
+        "output \"o\" {\n  value = templatefile(\"nope.tpl\", {})\n}",
+        "provider \"aws\" {\n  region = [5]\n}\nresource \"aws_vpc\" \"v\" {}",
+    ];
+    for snippet in snippets {
+        let config = eval_files(&[("main.tf", snippet)]);
+        assert!(
+            !config.diagnostics.is_empty() || !config.errors.is_empty(),
+            "nothing reported for:\n{snippet}\n{}",
+            dump(&config)
+        );
+    }
+}

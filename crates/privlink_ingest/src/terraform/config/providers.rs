@@ -11,6 +11,7 @@ use privlink_model::Known;
 use super::engine::{Engine, ModId};
 use super::eval::Scope;
 use super::syntax::Pos;
+use super::values::to_string;
 use crate::terraform::value::Value;
 
 impl Engine<'_> {
@@ -35,12 +36,24 @@ impl Engine<'_> {
                 .attribute("region")
                 .map(|a| self.eval(&a.expr, &Scope::module(module, None)));
             return match value {
-                Some(Value::String(region)) => Known::Value(region),
                 Some(Value::Unknown(u)) => self.fallback_region(&format!(
                     "the region of provider {key} is not known: {}",
                     u.reason
                 )),
-                _ => self.fallback_region(&format!("provider {key} sets no region")),
+                Some(Value::Null) | None => {
+                    self.fallback_region(&format!("provider {key} sets no region"))
+                }
+                Some(value) => match to_string(&value) {
+                    Ok(region) => Known::Value(region),
+                    Err(e) => {
+                        let at = provider
+                            .body
+                            .attribute("region")
+                            .map_or(Pos { file: 0, offset: 0 }, |a| a.pos);
+                        self.invalid(at, format!("Incorrect attribute value type: Inappropriate value for attribute \"region\": {e}."), None);
+                        self.fallback_region(&format!("provider {key} has an invalid region"))
+                    }
+                },
             };
         }
         if let (Some(parent), Some(call)) = (inst.parent, inst.call) {

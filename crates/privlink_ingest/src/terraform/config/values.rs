@@ -61,10 +61,13 @@ pub(crate) fn to_string(value: &Value) -> Result<String, String> {
 pub(crate) fn to_number(value: &Value) -> Result<f64, String> {
     match value {
         Value::Number(n) => Ok(*n),
-        Value::String(s) => s
-            .trim()
-            .parse::<f64>()
-            .map_err(|_| format!("cannot convert {s:?} to a number")),
+        // Only decimal notation: Rust would also read "inf" and "NaN", Terraform does not.
+        Value::String(s) => Some(s.trim())
+            .filter(|t| {
+                !t.is_empty() && t.chars().all(|c| c.is_ascii_digit() || "+-.eE".contains(c))
+            })
+            .and_then(|t| t.parse::<f64>().ok())
+            .ok_or_else(|| format!("cannot convert {s:?} to a number")),
         Value::Null => Err("the value is null; a number is required".into()),
         other => Err(format!(
             "a number is required, not {}",

@@ -462,6 +462,15 @@ fn sets(args: &[Value], combine: impl Fn(&mut Vec<Value>, &[Value])) -> FnResult
 
 fn setproduct(args: &[Value]) -> FnResult {
     arity(args, 2, usize::MAX)?;
+    let mut size = 1usize;
+    for i in 0..args.len() {
+        size = size.saturating_mul(list_arg(args, i)?.len());
+    }
+    if size > 100_000 {
+        return Err(FnError::Call(format!(
+            "the product has {size} elements; privlink evaluates at most 100000"
+        )));
+    }
     let mut product: Vec<Vec<Value>> = vec![Vec::new()];
     for i in 0..args.len() {
         let items = list_arg(args, i)?;
@@ -693,6 +702,14 @@ mod tests {
         );
         assert_eq!(f("formatlist", &[s("%s"), v("[]")]).unwrap(), v("[]"));
         assert_eq!(f("sensitive", &[s("x")]).unwrap(), s("x"));
+        let thousand = Value::List((0..1000).map(|i| Value::Number(f64::from(i))).collect());
+        assert!(
+            f(
+                "setproduct",
+                &[thousand.clone(), thousand.clone(), thousand]
+            )
+            .is_err()
+        );
         assert_eq!(f("nonsensitive", &[s("x")]).unwrap(), s("x"));
     }
 

@@ -130,7 +130,7 @@ fn cidrsubnets(args: &[Value]) -> FnResult {
             })?;
         let size = 1u128 << (prefix.bits - new_len).min(127);
         // Each subnet starts at the first address after the previous one, aligned to its own size.
-        let start = next.div_ceil(size) * size;
+        let start = next.div_ceil(size).checked_mul(size).unwrap_or(u128::MAX);
         if start > end || start.saturating_add(size - 1) > end {
             return Err(FnError::Call(format!(
                 "not enough remaining address space for a subnet with a prefix of {new_len} bits after {}",
@@ -142,7 +142,7 @@ fn cidrsubnets(args: &[Value]) -> FnResult {
             "{}/{new_len}",
             prefix.address(start)
         )));
-        next = start + size;
+        next = start.saturating_add(size);
     }
     Ok(Value::List(out))
 }

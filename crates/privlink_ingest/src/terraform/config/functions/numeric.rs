@@ -81,6 +81,8 @@ mod tests {
         assert_eq!(f("sum", &[v("[1, 2.5]")]).unwrap(), v("3.5"));
         assert_eq!(f("tonumber", &[Value::string("1e3")]).unwrap(), v("1000"));
         assert!(fails("tonumber", &[Value::string("0x10")]).contains("decimal representation"));
+        assert!(f("tonumber", &[Value::string("inf")]).is_err());
+        assert!(f("abs", &[Value::string("NaN")]).is_err());
         assert_eq!(f("tobool", &[Value::string("true")]).unwrap(), v("true"));
         assert_eq!(f("tobool", &[Value::Null]).unwrap(), Value::Null);
     }

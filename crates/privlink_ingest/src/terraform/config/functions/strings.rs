@@ -7,6 +7,10 @@ use super::{FnError, FnResult, arity, int_arg, list_arg, string_arg};
 use crate::terraform::config::values::{number_to_string, to_string, type_description};
 use crate::terraform::value::Value;
 
+/// Widths, precisions and indents beyond this are refused or capped: input must not make privlink
+/// allocate without bound.
+const LIMIT: usize = 10_000;
+
 pub(super) fn call(name: &str, args: &[Value]) -> Option<FnResult> {
     Some(match name {
         "format" => format(args),
@@ -91,7 +95,15 @@ fn title_case(c: char) -> impl Iterator<Item = char> {
 
 fn indent(args: &[Value]) -> FnResult {
     arity(args, 2, 2)?;
-    let spaces = " ".repeat(usize::try_from(int_arg(args, 0)?).unwrap_or(0));
+    let spaces = usize::try_from(int_arg(args, 0)?)
+        .ok()
+        .filter(|n| *n <= LIMIT)
+        .map(|n| " ".repeat(n))
+        .ok_or_else(|| {
+            FnError::Argument(format!(
+                "the number of spaces must be between 0 and {LIMIT}"
+            ))
+        })?;
     let text = string_arg(args, 1)?;
     Ok(Value::String(text.replace('\n', &format!("\n{spaces}"))))
 }
@@ -136,7 +148,7 @@ fn substr(args: &[Value]) -> FnResult {
     let end = if length < 0 {
         len
     } else {
-        (offset + length).min(len)
+        offset.saturating_add(length).min(len)
     };
     let (start, end) = (
         usize::try_from(offset).unwrap_or(0),
@@ -252,10 +264,10 @@ fn format(args: &[Value]) -> FnResult {
                 .map_err(|_| FnError::Call("invalid argument index".into()))?;
             next_arg = index.saturating_sub(1);
         }
-        verb.width = read_number(&mut chars);
+        verb.width = read_number(&mut chars).map(|w| w.min(LIMIT));
         if chars.peek() == Some(&'.') {
             chars.next();
-            verb.precision = Some(read_number(&mut chars).unwrap_or(0));
+            verb.precision = Some(read_number(&mut chars).unwrap_or(0).min(LIMIT));
         }
         let Some(kind) = chars.next() else {
             return Err(FnError::Call("unterminated format verb".into()));
@@ -543,6 +555,14 @@ mod tests {
         assert_eq!(f("tostring", &[v("1.5")]).unwrap(), s("1.5"));
         assert_eq!(f("tostring", &[v("true")]).unwrap(), s("true"));
         assert!(f("tostring", &[v("[1]")]).is_err());
+        // Inputs cannot make privlink allocate without bound.
+        assert!(f("indent", &[v("1e15"), s("a\nb")]).is_err());
+        let wide = f("format", &[s("%999999999d"), v("1")]).unwrap();
+        assert_eq!(wide.as_str().unwrap().len(), 10_000);
+        assert_eq!(
+            f("substr", &[s("abc"), v("1"), v("9223372036854775807")]).unwrap(),
+            s("bc")
+        );
     }
 
     #[test]
