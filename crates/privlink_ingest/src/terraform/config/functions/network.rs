@@ -130,7 +130,7 @@ fn cidrsubnets(args: &[Value]) -> FnResult {
             })?;
         let size = 1u128 << (prefix.bits - new_len).min(127);
         // Each subnet starts at the first address after the previous one, aligned to its own size.
-        let start = next.div_ceil(size).checked_mul(size).unwrap_or(u128::MAX);
+        let start = next.div_ceil(size).saturating_mul(size);
         if start > end || start.saturating_add(size - 1) > end {
             return Err(FnError::Call(format!(
                 "not enough remaining address space for a subnet with a prefix of {new_len} bits after {}",
