@@ -170,11 +170,10 @@ fn length(args: &[Value]) -> FnResult {
 
 fn concat(args: &[Value]) -> FnResult {
     let mut out = Vec::new();
-    for (i, arg) in args.iter().enumerate() {
+    for arg in args {
         match arg {
             Value::List(items) | Value::Set(items) => out.extend(items.iter().cloned()),
             other => {
-                let _ = i;
                 return Err(FnError::Argument(format!(
                     "Invalid value for \"seqs\" parameter: all arguments must be lists or tuples; got {}.",
                     other.type_name()
