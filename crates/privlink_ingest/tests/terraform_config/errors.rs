@@ -287,7 +287,7 @@ fn odd_configurations_never_panic() {
         "locals {\n  a = null[0]\n  b = \"s\".x\n  c = {}[*][*].x\n  d = [1][5]\n  e = toset([\"a\"])[0]\n}",
         "resource \"x\" \"y\" {\n  count = \"two\"\n}",
         "resource \"x\" \"y\" {\n  for_each = {a = 1}\n  v = x.y\n  w = x.y[\"zz\"].id\n}",
-        "resource \"x\" \"y\" {\n  count = 2\n  v = x.y.id\n  w = x.y[7].id\n}",
+        "resource \"x\" \"y\" {\n  count = 2\n  w = x.y[7].id\n}",
         "locals {\n  a = \"${[1]}\"\n  b = 1 + \"x\"\n  c = !\"x\"\n  d = true ? 1 : 2\n  e = \"x\" ? 1 : 2\n}",
         "locals {\n  a = {for k, v in [1, 1] : v => k}\n  b = merge(1)\n  c = concat(...)\n}",
         "module \"m\" {\n  source = \"./m\"\n  count = -3\n}",
@@ -305,4 +305,18 @@ fn odd_configurations_never_panic() {
             dump(&config)
         );
     }
+}
+
+#[test]
+fn attributes_of_expanded_resources_need_an_instance_key() {
+    let config = eval_files(&[(
+        "main.tf",
+        "resource \"aws_subnet\" \"a\" {\n  count = 2\n}\nresource \"aws_vpc\" \"b\" {\n  cidr_block = aws_subnet.a.cidr_block\n}\n",
+    )]);
+    assert_eq!(
+        messages(&config, DiagnosticKind::InvalidTerraform),
+        [
+            "Missing resource instance key: Because aws_subnet.a has \"count\" set, its attributes must be accessed on specific instances."
+        ]
+    );
 }

@@ -226,6 +226,31 @@ impl Engine<'_> {
                     target = Target::Instance(0);
                     continue;
                 }
+                (Target::Collection, TraversalOp::GetAttr(_)) => {
+                    let argument = if mode == ExpansionMode::Count {
+                        "count"
+                    } else {
+                        "for_each"
+                    };
+                    let (what, name) = match referent {
+                        Referent::Resource { module, resource } => {
+                            ("resource", self.resource_address(module, resource))
+                        }
+                        Referent::Call { module, call } => {
+                            let inst = self.inst(module);
+                            (
+                                "module",
+                                format!(
+                                    "{}module.{}",
+                                    super::variables::prefix(&inst.path),
+                                    inst.def.calls[call].name
+                                ),
+                            )
+                        }
+                    };
+                    self.invalid(at, format!("Missing {what} instance key: Because {name} has \"{argument}\" set, its attributes must be accessed on specific instances."), None);
+                    return Value::unknown(format!("{name} needs an instance key"));
+                }
                 (Target::Collection, TraversalOp::FullSplat | TraversalOp::AttrSplat) => {
                     let full = matches!(ops[i], TraversalOp::FullSplat);
                     let span = if full {
