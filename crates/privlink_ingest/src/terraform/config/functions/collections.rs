@@ -212,8 +212,8 @@ fn lookup(args: &[Value]) -> FnResult {
     match (map.get(&key), args.get(2)) {
         (Some(v), _) => Ok(v.clone()),
         (None, Some(default)) => Ok(default.clone()),
-        (None, None) => Err(FnError::Call(format!(
-            "the given object has no attribute {key:?}"
+        (None, None) => Err(FnError::Argument(format!(
+            "Invalid value for \"inputMap\" parameter: the given object has no attribute {key:?}."
         ))),
     }
 }
@@ -240,9 +240,11 @@ fn zipmap(args: &[Value]) -> FnResult {
     let keys = list_arg(args, 0)?;
     let values = list_arg(args, 1)?;
     if keys.len() != values.len() {
-        return Err(FnError::Argument(
-            "number of keys and values must match".into(),
-        ));
+        return Err(FnError::Call(format!(
+            "number of keys ({}) does not match number of values ({}).",
+            keys.len(),
+            values.len()
+        )));
     }
     if let Some(u) = unknown_inside(keys) {
         return Ok(u);
@@ -290,10 +292,20 @@ fn slice(args: &[Value]) -> FnResult {
     let start = int_arg(args, 1)?;
     let end = int_arg(args, 2)?;
     let len = i64::try_from(items.len()).unwrap_or(i64::MAX);
-    if start < 0 || end > len || start > end {
-        return Err(FnError::Argument(format!(
-            "invalid slice indexes {start}..{end} for a list of {len} elements"
-        )));
+    if start < 0 {
+        return Err(FnError::Argument(
+            "Invalid value for \"start_index\" parameter: start index must not be less than zero."
+                .into(),
+        ));
+    }
+    if end > len {
+        return Err(FnError::Argument("Invalid value for \"end_index\" parameter: end index must not be greater than the length of the list.".into()));
+    }
+    if start > end {
+        return Err(FnError::Argument(
+            "Invalid function argument: the start index cannot be greater than the end index."
+                .into(),
+        ));
     }
     Ok(Value::List(
         items[usize::try_from(start).unwrap_or(0)..usize::try_from(end).unwrap_or(0)].to_vec(),
@@ -394,10 +406,9 @@ fn one(args: &[Value]) -> FnResult {
     match one_list(args)? {
         [] => Ok(Value::Null),
         [single] => Ok(single.clone()),
-        many => Err(FnError::Argument(format!(
-            "must be a list, set, or tuple value with either zero or one elements, not {}",
-            many.len()
-        ))),
+        _ => Err(FnError::Argument(
+            "Invalid value for \"list\" parameter: must be a list, set, or tuple value with either zero or one elements.".into(),
+        )),
     }
 }
 
@@ -526,10 +537,22 @@ fn bools(args: &[Value], all: bool) -> FnResult {
 
 fn formatlist(args: &[Value]) -> FnResult {
     arity(args, 1, usize::MAX)?;
-    let length = args[1..]
-        .iter()
-        .find_map(|a| a.as_list().map(<[Value]>::len));
-    let Some(length) = length else {
+    let mut length = None;
+    for (i, arg) in args.iter().enumerate().skip(1) {
+        if let Some(items) = arg.as_list() {
+            match length {
+                Some((n, first)) if n != items.len() => {
+                    return Err(FnError::Argument(format!(
+                        "Invalid value for \"args\" parameter: argument {i} has length {}, which is inconsistent with argument {first} of length {n}.",
+                        items.len()
+                    )));
+                }
+                Some(_) => {}
+                None => length = Some((items.len(), i)),
+            }
+        }
+    }
+    let Some((length, _)) = length else {
         return super::strings::call("format", args)
             .unwrap_or(Err(FnError::UnknownFunction))
             .map(|v| Value::List(vec![v]));
@@ -769,5 +792,48 @@ mod tests {
                 .as_unknown()
                 .is_some()
         );
+    }
+
+    #[test]
+    fn collection_errors_match_terraform_console() {
+        assert_eq!(
+            fails("lookup", &[v("{a = 1}"), s("b")]),
+            "Invalid value for \"inputMap\" parameter: the given object has no attribute \"b\"."
+        );
+        assert_eq!(
+            fails("one", &[v("[\"a\", \"b\"]")]),
+            "Invalid value for \"list\" parameter: must be a list, set, or tuple value with either zero or one elements."
+        );
+        assert_eq!(
+            fails("slice", &[v("[1, 2]"), v("1"), v("5")]),
+            "Invalid value for \"end_index\" parameter: end index must not be greater than the length of the list."
+        );
+        assert_eq!(
+            fails(
+                "formatlist",
+                &[s("%s-%s"), v("[\"a\"]"), v("[\"x\", \"y\"]")]
+            ),
+            "Invalid value for \"args\" parameter: argument 2 has length 2, which is inconsistent with argument 1 of length 1."
+        );
+        assert_eq!(
+            fails("zipmap", &[v("[\"a\"]"), v("[1, 2]")]),
+            "number of keys (1) does not match number of values (2)."
+        );
+        assert_eq!(f("range", &[v("0")]).unwrap(), v("[]"));
+        assert_eq!(
+            f("range", &[v("10"), v("1")]).unwrap(),
+            v("[10, 9, 8, 7, 6, 5, 4, 3, 2]")
+        );
+        assert_eq!(
+            f("chunklist", &[v("[1, 2, 3]"), v("0")]).unwrap(),
+            v("[[1, 2, 3]]")
+        );
+        assert_eq!(f("flatten", &[v("[[], [[]]]")]).unwrap(), v("[]"));
+        assert_eq!(f("transpose", &[v("{a = []}")]).unwrap(), v("{}"));
+        assert_eq!(
+            f("setintersection", &[v("[]"), v("[\"a\"]")]).unwrap(),
+            Value::Set(vec![])
+        );
+        assert_eq!(f("keys", &[v("{}")]).unwrap(), v("[]"));
     }
 }

@@ -132,10 +132,12 @@ fn cidrsubnets(args: &[Value]) -> FnResult {
         // Each subnet starts at the first address after the previous one, aligned to its own size.
         let start = next.div_ceil(size).saturating_mul(size);
         if start > end || start.saturating_add(size - 1) > end {
-            return Err(FnError::Call(format!(
-                "not enough remaining address space for a subnet with a prefix of {new_len} bits after {}",
-                out.last()
-                    .map_or_else(|| "the start".to_owned(), |v: &Value| v.to_string())
+            let after = out
+                .last()
+                .and_then(Value::as_str)
+                .unwrap_or("the start of the prefix");
+            return Err(FnError::Argument(format!(
+                "Invalid value for \"newbits\" parameter: not enough remaining address space for a subnet with a prefix of {new_len} bits after {after}."
             )));
         }
         out.push(Value::String(format!(
@@ -248,5 +250,25 @@ mod tests {
         );
         assert_eq!(f("cidrnetmask", &[s("0.0.0.0/0")]).unwrap(), s("0.0.0.0"));
         assert!(f("cidrsubnet", &[s("nonsense"), v("8"), v("1")]).is_err());
+    }
+
+    #[test]
+    fn cidr_edges_match_terraform_console() {
+        assert_eq!(
+            f("cidrsubnet", &[s("10.0.0.0/8"), v("24"), v("1")]).unwrap(),
+            s("10.0.0.1/32")
+        );
+        assert_eq!(
+            fails("cidrsubnet", &[s("10.0.0.0/8"), v("25"), v("1")]),
+            "insufficient address space to extend prefix of 8 by 25."
+        );
+        assert_eq!(
+            f("cidrhost", &[s("10.0.0.0/32"), v("0")]).unwrap(),
+            s("10.0.0.0")
+        );
+        assert_eq!(
+            fails("cidrsubnets", &[s("10.0.0.0/24"), v("1"), v("1"), v("1")]),
+            "Invalid value for \"newbits\" parameter: not enough remaining address space for a subnet with a prefix of 25 bits after 10.0.0.128/25."
+        );
     }
 }

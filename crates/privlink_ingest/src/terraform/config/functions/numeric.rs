@@ -45,7 +45,9 @@ fn unary(args: &[Value], f: fn(f64) -> f64) -> FnResult {
 }
 
 fn fold(args: &[Value], f: fn(f64, f64) -> f64) -> FnResult {
-    arity(args, 1, usize::MAX)?;
+    if args.is_empty() {
+        return Err(FnError::Call("must pass at least one number.".into()));
+    }
     let mut acc = number_arg(args, 0)?;
     for i in 1..args.len() {
         acc = f(acc, number_arg(args, i)?);
@@ -57,7 +59,9 @@ fn sum(args: &[Value]) -> FnResult {
     arity(args, 1, 1)?;
     let items = list_arg(args, 0)?;
     if items.is_empty() {
-        return Err(FnError::Call("cannot sum an empty list".into()));
+        return Err(FnError::Argument(
+            "Invalid value for \"list\" parameter: cannot sum an empty list.".into(),
+        ));
     }
     items
         .iter()
@@ -85,5 +89,10 @@ mod tests {
         assert!(f("abs", &[Value::string("NaN")]).is_err());
         assert_eq!(f("tobool", &[Value::string("true")]).unwrap(), v("true"));
         assert_eq!(f("tobool", &[Value::Null]).unwrap(), Value::Null);
+        assert_eq!(
+            fails("sum", &[v("[]")]),
+            "Invalid value for \"list\" parameter: cannot sum an empty list."
+        );
+        assert_eq!(fails("min", &[]), "must pass at least one number.");
     }
 }

@@ -232,20 +232,20 @@ fn format(args: &[Value]) -> FnResult {
     let spec = string_arg(args, 0)?;
     let values = &args[1..];
     let mut out = String::new();
-    let mut chars = spec.chars().peekable();
+    let mut chars = spec.char_indices().peekable();
     let mut next_arg = 0usize;
-    while let Some(c) = chars.next() {
+    while let Some((offset, c)) = chars.next() {
         if c != '%' {
             out.push(c);
             continue;
         }
-        if chars.peek() == Some(&'%') {
+        if chars.peek().map(|(_, c)| *c) == Some('%') {
             chars.next();
             out.push('%');
             continue;
         }
         let mut verb = Verb::default();
-        while let Some(&flag) = chars.peek() {
+        while let Some(&(_, flag)) = chars.peek() {
             match flag {
                 '-' => verb.left = true,
                 '+' => verb.plus = true,
@@ -256,30 +256,38 @@ fn format(args: &[Value]) -> FnResult {
             }
             chars.next();
         }
-        if chars.peek() == Some(&'[') {
+        if chars.peek().map(|(_, c)| *c) == Some('[') {
             chars.next();
-            let digits: String = chars.by_ref().take_while(|c| *c != ']').collect();
+            let digits: String = chars
+                .by_ref()
+                .map(|(_, c)| c)
+                .take_while(|c| *c != ']')
+                .collect();
             let index: usize = digits
                 .parse()
                 .map_err(|_| FnError::Call("invalid argument index".into()))?;
             next_arg = index.saturating_sub(1);
         }
         verb.width = read_number(&mut chars).map(|w| w.min(LIMIT));
-        if chars.peek() == Some(&'.') {
+        if chars.peek().map(|(_, c)| *c) == Some('.') {
             chars.next();
             verb.precision = Some(read_number(&mut chars).unwrap_or(0).min(LIMIT));
         }
-        let Some(kind) = chars.next() else {
+        let Some((_, kind)) = chars.next() else {
             return Err(FnError::Call("unterminated format verb".into()));
         };
-        let position = next_arg;
-        let value = values.get(position).ok_or_else(|| {
-            FnError::Call(format!("not enough arguments for \"%{kind}\" at {position}: need index {position} but have {} total", values.len()))
+        // Terraform's messages give the verb's offset in the format string and a 1-based index.
+        let value = values.get(next_arg).ok_or_else(|| {
+            FnError::Call(format!(
+                "not enough arguments for \"%{kind}\" at {offset}: need index {} but have {} total.",
+                next_arg + 1,
+                values.len()
+            ))
         })?;
         next_arg += 1;
         let text = verb.render(kind, value).map_err(|e| {
             FnError::Call(format!(
-                "unsupported value for \"%{kind}\" at {position}: {e}"
+                "unsupported value for \"%{kind}\" at {offset}: {e}"
             ))
         })?;
         out.push_str(&verb.pad(&text, kind));
@@ -287,9 +295,9 @@ fn format(args: &[Value]) -> FnResult {
     Ok(Value::String(out))
 }
 
-fn read_number(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) -> Option<usize> {
+fn read_number(chars: &mut std::iter::Peekable<std::str::CharIndices<'_>>) -> Option<usize> {
     let mut digits = String::new();
-    while let Some(c) = chars.peek().copied().filter(char::is_ascii_digit) {
+    while let Some(c) = chars.peek().map(|(_, c)| *c).filter(char::is_ascii_digit) {
         digits.push(c);
         chars.next();
     }
@@ -596,5 +604,31 @@ mod tests {
             v("[\"1\", \"2\"]")
         );
         assert!(fails("regex", &[s("z"), s("abc")]).contains("did not match"));
+    }
+
+    #[test]
+    fn more_format_answers_from_terraform_console() {
+        assert_eq!(
+            f("format", &[s("%5.1f%%"), v("12.345")]).unwrap(),
+            s(" 12.3%")
+        );
+        assert_eq!(f("format", &[s("%q"), s("a\"b")]).unwrap(), s("\"a\\\"b\""));
+        assert_eq!(
+            fails("format", &[s("%s")]),
+            "not enough arguments for \"%s\" at 0: need index 1 but have 0 total."
+        );
+        assert_eq!(
+            fails("format", &[s("%d %d"), v("1")]),
+            "not enough arguments for \"%d\" at 3: need index 2 but have 1 total."
+        );
+        assert_eq!(
+            f("indent", &[v("2"), s("a\nb\n")]).unwrap(),
+            s("a\n  b\n  ")
+        );
+        assert_eq!(f("title", &[s("")]).unwrap(), s(""));
+        assert_eq!(f("substr", &[s("abc"), v("5"), v("1")]).unwrap(), s(""));
+        assert_eq!(f("replace", &[s("aaa"), s("a"), s("")]).unwrap(), s(""));
+        assert_eq!(f("trim", &[s("  x  "), s(" ")]).unwrap(), s("x"));
+        assert_eq!(f("tostring", &[Value::Null]).unwrap(), Value::Null);
     }
 }
