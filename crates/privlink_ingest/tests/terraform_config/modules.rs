@@ -300,3 +300,19 @@ resource "aws_vpc" "fallback" {
         Some(&Value::string("10.0.0.0/16"))
     );
 }
+
+#[test]
+fn null_module_inputs_use_the_default_only_when_not_nullable() {
+    let config = eval_files(&[
+        (
+            "main.tf",
+            "module \"m\" {\n  source   = \"./m\"\n  nullable = null\n  strict   = null\n}\n",
+        ),
+        (
+            "m/main.tf",
+            "variable \"nullable\" {\n  default = \"d\"\n}\nvariable \"strict\" {\n  default  = \"d\"\n  nullable = false\n}\nresource \"x_r\" \"r\" {\n  a = var.nullable\n  b = var.strict\n}\n",
+        ),
+    ]);
+    assert_eq!(attr(&config, "module.m.x_r.r", "a"), &Value::Null);
+    assert_eq!(attr(&config, "module.m.x_r.r", "b"), &s("d"));
+}

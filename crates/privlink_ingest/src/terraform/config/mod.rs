@@ -28,6 +28,17 @@
 //!
 //! Evaluation runs on a thread with a large stack: expressions and reference chains recurse, and
 //! a deep (but legal) configuration must not overflow the caller's stack.
+//!
+//! Deliberately not done (each is visible to the user, never silent):
+//!
+//! * override files (`*_override.tf`) are skipped with an `unresolved-input` diagnostic;
+//! * `TF_VAR_*` environment variables are not read, and `--var-file`s apply before `--var`s;
+//! * functions that need time, randomness, hashing or YAML (`timestamp`, `uuid`, `md5`, `sha256`,
+//!   `yamldecode`, ...) and provider-defined functions evaluate to unknown;
+//! * `validation`, `precondition`/`postcondition`, `check`, `moved`, `import` and `removed` blocks
+//!   are not evaluated; sensitivity marks are not tracked;
+//! * values carry no list/tuple or map/object distinction, so `for_each` over any list is
+//!   reported as "a value of type tuple" (Terraform says "list of string" for a `list(string)`).
 
 mod data_sources;
 mod engine;

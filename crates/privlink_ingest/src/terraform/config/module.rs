@@ -20,6 +20,8 @@ use crate::terraform::resource::ResourceMode;
 pub(crate) struct VariableDecl {
     pub(crate) type_expr: Option<Expr>,
     pub(crate) default: Option<Expr>,
+    /// `nullable = false`: a null value given for it means "use the default".
+    pub(crate) non_nullable: bool,
     pub(crate) pos: Pos,
 }
 
@@ -298,11 +300,15 @@ fn collect(def: &mut ModuleDef, body: Body, problems: &mut Vec<LoadProblem>) {
                 }
                 let type_expr = body.attribute("type").map(|a| a.expr.clone());
                 let default = body.attribute("default").map(|a| a.expr.clone());
+                let non_nullable = body
+                    .attribute("nullable")
+                    .is_some_and(|a| matches!(a.expr.kind, super::syntax::ExprKind::Bool(false)));
                 def.variables.insert(
                     name.clone(),
                     VariableDecl {
                         type_expr,
                         default,
+                        non_nullable,
                         pos,
                     },
                 );

@@ -151,6 +151,9 @@ impl Engine<'_> {
             _ => self.root_value(name, ty.as_ref(), decl.pos),
         };
         let (value, at, from_default) = match (given, &decl.default) {
+            (Some((Value::Null, _)), Some(default)) if decl.non_nullable => {
+                (self.eval(default, &Scope::constant()), default.pos, true)
+            }
             (Some((value, at)), _) => (value, at, false),
             (None, Some(default)) => (self.eval(default, &Scope::constant()), default.pos, true),
             (None, None) => return self.missing_variable(module, name, decl),
