@@ -13,18 +13,18 @@
 //!
 //! | module | owns |
 //! |---|---|
-//! | [`syntax`] | the expression/body tree both syntaxes lower into |
-//! | [`hcl`], [`json`] | native syntax via hcl-edit; JSON syntax with a position-aware reader |
-//! | [`source`] | files read and offset → line/column |
-//! | [`module`] | one directory's declarations |
-//! | [`engine`] | module instances, memo tables, cycle detection, the final walk |
-//! | [`eval`], [`references`] | expressions; named references (resources, modules, vars, ...) |
-//! | [`resources`] | `count`/`for_each`, nested and `dynamic` blocks, module calls |
-//! | [`variables`], [`types`] | variable values, precedence and type conversion |
-//! | [`providers`] | provider configurations and regions |
-//! | [`functions`] | built-in functions |
-//! | [`data_sources`], [`iam_policy`] | data sources privlink can answer offline |
-//! | [`schema`] | the AWS provider schema (computed attributes, nested blocks) |
+//! | `syntax` | the expression/body tree both syntaxes lower into |
+//! | `hcl`, `json` | native syntax via hcl-edit; JSON syntax with a position-aware reader |
+//! | `source` | files read and offset → line/column |
+//! | `module` | one directory's declarations |
+//! | `engine` | module instances, memo tables, cycle detection, the final walk |
+//! | `eval`, `references` | expressions; named references (resources, modules, vars, ...) |
+//! | `resources` | `count`/`for_each`, nested and `dynamic` blocks, module calls |
+//! | `variables`, `types` | variable values, precedence and type conversion |
+//! | `providers` | provider configurations and regions |
+//! | `functions` | built-in functions |
+//! | `data_sources`, `iam_policy` | data sources privlink can answer offline |
+//! | `schema` | the AWS provider schema (computed attributes, nested blocks) |
 //!
 //! Evaluation runs on a thread with a large stack: expressions and reference chains recurse, and
 //! a deep (but legal) configuration must not overflow the caller's stack.
