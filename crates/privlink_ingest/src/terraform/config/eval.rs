@@ -341,7 +341,9 @@ impl Engine<'_> {
     }
 
     fn for_expr(&self, f: &ForExpr, scope: &Scope<'_>, at: Pos) -> Value {
-        let collection = self.eval(&f.collection, scope);
+        let collection = self
+            .projected_collection(f, scope)
+            .unwrap_or_else(|| self.eval(&f.collection, scope));
         let items = match self.iterate(collection, f.collection.pos) {
             Ok(items) => items,
             Err(not_iterable) => return not_iterable,

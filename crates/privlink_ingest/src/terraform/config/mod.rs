@@ -19,6 +19,7 @@
 //! | `module` | one directory's declarations |
 //! | `engine` | module instances, memo tables, cycle detection, the final walk |
 //! | `eval`, `references` | expressions; named references (resources, modules, vars, ...) |
+//! | `projection` | `for` over resources without building whole resource objects |
 //! | `resources` | `count`/`for_each`, nested and `dynamic` blocks, module calls |
 //! | `variables`, `types` | variable values, precedence and type conversion |
 //! | `providers` | provider configurations and regions |
@@ -48,6 +49,7 @@ mod hcl;
 mod iam_policy;
 mod json;
 mod module;
+mod projection;
 mod providers;
 mod references;
 mod resources;
