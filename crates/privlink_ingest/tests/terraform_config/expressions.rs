@@ -572,6 +572,13 @@ fn for_over_one_resource_iterates_its_attributes() {
         "main.tf",
         "resource \"aws_vpc\" \"main\" {\n  cidr_block = \"10.0.0.0/16\"\n}\nresource \"x_probe\" \"p\" {\n  names = [for k, v in aws_vpc.main : k if k == \"cidr_block\" || k == \"id\"]\n  count_ids = [for s in aws_vpc.main[*] : s.id]\n}\n",
     )]);
-    assert_eq!(attr(&config, "x_probe.p", "names"), &list(&["cidr_block", "id"]));
-    assert!(is_ref(&attr(&config, "x_probe.p", "count_ids").as_list().unwrap()[0], "aws_vpc.main", "id"));
+    assert_eq!(
+        attr(&config, "x_probe.p", "names"),
+        &list(&["cidr_block", "id"])
+    );
+    assert!(is_ref(
+        &attr(&config, "x_probe.p", "count_ids").as_list().unwrap()[0],
+        "aws_vpc.main",
+        "id"
+    ));
 }
