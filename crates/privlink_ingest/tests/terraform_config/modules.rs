@@ -316,3 +316,39 @@ fn null_module_inputs_use_the_default_only_when_not_nullable() {
     assert_eq!(attr(&config, "module.m.x_r.r", "a"), &Value::Null);
     assert_eq!(attr(&config, "module.m.x_r.r", "b"), &s("d"));
 }
+
+#[test]
+fn path_and_workspace_values() {
+    let dir = tempfile::tempdir().unwrap();
+    write_files(
+        dir.path(),
+        &[
+            (
+                "main.tf",
+                "module \"m\" {\n  source = \"./mods/m\"\n}\nresource \"x_r\" \"root\" {\n  module = path.module\n  root = path.root\n  cwd = path.cwd\n  ws = terraform.workspace\n}\n",
+            ),
+            (
+                "mods/m/main.tf",
+                "resource \"x_r\" \"child\" {\n  module = path.module\n  root = path.root\n}\n",
+            ),
+        ],
+    );
+    let config = privlink_ingest::terraform::config::evaluate_directory(
+        dir.path(),
+        "cfg",
+        &Default::default(),
+    );
+    assert_eq!(attr(&config, "x_r.root", "module"), &s("."));
+    assert_eq!(attr(&config, "x_r.root", "root"), &s("."));
+    assert_eq!(attr(&config, "x_r.root", "ws"), &s("default"));
+    let cwd = attr(&config, "x_r.root", "cwd")
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        std::path::Path::new(&cwd),
+        dir.path().canonicalize().unwrap()
+    );
+    assert_eq!(attr(&config, "module.m.x_r.child", "module"), &s("mods/m"));
+    assert_eq!(attr(&config, "module.m.x_r.child", "root"), &s("."));
+}
