@@ -320,3 +320,19 @@ fn attributes_of_expanded_resources_need_an_instance_key() {
         ]
     );
 }
+
+#[test]
+fn errors_in_named_values_are_reported_even_when_try_asks_first() {
+    let config = eval_files(&[(
+        "main.tf",
+        "locals {\n  bad = cidrsubnet(\"10.0.0.0/30\", 3, 0)\n  ok  = try(local.bad, \"fallback\")\n  direct = try(cidrsubnet(\"10.0.0.0/30\", 3, 0), \"fallback\")\n}\nresource \"x_probe\" \"p\" {\n  a = local.ok\n  b = local.direct\n}\n",
+    )]);
+    let invalid: Vec<_> = config
+        .diagnostics
+        .iter()
+        .filter(|d| d.kind == DiagnosticKind::InvalidTerraform)
+        .collect();
+    assert_eq!(invalid.len(), 1, "{}", dump(&config));
+    assert_eq!(invalid[0].location.as_ref().unwrap().line, 2);
+    assert_eq!(attr(&config, "x_probe.p", "b"), &s("fallback"));
+}

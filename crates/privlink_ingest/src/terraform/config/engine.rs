@@ -460,7 +460,13 @@ impl<'o> Engine<'o> {
         }
         memo.map.borrow_mut().insert(key.clone(), Slot::Busy);
         self.stack.borrow_mut().push(describe());
+        // A named value's errors are its own, even when a `try` elsewhere first asked for it:
+        // it is computed once, so suppressing them here would lose them for good.
+        let suppress = self.suppress.replace(0);
+        let failed = self.failed.replace(false);
         let value = compute();
+        self.suppress.set(suppress);
+        self.failed.set(failed);
         self.stack.borrow_mut().pop();
         memo.map.borrow_mut().insert(key, Slot::Done(value.clone()));
         value
