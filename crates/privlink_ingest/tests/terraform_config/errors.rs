@@ -100,6 +100,11 @@ fn function_failures_are_invalid_terraform_at_the_call() {
         "Error in function call: Call to function \"cidrsubnet\" failed: insufficient address space to extend prefix of 30 by 3."
     );
     assert_eq!(d.location.as_ref().unwrap().to_string(), "cfg/main.tf:2:16");
+    assert_eq!(
+        d.resource.as_deref(),
+        Some("aws_subnet.a"),
+        "diagnostics name the resource they are in"
+    );
 }
 
 #[test]

@@ -191,6 +191,9 @@ pub(crate) struct Engine<'o> {
     instances: RefCell<Vec<Rc<ModuleInst>>>,
     manifest: Option<HashMap<String, String>>,
     stack: RefCell<Vec<String>>,
+    /// Parallel to `stack`: the resource instance whose own expressions are being evaluated, so
+    /// diagnostics name it.
+    owners: RefCell<Vec<Option<String>>>,
     diagnostics: RefCell<Vec<Diagnostic>>,
     errors: RefCell<Vec<InputError>>,
     /// While above zero, errors are not reported but mark the evaluation failed (`try`, `can`).
@@ -212,6 +215,7 @@ impl<'o> Engine<'o> {
             instances: RefCell::new(Vec::new()),
             manifest: None,
             stack: RefCell::new(Vec::new()),
+            owners: RefCell::new(Vec::new()),
             diagnostics: RefCell::new(Vec::new()),
             errors: RefCell::new(Vec::new()),
             suppress: Cell::new(0),
@@ -460,6 +464,7 @@ impl<'o> Engine<'o> {
         }
         memo.map.borrow_mut().insert(key.clone(), Slot::Busy);
         self.stack.borrow_mut().push(describe());
+        self.owners.borrow_mut().push(None);
         // A named value's errors are its own, even when a `try` elsewhere first asked for it:
         // it is computed once, so suppressing them here would lose them for good.
         let suppress = self.suppress.replace(0);
@@ -467,6 +472,7 @@ impl<'o> Engine<'o> {
         let value = compute();
         self.suppress.set(suppress);
         self.failed.set(failed);
+        self.owners.borrow_mut().pop();
         self.stack.borrow_mut().pop();
         memo.map.borrow_mut().insert(key, Slot::Done(value.clone()));
         value
@@ -503,6 +509,7 @@ impl<'o> Engine<'o> {
         }
         let predicted_error = (kind == DiagnosticKind::InvalidTerraform)
             .then(|| format!("Error: {}", message.split(':').next().unwrap_or(&message)));
+        let resource = resource.or_else(|| self.owners.borrow().last().cloned().flatten());
         self.diagnostics.borrow_mut().push(Diagnostic {
             kind,
             message,
@@ -523,6 +530,13 @@ impl<'o> Engine<'o> {
     /// Reports an input error about a whole file.
     pub(crate) fn file_error(&self, error: InputError) {
         self.errors.borrow_mut().push(error);
+    }
+
+    /// Marks the node being computed as `address`'s own expressions (see `owners`).
+    pub(crate) fn own(&self, address: &str) {
+        if let Some(top) = self.owners.borrow_mut().last_mut() {
+            *top = Some(address.to_owned());
+        }
     }
 
     /// Inside `try`/`can`: marks the attempt failed and returns true.

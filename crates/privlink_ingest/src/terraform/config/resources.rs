@@ -272,6 +272,7 @@ impl Engine<'_> {
             || {
                 let repetition = expansion.instances.get(n).and_then(|(_, r)| r.as_ref());
                 let address = expansion.addresses[n].clone();
+                self.own(&address);
                 let scope = Scope::module(module, repetition);
                 let mut locations = BTreeMap::new();
                 let mut configured = self.body_values(&decl.body, &scope, "", &mut locations, true);
