@@ -40,7 +40,8 @@ pub(crate) fn run(args: &CostArgs) -> Result<u8> {
 }
 
 fn read_prices(path: &Path) -> Result<PriceTable> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read the price table {}", path.display()))?;
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read the price table {}", path.display()))?;
     PriceTable::parse(&text).map_err(|e| {
         let at = match e.position {
             Some((line, column)) => format!("{}:{line}:{column}", path.display()),

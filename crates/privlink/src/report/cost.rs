@@ -8,8 +8,8 @@
 use std::fmt::Write as _;
 
 use privlink_analysis::cost::{
-    Cheaper, Comparison, DesignKind, Estimate, HOURS_PER_MONTH, LineItem, NotPriced, PriceTable, SetEstimate,
-    Traffic, TrafficOrigin, Unit, estimate,
+    Cheaper, Comparison, DesignKind, Estimate, HOURS_PER_MONTH, LineItem, NotPriced, PriceTable,
+    SetEstimate, Traffic, TrafficOrigin, Unit, estimate,
 };
 use rust_decimal::prelude::ToPrimitive as _;
 use rust_decimal::{Decimal, RoundingStrategy};
@@ -34,7 +34,15 @@ pub(crate) fn traffic(config: &Config, gb_per_month: Option<Decimal>) -> Traffic
 /// The estimates `check` shows: the shipped prices and the configured traffic.
 fn for_check(session: &Session) -> (Vec<SetEstimate>, Traffic) {
     let traffic = traffic(&session.config, None);
-    (estimate(&session.analysis, &session.model, PriceTable::embedded(), &traffic), traffic)
+    (
+        estimate(
+            &session.analysis,
+            &session.model,
+            PriceTable::embedded(),
+            &traffic,
+        ),
+        traffic,
+    )
 }
 
 /// How a workload set is named: its VPC, or its workloads when the VPC is not known.
@@ -52,9 +60,17 @@ fn round(d: Decimal, dp: u32) -> Decimal {
 /// `1234.5` → `1,234.50` with `dp` places (trailing zeros dropped when `trim`).
 fn grouped(d: Decimal, dp: u32, trim: bool) -> String {
     let r = round(d, dp);
-    let text = if trim { r.normalize().to_string() } else { format!("{r:.0$}", dp as usize) };
-    let (sign, digits) = text.strip_prefix('-').map_or(("", text.as_str()), |t| ("-", t));
-    let (int, frac) = digits.split_once('.').map_or((digits, None), |(i, f)| (i, Some(f)));
+    let text = if trim {
+        r.normalize().to_string()
+    } else {
+        format!("{r:.0$}", dp as usize)
+    };
+    let (sign, digits) = text
+        .strip_prefix('-')
+        .map_or(("", text.as_str()), |t| ("-", t));
+    let (int, frac) = digits
+        .split_once('.')
+        .map_or((digits, None), |(i, f)| (i, Some(f)));
     let mut out = String::new();
     for (i, c) in int.chars().enumerate() {
         if i > 0 && (int.len() - i) % 3 == 0 {
@@ -83,8 +99,11 @@ fn plain(d: Decimal) -> String {
 
 /// Word-wraps `text` to the report width; continuation lines are indented by `indent`.
 fn wrap(text: &str, first: &str, indent: usize, out: &mut String) {
-    let mut line = first.to_owned();
-    let mut visible = anstream::adapter::strip_str(first).to_string().chars().count();
+    let mut line = format!("{first} ");
+    let mut visible = anstream::adapter::strip_str(&line)
+        .to_string()
+        .chars()
+        .count();
     let mut empty = true;
     for word in text.split(' ') {
         let len = word.chars().count();
@@ -116,9 +135,13 @@ fn design_name(kind: DesignKind) -> &'static str {
 
 fn traffic_text(traffic: &Traffic) -> String {
     let origin = match traffic.origin {
-        TrafficOrigin::Default => "privlink's defaults; set --gb-per-month N or a [traffic] table in privlink.toml",
+        TrafficOrigin::Default => {
+            "privlink's defaults; set --gb-per-month N or a [traffic] table in privlink.toml"
+        }
         TrafficOrigin::Config => "the [traffic] table of privlink.toml",
-        TrafficOrigin::Total => "--gb-per-month, split as the [traffic] table or the defaults split it",
+        TrafficOrigin::Total => {
+            "--gb-per-month, split as the [traffic] table or the defaults split it"
+        }
     };
     format!(
         "{} GB/month = image pulls {} + logs {} + other {} ({origin})",
@@ -131,13 +154,19 @@ fn traffic_text(traffic: &Traffic) -> String {
 
 /// Where endpoints stand against another design, in words.
 fn comparison_text(c: &Comparison) -> String {
-    let name = design_name(c.against);
+    let name = match c.against {
+        DesignKind::AsWritten => "the design as written",
+        other => design_name(other),
+    };
     let x = &c.crossings;
     match (x.from_zero, x.points.as_slice()) {
         (Cheaper::Endpoints, []) => format!("cheaper than {name} at any volume"),
         (Cheaper::Other, []) => format!("dearer than {name} at any volume"),
         (Cheaper::Same, []) => format!("the same as {name} at any volume"),
-        (_, [(at, Cheaper::Endpoints)]) => format!("cheaper than {name} above {} GB/month (break-even)", gb(*at)),
+        (_, [(at, Cheaper::Endpoints)]) => format!(
+            "cheaper than {name} above {} GB/month (break-even)",
+            gb(*at)
+        ),
         (_, [(at, Cheaper::Other)]) => format!("cheaper than {name} below {} GB/month", gb(*at)),
         (from, points) => {
             let who = |c: Cheaper| match c {
@@ -146,7 +175,11 @@ fn comparison_text(c: &Comparison) -> String {
                 Cheaper::Same => "neither".to_owned(),
             };
             let mut parts = vec![format!("{} cheaper from 0", who(from))];
-            parts.extend(points.iter().map(|(at, c)| format!("{} from {} GB/month", who(*c), gb(*at))));
+            parts.extend(
+                points
+                    .iter()
+                    .map(|(at, c)| format!("{} from {} GB/month", who(*c), gb(*at))),
+            );
             format!("against {name}: {}", parts.join(", "))
         }
     }
@@ -167,7 +200,11 @@ pub(crate) fn text(sets: &[SetEstimate], out: &mut String) {
         return;
     }
     for set in sets {
-        let place = set.region.as_deref().map(|r| format!(" ({r})")).unwrap_or_default();
+        let place = set
+            .region
+            .as_deref()
+            .map(|r| format!(" ({r})"))
+            .unwrap_or_default();
         let head = format!("cost of {}{place}", set_name(set));
         match &set.result {
             Err(why) => {
@@ -179,33 +216,84 @@ pub(crate) fn text(sets: &[SetEstimate], out: &mut String) {
 }
 
 fn estimate_text(head: &str, set: &SetEstimate, e: &Estimate, out: &mut String) {
-    let azs = if e.azs.len() == 1 { "1 AZ".to_owned() } else { format!("{} AZs", e.azs.len()) };
-    wrap(&format!("workloads {} in {azs} ({})", set.workloads.join(", "), e.azs.join(", ")), &format!("{}:", paint(BOLD, head)), 2, out);
+    let azs = if e.azs.len() == 1 {
+        "1 AZ".to_owned()
+    } else {
+        format!("{} AZs", e.azs.len())
+    };
+    wrap(
+        &format!(
+            "workloads {} in {azs} ({})",
+            set.workloads.join(", "),
+            e.azs.join(", ")
+        ),
+        &format!("{}:", paint(BOLD, head)),
+        2,
+        out,
+    );
     wrap(&traffic_text(&e.traffic), "  traffic:", 4, out);
     out.push('\n');
-    let label_width = e.designs.iter().map(|d| design_label(d.kind, &d.summary).chars().count()).max().unwrap_or(0).clamp(6, 52);
+    let label_width = e
+        .designs
+        .iter()
+        .map(|d| design_label(d.kind, &d.summary).chars().count())
+        .max()
+        .unwrap_or(0)
+        .clamp(6, 52);
     let _ = writeln!(
         out,
         "  {}",
-        paint(DIM, format!("{:<label_width$}  {:>12}  {:>12}  {:>12}", "USD/month", "fixed", "traffic", "total"))
+        paint(
+            DIM,
+            format!(
+                "{:<label_width$}  {:>12}  {:>12}  {:>12}",
+                "USD/month", "fixed", "traffic", "total"
+            )
+        )
     );
-    let cheapest = e.designs.iter().map(|d| d.total_usd()).min().unwrap_or_default();
+    let cheapest = e
+        .designs
+        .iter()
+        .map(|d| d.total_usd())
+        .min()
+        .unwrap_or_default();
     for d in &e.designs {
         let label = truncate(&design_label(d.kind, &d.summary), label_width);
         let total = d.total_usd();
-        let row = format!("{label:<label_width$}  {:>12}  {:>12}  {:>12}", usd(d.curve.fixed), usd(total - d.curve.fixed), usd(total));
-        let _ = writeln!(out, "  {}", if total == cheapest { paint(style::OK, row) } else { row });
+        let row = format!(
+            "{label:<label_width$}  {:>12}  {:>12}  {:>12}",
+            usd(d.curve.fixed),
+            usd(total - d.curve.fixed),
+            usd(total)
+        );
+        let _ = writeln!(
+            out,
+            "  {}",
+            if total == cheapest {
+                paint(style::OK, row)
+            } else {
+                row
+            }
+        );
     }
     out.push('\n');
     for c in &e.comparisons {
         let _ = writeln!(out, "  endpoints are {}", comparison_text(c));
     }
     out.push('\n');
-    let _ = writeln!(out, "  {}", paint(DIM, format!("line items ({HOURS_PER_MONTH} hours a month)")));
+    let _ = writeln!(
+        out,
+        "  {}",
+        paint(DIM, format!("line items ({HOURS_PER_MONTH} hours a month)"))
+    );
     for d in &e.designs {
         let _ = writeln!(out, "  {}", design_name(d.kind));
         for item in &d.items {
-            let amount = if item.unit == Unit::Free { "0.00".to_owned() } else { usd(item.usd) };
+            let amount = if item.unit == Unit::Free {
+                "0.00".to_owned()
+            } else {
+                usd(item.usd)
+            };
             let left = truncate(&item.label, 56);
             let _ = writeln!(out, "    {left:<56} {:>22} {:>12}", unit_text(item), amount);
         }
@@ -239,7 +327,10 @@ fn prices_text(e: &Estimate, out: &mut String) {
     let p = &e.prices;
     let star = |assumed: bool| if assumed { "*" } else { "" };
     let tier = &p.interface_endpoint_gb[0];
-    let first = tier.up_to_gb.map(|up| format!(" up to {} GB", gb(up))).unwrap_or_default();
+    let first = tier
+        .up_to_gb
+        .map(|up| format!(" up to {} GB", gb(up)))
+        .unwrap_or_default();
     let line = format!(
         "NAT gateway {}/h{} + {}/GB{}, public IPv4 {}/h{}, interface endpoint {}/h per AZ{} + {}/GB{first}{}, cross-AZ {}/GB{}",
         plain(p.nat_gateway_hour.usd),
@@ -256,9 +347,15 @@ fn prices_text(e: &Estimate, out: &mut String) {
         star(p.cross_az_gb.assumed),
     );
     wrap(&line, "  prices (USD):", 4, out);
-    let mut dates: Vec<&str> = p.figures().iter().map(|(_, f)| f.date.as_str()).chain(p.interface_endpoint_gb.iter().map(|t| t.date.as_str())).collect();
+    let mut dates: Vec<&str> = p
+        .figures()
+        .iter()
+        .map(|(_, f)| f.date.as_str())
+        .chain(p.interface_endpoint_gb.iter().map(|t| t.date.as_str()))
+        .collect();
     dates.sort_unstable();
-    let assumed = p.figures().iter().any(|(_, f)| f.assumed) || p.interface_endpoint_gb.iter().any(|t| t.assumed);
+    let assumed = p.figures().iter().any(|(_, f)| f.assumed)
+        || p.interface_endpoint_gb.iter().any(|t| t.assumed);
     let mut taken = format!(
         "taken {} to {}; sources in --format json and crates/privlink_analysis/data/prices.toml",
         dates.first().copied().unwrap_or_default(),
@@ -293,7 +390,7 @@ pub(crate) fn check_lines(session: &Session, out: &mut String) {
                 format!(
                     "{}: NAT path ({}) ≈ ${}/month vs ${}/month through the {} endpoints it needs ({}) at {} GB/month; {verdict} — see privlink cost",
                     set_name(set),
-                    nat.summary,
+                    design_name(nat.kind),
                     usd(nat.total_usd()),
                     usd(ends.total_usd()),
                     count,
@@ -447,7 +544,11 @@ pub(crate) fn json(sets: &[SetEstimate], traffic: &Traffic) -> CostJson {
                 region: set.region.clone(),
                 workloads: set.workloads.clone(),
                 not_priced: set.result.as_ref().err().map(NotPriced::to_string),
-                estimate: set.result.as_ref().ok().map(|e| estimate_json(e, set.region.as_deref().unwrap_or_default())),
+                estimate: set
+                    .result
+                    .as_ref()
+                    .ok()
+                    .map(|e| estimate_json(e, set.region.as_deref().unwrap_or_default())),
             })
             .collect(),
     }
@@ -498,7 +599,10 @@ fn estimate_json(e: &Estimate, region: &str) -> EstimateJson {
                     .crossings
                     .points
                     .iter()
-                    .map(|(at, who)| CrossingJson { gb: num(*at, 2), cheaper_above: cheaper_name(*who, c.against) })
+                    .map(|(at, who)| CrossingJson {
+                        gb: num(*at, 2),
+                        cheaper_above: cheaper_name(*who, c.against),
+                    })
                     .collect(),
             })
             .collect(),
@@ -507,7 +611,10 @@ fn estimate_json(e: &Estimate, region: &str) -> EstimateJson {
             nat_usd: num(nat.total_usd(), 2),
             endpoints_usd: num(ends.total_usd(), 2),
             endpoints: e.interface_services.len() + e.gateway_services.len(),
-            break_even_gb: e.comparison(nat.kind).and_then(|c| c.crossings.break_even_gb()).map(|g| num(g, 2)),
+            break_even_gb: e
+                .comparison(nat.kind)
+                .and_then(|c| c.crossings.break_even_gb())
+                .map(|g| num(g, 2)),
         },
         prices: PricesJson {
             region: region.to_owned(),
@@ -575,6 +682,9 @@ mod tests {
         wrap(words.trim(), "  note:", 4, &mut out);
         assert!(out.lines().count() > 2);
         assert!(out.lines().all(|l| l.chars().count() <= WIDTH), "{out}");
-        assert!(out.lines().skip(1).all(|l| l.starts_with("    word")), "{out}");
+        assert!(
+            out.lines().skip(1).all(|l| l.starts_with("    word")),
+            "{out}"
+        );
     }
 }

@@ -324,7 +324,7 @@ fn single_nat(flows: &[&Flow], azs: &[String], prices: &RegionPrices, split: &Sp
         ..Shares::default()
     };
     let items = nat_items(1, 1, format!("one NAT gateway in {home}"), prices);
-    let label = format!("cross-AZ transfer from the other AZs to the NAT in {home}");
+    let label = format!("cross-AZ transfer to the NAT in {home}");
     finish(
         DesignKind::SingleNat,
         format!("single NAT gateway (in {home})"),
@@ -374,8 +374,8 @@ fn endpoints(
         ..Shares::default()
     };
     let mut summary = format!(
-        "{} × {}",
-        plural(interface_services.len(), "interface endpoint"),
+        "{} interface × {}",
+        interface_services.len(),
         plural(azs.len(), "AZ")
     );
     for s in gateway_services {

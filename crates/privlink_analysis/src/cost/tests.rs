@@ -62,7 +62,7 @@ fn model(azs: &[&str], endpoints: &[&str], egress: Egress) -> Model {
     m.route_tables.insert(
         main_rt.clone(),
         RouteTable {
-            id: main_rt.clone(),
+            id: main_rt,
             provenance: at("main"),
             vpc: Known::Value(id(VPC)),
             routes: Partial::default(),
