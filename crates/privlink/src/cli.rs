@@ -68,6 +68,10 @@ fn parse_gb(text: &str) -> Result<rust_decimal::Decimal, String> {
     if gb.is_sign_negative() {
         return Err(format!("`{text}`: traffic cannot be negative"));
     }
+    let max = privlink_analysis::cost::MAX_TRAFFIC_GB;
+    if gb > rust_decimal::Decimal::from(max) {
+        return Err(format!("`{text}`: privlink prices at most {max} GB a month"));
+    }
     Ok(gb)
 }
 

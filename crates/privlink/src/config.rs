@@ -55,8 +55,9 @@ struct TrafficTable {
 fn traffic_table<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<Traffic>, D::Error> {
     let table = TrafficTable::deserialize(deserializer)?;
     let gb = |key: &str, value: f64| {
-        if !value.is_finite() || value < 0.0 {
-            return Err(serde::de::Error::custom(format!("[traffic] {key} = {value}: write a number of GB, 0 or more")));
+        let max = privlink_analysis::cost::MAX_TRAFFIC_GB;
+        if !value.is_finite() || value < 0.0 || value > max as f64 {
+            return Err(serde::de::Error::custom(format!("[traffic] {key} = {value}: write a number of GB from 0 to {max}")));
         }
         Decimal::from_str(&value.to_string()).map_err(|e| serde::de::Error::custom(format!("[traffic] {key} = {value}: {e}")))
     };

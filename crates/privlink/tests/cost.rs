@@ -174,6 +174,9 @@ fn gb_per_month_moves_the_totals_not_the_break_even() {
     let (status, _, stderr) = run(&["cost", SEED_004, "--gb-per-month=-5"]);
     assert_eq!(status, 2);
     assert!(stderr.contains("cannot be negative"), "{stderr}");
+    let (status, _, stderr) = run(&["cost", SEED_004, "--gb-per-month", "2000000000"]);
+    assert_eq!(status, 2);
+    assert!(stderr.contains("at most 1000000000 GB a month"), "{stderr}");
 }
 
 /// `[traffic]` in privlink.toml sets the mix; all traffic through interface services reproduces the

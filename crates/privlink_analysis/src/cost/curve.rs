@@ -11,33 +11,25 @@ use rust_decimal::Decimal;
 
 use super::prices::RegionPrices;
 
+/// The largest monthly volume privlink considers (10^12 GB, a zettabyte): break-evens beyond it are
+/// not reported, and no arithmetic on such volumes can overflow.
+pub const MAX_GB: Decimal = Decimal::from_parts(3_567_587_328, 232, 0, false, 0);
+
 /// Monthly cost as a function of the total monthly GB.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CostCurve {
     /// USD a month at zero traffic (hours).
     pub fixed: Decimal,
-    /// USD per GB of total traffic that is priced linearly (NAT processing, cross-AZ transfer),
-    /// times `denominator`.
+    /// USD per GB of total traffic that is priced linearly (NAT processing, cross-AZ transfer).
     pub per_gb: Decimal,
-    /// The fraction of the total that goes through interface endpoints (tiered processing), times
-    /// `denominator`.
-    pub interface: Decimal,
-    /// Divides `per_gb` and `interface`. Kept apart so a sum of thirds stays exactly one and a
-    /// figure the arithmetic makes exact is exact.
-    pub denominator: Decimal,
+    /// The fraction of the total that goes through interface endpoints (tiered processing).
+    pub interface_share: Decimal,
 }
 
 impl CostCurve {
     /// USD a month at `gb` GB a month.
     pub fn at(&self, prices: &RegionPrices, gb: Decimal) -> Decimal {
-        self.fixed
-            + gb * self.per_gb / self.denominator
-            + prices.endpoint_processing_usd(self.interface_gb(gb))
-    }
-
-    /// The GB through interface endpoints at `gb` GB a month.
-    pub fn interface_gb(&self, gb: Decimal) -> Decimal {
-        gb * self.interface / self.denominator
+        self.fixed + gb * self.per_gb + prices.endpoint_processing_usd(gb * self.interface_share)
     }
 }
 
@@ -87,11 +79,13 @@ pub fn crossings(prices: &RegionPrices, endpoints: &CostCurve, other: &CostCurve
     // The difference is linear between the volumes at which either design reaches a tier bound.
     let mut bounds: Vec<Decimal> = vec![Decimal::ZERO];
     for curve in [endpoints, other] {
-        if curve.interface > Decimal::ZERO {
+        let share = curve.interface_share;
+        if share > Decimal::ZERO {
             bounds.extend(
                 prices
                     .tier_bounds()
-                    .map(|b| b * curve.denominator / curve.interface),
+                    .filter(|b| *b <= MAX_GB * share)
+                    .map(|b| b / share),
             );
         }
     }
@@ -102,7 +96,7 @@ pub fn crossings(prices: &RegionPrices, endpoints: &CostCurve, other: &CostCurve
         let (a, b) = (pair[0], pair[1]);
         let (da, db) = (diff(a), diff(b));
         if da != db {
-            let root = a - da * (b - a) / (db - da);
+            let root = a - da / ((db - da) / (b - a));
             if root >= a && root <= b {
                 roots.push(root);
             }
@@ -110,13 +104,14 @@ pub fn crossings(prices: &RegionPrices, endpoints: &CostCurve, other: &CostCurve
     }
     let last = *bounds.last().expect("starts with zero");
     let (dl, slope) = (diff(last), diff(last + Decimal::ONE) - diff(last));
-    if !slope.is_zero() {
+    // Past the last bound the difference is linear: its root, if it lies within MAX_GB.
+    if !slope.is_zero() && (dl / slope).abs() <= MAX_GB {
         let root = last - dl / slope;
         if root >= last {
             roots.push(root);
         }
     }
-    roots.retain(|r| *r > Decimal::ZERO);
+    roots.retain(|r| *r > Decimal::ZERO && *r <= MAX_GB);
     roots.sort();
     roots.dedup();
     let state = |gb: Decimal| match diff(gb) {
@@ -159,8 +154,7 @@ mod tests {
         CostCurve {
             fixed: d(fixed),
             per_gb: d(per_gb),
-            interface: Decimal::ZERO,
-            denominator: Decimal::ONE,
+            interface_share: Decimal::ZERO,
         }
     }
 
@@ -168,8 +162,7 @@ mod tests {
         CostCurve {
             fixed: d(fixed),
             per_gb: Decimal::ZERO,
-            interface: Decimal::ONE,
-            denominator: Decimal::ONE,
+            interface_share: Decimal::ONE,
         }
     }
 
@@ -233,6 +226,27 @@ mod tests {
         assert_eq!(c.points.len(), 2);
         assert_eq!(c.break_even_gb(), Some(second));
         assert_eq!(other.at(tokyo(), second), e.at(tokyo(), second));
+    }
+
+    #[test]
+    fn max_gb_is_a_zettabyte() {
+        assert_eq!(MAX_GB, d("1000000000000"));
+    }
+
+    /// Volumes no one has: a break-even beyond MAX_GB is not reported, and a vanishing interface
+    /// share does not overflow the tier bounds.
+    #[test]
+    fn extreme_curves_stay_in_range() {
+        let far = crossings(tokyo(), &endpoints("1000000000000000"), &nat("0", "0.062"));
+        assert_eq!((far.from_zero, far.break_even_gb()), (Cheaper::Other, None));
+        let tiny = CostCurve {
+            fixed: d("10"),
+            per_gb: Decimal::ZERO,
+            interface_share: d("0.0000000000000000000000000001"),
+        };
+        let c = crossings(tokyo(), &tiny, &nat("0", "0.062"));
+        let expected = (d("10") / d("0.062")).round_dp(10);
+        assert_eq!(c.break_even_gb().map(|g| g.round_dp(10)), Some(expected));
     }
 
     /// A break-even beyond the first petabyte is priced at the second tier.

@@ -33,12 +33,14 @@ struct Shares {
 }
 
 impl Shares {
+    /// The curve: numerators are summed before the one division, so shares that add up to the
+    /// whole are exactly one.
     fn curve(&self, fixed: Decimal, prices: &RegionPrices, denominator: Decimal) -> CostCurve {
         CostCurve {
             fixed,
-            per_gb: self.nat * prices.nat_gateway_gb.usd + self.cross_az * prices.cross_az_gb.usd,
-            interface: self.interface,
-            denominator,
+            per_gb: (self.nat * prices.nat_gateway_gb.usd + self.cross_az * prices.cross_az_gb.usd)
+                / denominator,
+            interface_share: self.interface / denominator,
         }
     }
 
@@ -198,23 +200,29 @@ fn split(flows: &[&Flow], services: &[&str], traffic: &Traffic, notes: &mut Vec<
         *per_service.entry(f.service.as_str()).or_default() += 1;
     }
     // A flow's fraction is gb(category) / (total · services in its category · flows of its service):
-    // over the least common multiple of those counts every numerator is exact.
+    // over the least common multiple of those counts every numerator is exact. Past MAX_LCM
+    // (thousands of distinct subnet counts) the numerators are rounded instead of overflowing.
     let count =
         |f: &Flow| per_category[&Category::of(&f.service)] * per_service[f.service.as_str()];
-    let lcm = flows
-        .iter()
-        .fold(1, |acc, f| acc / gcd(acc, count(f)) * count(f));
+    let lcm = flows.iter().try_fold(1_u64, |acc, f| {
+        let c = count(f) as u64;
+        (acc / gcd(acc, c)).checked_mul(c).filter(|l| *l <= MAX_LCM)
+    });
+    let lcm = Decimal::from(lcm.unwrap_or(MAX_LCM));
     Split {
         total: traffic.total(),
         weights: flows
             .iter()
-            .map(|f| base.gb(Category::of(&f.service)) * Decimal::from(lcm / count(f)))
+            .map(|f| base.gb(Category::of(&f.service)) * lcm / Decimal::from(count(f)))
             .collect(),
-        denominator: base.total() * Decimal::from(lcm),
+        denominator: base.total() * lcm,
     }
 }
 
-fn gcd(a: usize, b: usize) -> usize {
+/// The largest common multiple of flow counts kept exact.
+const MAX_LCM: u64 = 1_000_000;
+
+fn gcd(a: u64, b: u64) -> u64 {
     if b == 0 { a } else { gcd(b, a % b) }
 }
 

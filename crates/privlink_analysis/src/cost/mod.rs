@@ -23,9 +23,9 @@ mod traffic;
 use privlink_model::{Known, Model, ResourceId};
 use rust_decimal::Decimal;
 
-pub use curve::{Cheaper, CostCurve, Crossings, crossings};
+pub use curve::{Cheaper, CostCurve, Crossings, MAX_GB, crossings};
 pub use prices::{Figure, PriceTable, PriceTableError, RegionNotPriced, RegionPrices, Tier};
-pub use traffic::{Category, Traffic, TrafficOrigin};
+pub use traffic::{Category, MAX_TRAFFIC_GB, Traffic, TrafficOrigin};
 
 use crate::Analysis;
 use crate::reach::Flow;

@@ -220,6 +220,12 @@ impl PriceTable {
                             "region `{region}`: {name} `up-to-gb` must be above the previous tier's ({below})"
                         ));
                     }
+                    (Some(up), false) if up > super::MAX_GB => {
+                        return Err(format!(
+                            "region `{region}`: {name} `up-to-gb` is above {} GB",
+                            super::MAX_GB
+                        ));
+                    }
                     (Some(up), false) => below = up,
                     (None, true) => {}
                 }
@@ -259,6 +265,9 @@ fn exact_option<'de, D: serde::Deserializer<'de>>(
     exact(deserializer).map(Some)
 }
 
+/// No unit AWS prices here costs this much; a table saying so is mistyped.
+const MAX_USD: u32 = 10_000;
+
 fn check_figure(
     region: &str,
     name: &str,
@@ -268,6 +277,11 @@ fn check_figure(
 ) -> Result<(), String> {
     if usd.is_sign_negative() {
         return Err(format!("region `{region}`: `{name}` is negative ({usd})"));
+    }
+    if usd > Decimal::from(MAX_USD) {
+        return Err(format!(
+            "region `{region}`: `{name}` is {usd} USD, above {MAX_USD} USD a unit: check the figure"
+        ));
     }
     if !is_date(date) {
         return Err(format!(
@@ -484,6 +498,17 @@ interface-endpoint-gb = [ { up-to-gb = "100", usd = "0.01", date = "2026", sourc
                 "string",
             ),
             ("[regions]\n".to_owned(), "no regions"),
+            (
+                ONE_REGION.replace(
+                    "\"0.05\", date = \"2026-01-01\"",
+                    "\"50000\", date = \"2026-01-01\"",
+                ),
+                "check the figure",
+            ),
+            (
+                ONE_REGION.replace("up-to-gb = \"100\"", "up-to-gb = \"1000000000001\""),
+                "above 1000000000000 GB",
+            ),
         ];
         for (text, expected) in cases {
             let err = PriceTable::parse(&text).unwrap_err();

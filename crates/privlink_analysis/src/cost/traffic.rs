@@ -10,6 +10,10 @@ use std::fmt;
 
 use rust_decimal::Decimal;
 
+/// The most GB a month a traffic figure may be (an exabyte): larger inputs are refused, so the
+/// exact arithmetic on them cannot overflow.
+pub const MAX_TRAFFIC_GB: u64 = 1_000_000_000;
+
 /// Where the traffic figures come from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TrafficOrigin {
