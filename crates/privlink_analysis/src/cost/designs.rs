@@ -129,17 +129,13 @@ pub(super) fn estimate(
             &split,
         ),
     ];
-    let ends = designs
+    // The endpoints design is the last one built, and each other is compared with it.
+    let (others, ends) = designs.split_at(3);
+    let comparisons = others
         .iter()
-        .find(|d| d.kind == DesignKind::Endpoints)
-        .map(|d| d.curve.clone())
-        .expect("built above");
-    let comparisons = designs
-        .iter()
-        .filter(|d| d.kind != DesignKind::Endpoints)
         .map(|d| Comparison {
             against: d.kind,
-            crossings: crossings(prices, &ends, &d.curve),
+            crossings: crossings(prices, &ends[0].curve, &d.curve),
         })
         .collect();
     if !gateway_services.is_empty() {
@@ -313,13 +309,13 @@ fn single_nat(flows: &[&Flow], azs: &[String], prices: &RegionPrices, split: &Sp
             entry.1 += *w;
         }
     }
+    // `max_by` keeps the last of equals: reversed, that is the first AZ.
     let home = by_az
         .iter()
-        .fold(None::<&(String, Decimal)>, |best, e| match best {
-            Some(b) if b.1 >= e.1 => Some(b),
-            _ => Some(e),
-        });
-    let home = home.map(|(a, _)| a.clone()).unwrap_or_default();
+        .rev()
+        .max_by(|a, b| a.1.cmp(&b.1))
+        .map(|(a, _)| a.clone())
+        .unwrap_or_default();
     let cross_az = flows
         .iter()
         .zip(weights)
