@@ -152,8 +152,20 @@ fn traffic_text(traffic: &Traffic) -> String {
     )
 }
 
-/// Where endpoints stand against another design, in words.
-fn comparison_text(c: &Comparison) -> String {
+/// Where endpoints stand against another design, in words, with what the other leaves unpriced.
+fn comparison_text(c: &Comparison, e: &Estimate) -> String {
+    let text = crossing_text(c);
+    let unpriced = e.design(c.against).unpriced_share;
+    if unpriced.is_zero() {
+        return text;
+    }
+    let percent = round(unpriced * Decimal::ONE_HUNDRED, 1).normalize();
+    format!(
+        "{text} ({percent}% of the traffic is on flows that do not work as written and is not priced there)"
+    )
+}
+
+fn crossing_text(c: &Comparison) -> String {
     let name = match c.against {
         DesignKind::AsWritten => "the design as written",
         other => design_name(other),
@@ -278,7 +290,7 @@ fn estimate_text(head: &str, set: &SetEstimate, e: &Estimate, out: &mut String) 
     }
     out.push('\n');
     for c in &e.comparisons {
-        let _ = writeln!(out, "  endpoints are {}", comparison_text(c));
+        let _ = writeln!(out, "  endpoints are {}", comparison_text(c, e));
     }
     out.push('\n');
     let _ = writeln!(
@@ -452,6 +464,7 @@ struct DesignJson {
     fixed_usd: f64,
     traffic_usd: f64,
     total_usd: f64,
+    unpriced_share: f64,
     items: Vec<ItemJson>,
 }
 
@@ -571,6 +584,7 @@ fn estimate_json(e: &Estimate, region: &str) -> EstimateJson {
                 fixed_usd: num(d.curve.fixed, 2),
                 traffic_usd: num(d.total_usd() - d.curve.fixed, 2),
                 total_usd: num(d.total_usd(), 2),
+                unpriced_share: num(d.unpriced_share, 4),
                 items: d
                     .items
                     .iter()

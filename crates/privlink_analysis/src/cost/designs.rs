@@ -273,6 +273,7 @@ fn finish(
         summary,
         items,
         curve: shares.curve(fixed, prices, split.denominator),
+        unpriced_share: Decimal::ZERO,
     }
 }
 
@@ -553,13 +554,18 @@ fn as_written(
         plural(nats.len(), "NAT gateway"),
         plural(interface_count, "interface endpoint")
     );
-    finish(
+    let label = "cross-AZ transfer to NAT gateways in other AZs";
+    let design = finish(
         DesignKind::AsWritten,
         summary,
         items,
         &shares,
         prices,
         split,
-        "cross-AZ transfer to NAT gateways in other AZs",
-    )
+        label,
+    );
+    Design {
+        unpriced_share: unpriced / split.denominator,
+        ..design
+    }
 }

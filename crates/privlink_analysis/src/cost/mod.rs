@@ -107,6 +107,9 @@ pub struct Design {
     pub items: Vec<LineItem>,
     /// Its cost as a function of the monthly traffic.
     pub curve: CostCurve,
+    /// The fraction of the traffic on flows that do not work in this design (blocked or
+    /// undetermined as written), which no line item prices; zero for the designs privlink builds.
+    pub unpriced_share: Decimal,
 }
 
 impl Design {

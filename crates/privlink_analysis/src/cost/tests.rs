@@ -482,6 +482,9 @@ fn blocked_flows_are_left_out_and_said() {
         "{:#?}",
         e.notes
     );
+    // logs (10 GB) and secretsmanager (a third of the other 10): 13⅓ of 100 GB.
+    assert_eq!(written.unpriced_share.round_dp(10), d("0.1333333333"));
+    assert!(e.designs[1..].iter().all(|d| d.unpriced_share.is_zero()));
 }
 
 #[test]
