@@ -146,6 +146,16 @@ fn text_report_fits_and_states_its_assumptions() {
         stdout.contains("cross-AZ 0.01/GB*"),
         "the assumed figure is marked: {stdout}"
     );
+    // Seed 000 as written: its blocked flows are said to be unpriced, still within 100 columns.
+    let (_, seed_000, _) = run(&["cost", "examples/seed-000-as-written"]);
+    assert!(
+        seed_000.lines().all(|l| l.chars().count() <= 100),
+        "{seed_000}"
+    );
+    assert!(
+        seed_000.contains("(20% of the traffic is on flows that"),
+        "{seed_000}"
+    );
     insta::assert_snapshot!("cost_seed-004", stdout);
 }
 

@@ -290,7 +290,12 @@ fn estimate_text(head: &str, set: &SetEstimate, e: &Estimate, out: &mut String) 
     }
     out.push('\n');
     for c in &e.comparisons {
-        let _ = writeln!(out, "  endpoints are {}", comparison_text(c, e));
+        wrap(
+            &format!("are {}", comparison_text(c, e)),
+            "  endpoints",
+            4,
+            out,
+        );
     }
     out.push('\n');
     let _ = writeln!(
