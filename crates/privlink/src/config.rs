@@ -52,14 +52,19 @@ struct TrafficTable {
 
 /// Reads `[traffic]` into exact decimals (a TOML number is read back from its shortest decimal
 /// form, so `12.5` is 12.5).
-fn traffic_table<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<Traffic>, D::Error> {
+fn traffic_table<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<Traffic>, D::Error> {
     let table = TrafficTable::deserialize(deserializer)?;
     let gb = |key: &str, value: f64| {
         let max = privlink_analysis::cost::MAX_TRAFFIC_GB;
         if !value.is_finite() || value < 0.0 || value > max as f64 {
-            return Err(serde::de::Error::custom(format!("[traffic] {key} = {value}: write a number of GB from 0 to {max}")));
+            return Err(serde::de::Error::custom(format!(
+                "[traffic] {key} = {value}: write a number of GB from 0 to {max}"
+            )));
         }
-        Decimal::from_str(&value.to_string()).map_err(|e| serde::de::Error::custom(format!("[traffic] {key} = {value}: {e}")))
+        Decimal::from_str(&value.to_string())
+            .map_err(|e| serde::de::Error::custom(format!("[traffic] {key} = {value}: {e}")))
     };
     Ok(Some(Traffic::configured(
         gb("image-pulls-gb", table.image_pulls_gb)?,
@@ -74,9 +79,13 @@ pub(crate) fn load(explicit: Option<&Path>, inputs: &[PathBuf]) -> Result<Config
         Some(p) => Some(p.to_path_buf()),
         None => candidates(inputs).into_iter().find(|p| p.is_file()),
     };
-    let Some(path) = path else { return Ok(Config::default()) };
-    let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
-    let mut config: Config = toml::from_str(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    let Some(path) = path else {
+        return Ok(Config::default());
+    };
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    let mut config: Config =
+        toml::from_str(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
     config.path = Some(path);
     Ok(config)
 }
@@ -84,7 +93,11 @@ pub(crate) fn load(explicit: Option<&Path>, inputs: &[PathBuf]) -> Result<Config
 fn candidates(inputs: &[PathBuf]) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for input in inputs {
-        let dir = if input.is_dir() { input.clone() } else { input.parent().map(Path::to_path_buf).unwrap_or_default() };
+        let dir = if input.is_dir() {
+            input.clone()
+        } else {
+            input.parent().map(Path::to_path_buf).unwrap_or_default()
+        };
         out.push(dir.join("privlink.toml"));
     }
     out.push(PathBuf::from("privlink.toml"));
@@ -119,7 +132,8 @@ features = ["awslogs"]
 
     #[test]
     fn traffic_table() {
-        let config: Config = toml::from_str("[traffic]\nimage-pulls-gb = 300\nlogs-gb = 12.5\n").unwrap();
+        let config: Config =
+            toml::from_str("[traffic]\nimage-pulls-gb = 300\nlogs-gb = 12.5\n").unwrap();
         let traffic = config.traffic.unwrap();
         assert_eq!(traffic.image_pulls_gb, Decimal::from(300));
         assert_eq!(traffic.logs_gb, Decimal::from_str("12.5").unwrap());
@@ -127,7 +141,12 @@ features = ["awslogs"]
         let negative = toml::from_str::<Config>("[traffic]\nlogs-gb = -1\n").unwrap_err();
         assert!(negative.to_string().contains("logs-gb = -1"), "{negative}");
         assert!(toml::from_str::<Config>("[traffic]\nlog-gb = 1\n").is_err());
-        assert!(toml::from_str::<Config>("region = \"x\"\n").unwrap().traffic.is_none());
+        assert!(
+            toml::from_str::<Config>("region = \"x\"\n")
+                .unwrap()
+                .traffic
+                .is_none()
+        );
     }
 
     #[test]
