@@ -11,7 +11,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// network path, predicts the exact error a missing piece causes, and writes the fix.
 #[derive(Debug, Parser)]
 #[command(name = "privlink", version, about, long_about, max_term_width = 100)]
-#[command(after_help = "Examples:\n  privlink check infra/                      check a Terraform directory\n  privlink check --endpoints-only infra/     as if there were no NAT or internet gateway\n  privlink explain infra/ --service logs     every hop of the flows to CloudWatch Logs\n  privlink rules                             the rule catalogue")]
+#[command(
+    after_help = "Examples:\n  privlink check infra/                      check a Terraform directory\n  privlink check --endpoints-only infra/     as if there were no NAT or internet gateway\n  privlink explain infra/ --service logs     every hop of the flows to CloudWatch Logs\n  privlink rules                             the rule catalogue"
+)]
 pub(crate) struct Cli {
     /// Never colour the output (also: the NO_COLOR environment variable).
     #[arg(long, global = true)]
@@ -29,7 +31,9 @@ pub(crate) enum Command {
     /// Loads the inputs, finds the workloads (ECS services, EKS node groups and Fargate profiles,
     /// `--workload`, privlink.toml, or an assumed Fargate task), traces every flow each one needs, and
     /// reports findings with the offending source, the error the workload would stop with, and the fix.
-    #[command(after_help = "Exit status: 0 when nothing is at or above --fail-on, 1 when something is, 2 on a usage error or an input that could not be read (the other inputs are still analysed and reported).")]
+    #[command(
+        after_help = "Exit status: 0 when nothing is at or above --fail-on, 1 when something is, 2 on a usage error or an input that could not be read (the other inputs are still analysed and reported)."
+    )]
     Check(InputArgs),
     /// Print every hop of each required flow, like a traceroute you can follow.
     Explain(ExplainArgs),
@@ -37,10 +41,53 @@ pub(crate) enum Command {
     Rules(RulesArgs),
     /// Print one rule's documentation.
     Rule(RuleArgs),
+    /// Price NAT gateways against VPC endpoints for the workloads found: monthly cost of the design
+    /// as written, all egress through NAT gateways (one per AZ, or a single one), and every required
+    /// service through endpoints, with the traffic at which endpoints become cheaper.
+    #[command(
+        after_help = "Traffic defaults to 100 GB a month (80 image pulls, 10 logs, 10 other); set it with --gb-per-month or a [traffic] table in privlink.toml.\nPrices: the table shipped with privlink (every figure dated and sourced), or --prices FILE.\nExit status: 0 priced, 2 on a usage error, an unreadable input, or a region privlink has no prices for."
+    )]
+    Cost(CostArgs),
     /// A live AWS account: scan it (read-only), or create what its findings say is missing.
     #[cfg(feature = "aws")]
     #[command(subcommand)]
     Aws(crate::commands::aws::AwsCommand),
+}
+
+/// `cost`.
+#[derive(Debug, Args)]
+pub(crate) struct CostArgs {
+    /// Inputs and options as for `check`.
+    #[command(flatten)]
+    pub(crate) inputs: InputArgs,
+
+    /// Total traffic to AWS services in GB a month, split as the [traffic] table of privlink.toml
+    /// splits it (default: 80% image pulls, 10% logs, 10% other).
+    #[arg(long, value_name = "GB", value_parser = parse_gb)]
+    pub(crate) gb_per_month: Option<rust_decimal::Decimal>,
+
+    /// A price table replacing the one shipped with privlink (same TOML shape; every region must
+    /// have every figure).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) prices: Option<PathBuf>,
+}
+
+/// A non-negative number of GB, kept exact.
+fn parse_gb(text: &str) -> Result<rust_decimal::Decimal, String> {
+    let gb: rust_decimal::Decimal = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{text}` is not a number of GB, e.g. 1500 or 250.5"))?;
+    if gb.is_sign_negative() {
+        return Err(format!("`{text}`: traffic cannot be negative"));
+    }
+    let max = privlink_analysis::cost::MAX_TRAFFIC_GB;
+    if gb > rust_decimal::Decimal::from(max) {
+        return Err(format!(
+            "`{text}`: privlink prices at most {max} GB a month"
+        ));
+    }
+    Ok(gb)
 }
 
 /// Output formats.

@@ -26,13 +26,17 @@ fn main() -> ExitCode {
         Command::Explain(args) => commands::explain::run(args),
         Command::Rules(args) => commands::rules::list(args),
         Command::Rule(args) => commands::rules::show(args),
+        Command::Cost(args) => commands::cost::run(args),
         #[cfg(feature = "aws")]
         Command::Aws(command) => commands::aws::run(command),
     };
     match result {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            eprintln!("{}: {e:#}", report::style::paint(report::style::ERROR, "error"));
+            eprintln!(
+                "{}: {e:#}",
+                report::style::paint(report::style::ERROR, "error")
+            );
             ExitCode::from(2)
         }
     }

@@ -5,7 +5,7 @@ use privlink_analysis::{Analysis, Options, analyze};
 use privlink_ingest::terraform::config::ConfigOptions;
 use privlink_ingest::workload_spec::WorkloadSpec;
 use privlink_ingest::{InputReport, LoadOptions, Loaded, load};
-use privlink_model::Severity;
+use privlink_model::{Model, Severity};
 
 use crate::cli::{FailOn, InputArgs};
 use crate::config;
@@ -21,6 +21,10 @@ pub(crate) struct Session {
     pub(crate) endpoints_only: bool,
     /// The severity that fails the run.
     pub(crate) fail_on: FailOn,
+    /// The model analysed (cost prices what it has).
+    pub(crate) model: Model,
+    /// The configuration in force.
+    pub(crate) config: config::Config,
     /// Documents that locations point into but that are not files (an unsaved live scan), by path.
     pub(crate) documents: Vec<(String, String)>,
 }
@@ -42,7 +46,12 @@ impl Session {
             FailOn::Info => Severity::Info,
             FailOn::Never => return 0,
         };
-        u8::from(self.analysis.findings.iter().any(|f| f.severity >= threshold))
+        u8::from(
+            self.analysis
+                .findings
+                .iter()
+                .any(|f| f.severity >= threshold),
+        )
     }
 }
 
@@ -71,7 +80,11 @@ pub(crate) fn open_with(
     }
     let region = args.region.clone().or_else(|| config.region.clone());
     let options = LoadOptions {
-        terraform: ConfigOptions { vars, var_files: args.var_files.clone(), region: region.clone() },
+        terraform: ConfigOptions {
+            vars,
+            var_files: args.var_files.clone(),
+            region: region.clone(),
+        },
         region: region.clone(),
     };
     let loaded = loader(&options);
@@ -80,16 +93,28 @@ pub(crate) fn open_with(
     let mut specs = Vec::new();
     for w in &args.workloads {
         if w.contains('=') {
-            specs.push((w.parse::<WorkloadSpec>().map_err(anyhow::Error::msg)?, "--workload".to_owned()));
+            specs.push((
+                w.parse::<WorkloadSpec>().map_err(anyhow::Error::msg)?,
+                "--workload".to_owned(),
+            ));
         } else if names_allowed {
             names.push(w.clone());
         } else {
-            bail!("--workload `{w}` is not a workload spec; write e.g. kind=ecs-fargate,subnets=aws_subnet.a");
+            bail!(
+                "--workload `{w}` is not a workload spec; write e.g. kind=ecs-fargate,subnets=aws_subnet.a"
+            );
         }
     }
     if specs.is_empty() {
-        let source = config.path.as_ref().map_or_else(|| "privlink.toml".to_owned(), |p| p.display().to_string());
-        specs = config.workloads.iter().map(|s| (s.clone(), source.clone())).collect();
+        let source = config
+            .path
+            .as_ref()
+            .map_or_else(|| "privlink.toml".to_owned(), |p| p.display().to_string());
+        specs = config
+            .workloads
+            .iter()
+            .map(|s| (s.clone(), source.clone()))
+            .collect();
     }
     if !specs.is_empty() {
         let workloads = specs
@@ -101,7 +126,24 @@ pub(crate) fn open_with(
         model.workloads = workloads;
     }
     let endpoints_only = args.endpoints_only || config.endpoints_only;
-    let analysis = analyze(&model, &Options { endpoints_only, region });
+    let analysis = analyze(
+        &model,
+        &Options {
+            endpoints_only,
+            region,
+        },
+    );
     let fail_on = args.fail_on.or(config.fail_on).unwrap_or(FailOn::Error);
-    Ok((Session { inputs: loaded.inputs, analysis, endpoints_only, fail_on, documents: Vec::new() }, names))
+    Ok((
+        Session {
+            inputs: loaded.inputs,
+            analysis,
+            endpoints_only,
+            fail_on,
+            model,
+            config,
+            documents: Vec::new(),
+        },
+        names,
+    ))
 }

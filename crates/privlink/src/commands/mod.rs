@@ -3,6 +3,7 @@
 #[cfg(feature = "aws")]
 pub(crate) mod aws;
 pub(crate) mod check;
+pub(crate) mod cost;
 pub(crate) mod explain;
 pub(crate) mod rules;
 
