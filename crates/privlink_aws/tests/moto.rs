@@ -63,6 +63,64 @@ fn summary(findings: &[Finding]) -> Vec<String> {
     out
 }
 
+/// The findings of an example's Terraform directory, summarised as [`summary`] does.
+fn terraform_findings(example: &str) -> Vec<String> {
+    let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../examples")
+        .join(example);
+    let loaded = privlink_ingest::load(&[dir], &privlink_ingest::LoadOptions::default());
+    assert!(
+        loaded
+            .inputs
+            .iter()
+            .all(privlink_ingest::InputReport::is_ok),
+        "{:?}",
+        loaded.inputs
+    );
+    assert!(
+        !loaded.model.workloads.is_empty(),
+        "the Terraform of {example} defines its workload"
+    );
+    summary(&analyze(&loaded.model, &Options::default()).findings)
+}
+
+/// The findings of an example's Terraform after `edit` changes its `main.tf` (a broken variant).
+fn terraform_variant_findings(example: &str, edit: impl Fn(String) -> String) -> Vec<String> {
+    let from = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../examples")
+        .join(example);
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    for entry in std::fs::read_dir(&from).expect("the example") {
+        let path = entry.expect("an entry").path();
+        if path.extension().is_some_and(|e| e == "tf") {
+            let text = std::fs::read_to_string(&path).expect("a .tf file");
+            let name = path.file_name().expect("a file name");
+            let text = if name == "main.tf" { edit(text) } else { text };
+            std::fs::write(dir.path().join(name), text).expect("written");
+        }
+    }
+    let loaded = privlink_ingest::load(
+        &[dir.path().to_path_buf()],
+        &privlink_ingest::LoadOptions::default(),
+    );
+    assert!(
+        loaded
+            .inputs
+            .iter()
+            .all(privlink_ingest::InputReport::is_ok),
+        "{:?}",
+        loaded.inputs
+    );
+    summary(&analyze(&loaded.model, &Options::default()).findings)
+}
+
+/// `text` without the block that starts with `header` (up to its closing brace at the line start).
+fn without_block(text: &str, header: &str) -> String {
+    let start = text.find(header).expect("the block");
+    let end = start + text[start..].find("\n}\n").expect("its end") + 3;
+    format!("{}{}", &text[..start], &text[end..])
+}
+
 fn fixes(findings: &[Finding]) -> Vec<Vec<FixIntent>> {
     findings
         .iter()
@@ -108,7 +166,12 @@ fn seed_001_scanned_live_gives_the_findings_of_its_terraform() {
     assert_eq!(features, ["awslogs", "secretsmanager", "ssm"]);
     assert_eq!(model.endpoints.len(), 6);
     // examples/seed-001-fargate-secrets is clean: every flow through an endpoint.
-    assert_eq!(summary(&findings), Vec::<String>::new(), "{findings:#?}");
+    assert_eq!(
+        summary(&findings),
+        terraform_findings("seed-001-fargate-secrets"),
+        "{findings:#?}"
+    );
+    assert_eq!(summary(&findings), Vec::<String>::new());
     let flows = analyze(&model, &Options::default()).flows;
     assert_eq!(flows.len(), 6);
     assert!(
@@ -129,7 +192,12 @@ fn seed_000_corrected_scanned_live_gives_the_findings_of_its_terraform() {
     let (model, findings) = analyse(&scan_of(&moto).snapshot);
     assert_eq!(model.workloads.len(), 1);
     assert_eq!(model.workloads[0].subnets.known.len(), 4);
-    assert_eq!(summary(&findings), Vec::<String>::new(), "{findings:#?}");
+    assert_eq!(
+        summary(&findings),
+        terraform_findings("seed-000-corrected"),
+        "{findings:#?}"
+    );
+    assert_eq!(summary(&findings), Vec::<String>::new());
 }
 
 #[test]
@@ -340,7 +408,12 @@ fn seed_003_scanned_live_reads_the_node_group_security_groups_from_its_launch_te
         [privlink_model::ResourceId::new(sample_node)]
     );
     // examples/seed-003-eks-privatelink: the nodes pull and join through the endpoints alone.
-    assert_eq!(summary(&findings), Vec::<String>::new(), "{findings:#?}");
+    assert_eq!(
+        summary(&findings),
+        terraform_findings("seed-003-eks-privatelink"),
+        "{findings:#?}"
+    );
+    assert_eq!(summary(&findings), Vec::<String>::new());
 }
 
 /// moto honours EC2's `DryRun` on security-group calls (not on `CreateVpcEndpoint`), so the dry run
@@ -477,5 +550,33 @@ fn a_denied_call_is_named_with_its_permission_and_the_rest_is_scanned() {
             .diagnostics
             .iter()
             .any(|d| d.message.contains("ec2:DescribeNatGateways"))
+    );
+}
+
+#[test]
+fn a_broken_seed_001_gives_the_same_findings_live_and_as_terraform() {
+    let moto = Moto::start();
+    let variant = Variant {
+        dns_hostnames_off: true,
+        without: vec!["ssm"],
+        ..Variant::default()
+    };
+    setup(
+        &moto,
+        networks::seed_001(&networks::sdk_config(&moto, REGION), &variant),
+    );
+    let (_, findings) = analyse(&scan_of(&moto).snapshot);
+    let terraform = terraform_variant_findings("seed-001-fargate-secrets", |main| {
+        without_block(&main, "resource \"aws_vpc_endpoint\" \"ssm\"").replace(
+            "enable_dns_hostnames = true",
+            "enable_dns_hostnames = false",
+        )
+    });
+    assert!(!terraform.is_empty());
+    assert_eq!(summary(&findings), terraform, "{findings:#?}");
+    let rules: Vec<&str> = findings.iter().map(|f| f.rule).collect();
+    assert!(
+        rules.contains(&"vpc-dns-disabled") && rules.contains(&"missing-interface-endpoint"),
+        "{rules:?}"
     );
 }
