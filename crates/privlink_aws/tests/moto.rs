@@ -580,3 +580,51 @@ fn a_broken_seed_001_gives_the_same_findings_live_and_as_terraform() {
         "{rules:?}"
     );
 }
+
+#[test]
+fn apply_stops_at_the_first_failure_and_a_second_run_finishes_the_job() {
+    let moto = Moto::start();
+    let variant = Variant {
+        without: vec!["logs"],
+        without_s3_gateway: true,
+        ..Variant::default()
+    };
+    setup(
+        &moto,
+        networks::seed_000(&networks::sdk_config(&moto, REGION), &variant),
+    );
+    let scanned = scan_of(&moto);
+    let (model, findings) = analyse(&scanned.snapshot);
+    let mut plan = apply::plan(&model, &scanned.snapshot, &fixes(&findings));
+    assert_eq!(plan.steps.len(), 2, "{plan:#?}");
+    // A step AWS refuses, between the two.
+    let failing = apply::Step {
+        region: REGION.to_owned(),
+        action: apply::Action::AllowHttpsEgress {
+            group: "sg-0000000000000dead".to_owned(),
+            peer: apply::RulePeer::Cidr("10.0.0.0/16".to_owned()),
+        },
+    };
+    plan.steps.insert(1, failing);
+    let options = ApplyOptions {
+        sdk: Some(networks::sdk_config(&moto, REGION)),
+        ..ApplyOptions::default()
+    };
+    let report = apply::execute(&plan, &options).expect("the runtime starts");
+    assert_eq!(report.done.len(), 1, "{report:#?}");
+    let (step, error) = report.failed.as_ref().expect("the refused step");
+    assert_eq!(step.action.call(), "ec2:AuthorizeSecurityGroupEgress");
+    assert_eq!(error.call, "ec2:AuthorizeSecurityGroupEgress");
+    assert_eq!(report.not_done.len(), 1);
+    // Only what was done is done.
+    let (_, findings) = analyse(&scan_of(&moto).snapshot);
+    assert_eq!(findings.len(), 1, "{findings:#?}");
+    // A second run plans only what is left, and finishes.
+    let (plan, report) = apply_fixes(&moto, false);
+    assert_eq!(plan.steps.len(), 1, "{plan:#?}");
+    assert!(report.failed.is_none(), "{report:#?}");
+    assert_eq!(
+        summary(&analyse(&scan_of(&moto).snapshot).1),
+        Vec::<String>::new()
+    );
+}
