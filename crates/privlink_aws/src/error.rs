@@ -188,4 +188,23 @@ mod tests {
                 .starts_with("ec2:DescribeNatGateways in ap-northeast-1: access denied")
         );
     }
+
+    #[test]
+    fn an_expired_token_stops_everything_and_says_how_to_refresh() {
+        use aws_sdk_ec2::error::ErrorMetadata;
+        use aws_sdk_ec2::operation::describe_vpcs::DescribeVpcsError;
+        let meta = ErrorMetadata::builder()
+            .code("ExpiredToken")
+            .message("The security token included in the request is expired")
+            .build();
+        let error = SdkError::service_error(DescribeVpcsError::generic(meta), ());
+        let e = classify("ec2:DescribeVpcs", "eu-west-1", &error);
+        assert_eq!(e.kind, CallErrorKind::ExpiredToken);
+        assert_eq!(
+            e.message,
+            "The security token included in the request is expired"
+        );
+        assert!(e.is_fatal());
+        assert!(e.help().contains("aws sso login"), "{}", e.help());
+    }
 }

@@ -635,3 +635,89 @@ impl Planner<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use privlink_ingest::snapshot::format::{RegionSnapshot, Subnet, Vpc};
+    use privlink_ingest::snapshot::{SNAPSHOT_VERSION, lower, to_text};
+
+    use super::*;
+
+    fn snapshot() -> Snapshot {
+        let subnet = |id: &str, az: &str| Subnet {
+            subnet_id: id.into(),
+            vpc_id: "vpc-1".into(),
+            availability_zone: Some(az.into()),
+            ..Subnet::default()
+        };
+        Snapshot {
+            privlink_snapshot: SNAPSHOT_VERSION,
+            regions: vec![RegionSnapshot {
+                region: "ap-northeast-1".into(),
+                vpcs: vec![Vpc {
+                    vpc_id: "vpc-1".into(),
+                    cidr_blocks: vec!["10.0.0.0/16".into()],
+                    enable_dns_support: Some(true),
+                    enable_dns_hostnames: Some(false),
+                    ..Vpc::default()
+                }],
+                subnets: vec![
+                    subnet("subnet-a1", "ap-northeast-1a"),
+                    subnet("subnet-a2", "ap-northeast-1a"),
+                    subnet("subnet-c1", "ap-northeast-1c"),
+                ],
+                ..RegionSnapshot::default()
+            }],
+            ..Snapshot::default()
+        }
+    }
+
+    #[test]
+    fn choices_are_decided_and_prerequisites_come_first() {
+        let snapshot = snapshot();
+        let model = lower(&snapshot, &to_text(&snapshot), "scan.json");
+        let intent = FixIntent::AddInterfaceEndpoint {
+            vpc: ResourceId::new("vpc-1"),
+            service_name: "com.amazonaws.ap-northeast-1.logs".into(),
+            subnets: ["subnet-a1", "subnet-a2", "subnet-c1"]
+                .map(ResourceId::new)
+                .to_vec(),
+            security_groups: Vec::new(),
+        };
+        let plan = plan(&model, &snapshot, &[vec![intent.clone()], vec![intent]]);
+        let actions: Vec<&Action> = plan.steps.iter().map(|s| &s.action).collect();
+        let created = GroupRef::Created {
+            vpc: "vpc-1".into(),
+        };
+        assert!(
+            matches!(
+                actions[..],
+                [
+                    Action::CreateEndpointSecurityGroup { .. },
+                    Action::EnableVpcAttribute {
+                        attribute: DnsAttribute::Hostnames,
+                        ..
+                    },
+                    Action::CreateInterfaceEndpoint { .. },
+                ]
+            ),
+            "{actions:#?}"
+        );
+        let Action::CreateInterfaceEndpoint {
+            subnets,
+            security_groups,
+            client_token,
+            ..
+        } = actions[2]
+        else {
+            unreachable!("matched above")
+        };
+        assert_eq!(subnets, &["subnet-a1", "subnet-c1"], "one subnet per AZ");
+        assert_eq!(security_groups, &[created]);
+        assert!(client_token.starts_with("privlink-"));
+        let Action::CreateEndpointSecurityGroup { cidrs, .. } = actions[0] else {
+            unreachable!("matched above")
+        };
+        assert_eq!(cidrs, &["10.0.0.0/16"]);
+    }
+}
