@@ -155,16 +155,13 @@ async fn scan_async(
 ) -> Result<ScanOutcome, ScanFailure> {
     let base = match &options.sdk {
         Some(config) => config.clone(),
-        None => {
-            sdk_config(
-                options.profile.as_deref(),
-                options.regions.first().map(String::as_str),
-            )
-            .await
-        }
+        None => sdk_config(options.profile.as_deref(), None).await,
     };
+    // The account's own region (or the first one asked for) answers sts:GetCallerIdentity and
+    // ec2:DescribeRegions, so a misspelt --region is reported as such, not as an unreachable host.
     let home = match base.region() {
         Some(r) => r.to_string(),
+        None if !options.regions.is_empty() => options.regions[0].clone(),
         None if options.all_regions => "us-east-1".to_owned(),
         None => return Err(ScanFailure::NoRegion),
     };
