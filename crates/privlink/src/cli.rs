@@ -86,12 +86,25 @@ fn parse_gb(text: &str) -> Result<rust_decimal::Decimal, String> {
     Ok(gb)
 }
 
-/// Output formats.
+/// Report formats.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub(crate) enum Format {
     /// Human-readable, with source snippets.
     Text,
     /// The JSON schema of SPEC.md (schema_version 1).
+    Json,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers (check only).
+    Sarif,
+    /// Markdown, for pull-request comments (check only).
+    Markdown,
+}
+
+/// Formats of the rule list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ListFormat {
+    /// A table.
+    Text,
+    /// JSON.
     Json,
 }
 
@@ -173,8 +186,8 @@ pub(crate) struct ExplainArgs {
 #[derive(Debug, Args)]
 pub(crate) struct RulesArgs {
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub(crate) format: Format,
+    #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+    pub(crate) format: ListFormat,
 }
 
 /// `rule`.
