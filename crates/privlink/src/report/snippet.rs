@@ -21,12 +21,12 @@ impl Sources {
         lines.as_ref()?.get(usize::try_from(line).ok()?.checked_sub(1)?).cloned()
     }
 
-    /// The `-->` line and the snippet for a location.
-    pub(crate) fn render(&mut self, location: &Location, style: anstyle::Style, out: &mut String) {
+    /// The `-->` line and the snippet for a location; returns the gutter width for the notes below.
+    pub(crate) fn render(&mut self, location: &Location, style: anstyle::Style, out: &mut String) -> usize {
         let width = location.line.to_string().len();
         let pad = " ".repeat(width);
         let _ = writeln!(out, "{pad}{} {location}", paint(GUTTER, "-->"));
-        let Some(text) = self.line(&location.path, location.line) else { return };
+        let Some(text) = self.line(&location.path, location.line) else { return width };
         let _ = writeln!(out, "{pad} {}", paint(GUTTER, "|"));
         let _ = writeln!(out, "{} {} {}", paint(GUTTER, location.line), paint(GUTTER, "|"), text.trim_end());
         let start = usize::try_from(location.column.saturating_sub(1)).unwrap_or(0);
@@ -35,5 +35,6 @@ impl Sources {
         let indent: String = chars.iter().take(start).map(|c| if *c == '\t' { '\t' } else { ' ' }).collect();
         let width = end.saturating_sub(start).clamp(1, 80);
         let _ = writeln!(out, "{pad} {} {indent}{}", paint(GUTTER, "|"), paint(style, "^".repeat(width)));
+        pad.len()
     }
 }

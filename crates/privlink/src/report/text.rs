@@ -103,9 +103,7 @@ fn verdicts(flows: &[&&Flow]) -> String {
 fn finding(f: &Finding, sources: &mut Sources, out: &mut String) {
     let style = style::severity(f.severity);
     let _ = writeln!(out, "{}: {}", paint(style, format!("{}[{}]", f.severity, f.rule)), paint(BOLD, &f.message));
-    if let Some(location) = &f.location {
-        sources.render(location, style, out);
-    }
+    let gutter = f.location.as_ref().map_or(1, |location| sources.render(location, style, out));
     let mut notes = Vec::new();
     if let Some(w) = &f.workload {
         let services = if f.services.is_empty() { f.service.clone().unwrap_or_default() } else { join_and(&f.services) };
@@ -120,7 +118,7 @@ fn finding(f: &Finding, sources: &mut Sources, out: &mut String) {
     }
     notes.push(format!("see: privlink rule {}", f.rule));
     for n in notes {
-        let _ = writeln!(out, "  {} {n}", paint(style::GUTTER, "="));
+        let _ = writeln!(out, "{} {} {n}", " ".repeat(gutter), paint(style::GUTTER, "="));
     }
     out.push('\n');
 }

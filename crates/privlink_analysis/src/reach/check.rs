@@ -127,9 +127,8 @@ pub fn security_groups_allow(
                 first_allow = Some(rule.provenance.clone());
             }
             if remaining.is_empty() {
-                let at = rule.provenance.location.as_ref().map(|l| format!(" ({l})")).unwrap_or_default();
                 return Check::Ok {
-                    detail: format!("{word} tcp/{ports} {} {} allowed by {}{at}", if direction == Direction::Egress { "to" } else { "from" }, peer.name, rule.provenance.address),
+                    detail: format!("{word} tcp/{ports} {} {} allowed by {}", if direction == Direction::Egress { "to" } else { "from" }, peer.name, rule.provenance.address),
                     by: first_allow,
                 };
             }

@@ -47,7 +47,7 @@ pub enum Verdict {
 
 impl fmt::Display for Verdict {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
+        f.pad(match self {
             Self::Endpoint => "endpoint",
             Self::Nat => "nat",
             Self::Internet => "internet",
@@ -85,7 +85,7 @@ pub enum HopKind {
 
 impl fmt::Display for HopKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
+        f.pad(match self {
             Self::Dns => "dns",
             Self::Route => "route",
             Self::SgEgress => "sg-egress",

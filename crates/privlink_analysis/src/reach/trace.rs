@@ -327,7 +327,8 @@ impl<'m> Tracer<'_, 'm> {
 
     fn finish(&self, state: PathState, ok: Verdict, via: Option<ResourceId>, without_nat: Option<Blocked>) -> Outcome {
         match state.blocked {
-            Some(b) => Outcome::blocked(b),
+            // A flow dropped on the way to an endpoint still names the endpoint it went for.
+            Some(b) => Outcome { via, ..Outcome::blocked(b) },
             None if state.undetermined => Outcome { verdict: Verdict::Unknown, via, blocked: None, without_nat },
             None => Outcome { verdict: ok, via, blocked: None, without_nat },
         }

@@ -92,13 +92,26 @@ pub(super) fn fix_for(ctx: &Context<'_>, group: &FlowGroup<'_>, cause: &Cause) -
                 vec![FixIntent::AddGatewayEndpoint { vpc, service_name: name, route_tables }],
             )
         }
-        Cause::S3GatewayNotOnRouteTable { endpoint, .. } => {
+        Cause::S3GatewayNotOnRouteTable { endpoint, main_table, .. } => {
             let on = ctx.model.endpoints.get(endpoint).map(|e| e.route_tables.known.clone()).unwrap_or_default();
             let missing: Vec<ResourceId> = route_tables_of(ctx, group).into_iter().filter(|rt| !on.contains(rt)).collect();
+            // The implicit main route table has no address of its own: name it the way a user writes it.
+            let names: Vec<String> = missing
+                .iter()
+                .map(|rt| match rt.as_str().strip_suffix("#main-route-table") {
+                    Some(vpc) if *main_table => format!("{vpc}.main_route_table_id"),
+                    _ => rt.to_string(),
+                })
+                .collect();
+            let alternative = if *main_table {
+                format!(", or associate {} explicitly with a route table that has it", join_and(&group.subnets))
+            } else {
+                String::new()
+            };
             safe(
                 format!(
-                    "add {} to the route_table_ids of {endpoint} (open S3 connections from those subnets drop once while the route is added)",
-                    join_and(&missing)
+                    "add {} to the route_table_ids of {endpoint}{alternative} (open S3 connections from those subnets drop once while the route is added)",
+                    join_and(&names)
                 ),
                 missing.into_iter().map(|route_table| FixIntent::AssociateGatewayEndpoint { endpoint: endpoint.clone(), route_table }).collect(),
             )

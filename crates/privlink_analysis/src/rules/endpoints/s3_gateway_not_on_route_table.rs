@@ -21,17 +21,18 @@ fn check(ctx: &Context<'_>, group: &FlowGroup<'_>) -> Draft {
     let Cause::S3GatewayNotOnRouteTable { endpoint, route_table, main_table } = &group.cause.cause else {
         unreachable!("this rule reports only its own cause");
     };
-    let how = if *main_table {
-        format!("{route_table}, the VPC main route table, because {} has no explicit association", join_and(&group.subnets))
+    let subnets = join_and(&group.subnets);
+    let (has, uses) = if group.subnets.len() == 1 { ("has", "uses") } else { ("have", "use") };
+    let message = if *main_table {
+        format!(
+            "{} pulls image layers from S3, but {subnets} {has} no explicit route table association, so the VPC main route table ({route_table}) applies, and {endpoint} is not on it",
+            first.workload
+        )
     } else {
-        route_table.to_string()
+        format!("{} pulls image layers from S3, but {subnets} {uses} {route_table}, and {endpoint} is not on it", first.workload)
     };
     Draft {
-        message: format!(
-            "{} pulls image layers from S3, but {} uses {how}, which {endpoint} is not associated with",
-            first.workload,
-            join_and(&group.subnets),
-        ),
+        message,
         fix: Some(fix_for(ctx, group, &group.cause.cause)),
     }
 }

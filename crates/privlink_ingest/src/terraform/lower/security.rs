@@ -125,7 +125,11 @@ impl Lowerer<'_> {
                     };
                     incomplete.push(values);
                 }
-                PeerField::Groups | PeerField::Group => {
+                PeerField::Group => push(match self.resolve(value, ElementKind::SecurityGroup, at.as_ref()) {
+                    Known::Value(id) => SgPeer::SecurityGroup(id),
+                    Known::Unknown(u) => SgPeer::Unknown(u),
+                }),
+                PeerField::Groups => {
                     let ids = self.resolve_list(Some(value), ElementKind::SecurityGroup, at.as_ref());
                     for id in ids.known {
                         push(SgPeer::SecurityGroup(id));
