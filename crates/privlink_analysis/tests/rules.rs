@@ -39,6 +39,7 @@ fn run(case: &Case) -> (Analysis, Vec<String>) {
     let options = LoadOptions {
         terraform: ConfigOptions { vars: case.vars.clone().into_iter().collect(), ..ConfigOptions::default() },
         region: None,
+        ..LoadOptions::default()
     };
     let loaded = load(&[fixtures().join(&case.fixture)], &options);
     let errors = loaded.inputs.iter().flat_map(|i| i.errors.iter().map(ToString::to_string)).collect();

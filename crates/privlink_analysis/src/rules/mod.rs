@@ -107,6 +107,7 @@ pub struct Draft {
 pub static RULES: &[&Rule] = &[
     &endpoints::endpoint_without_subnets::RULE,
     &security::endpoint_sg_blocks_https::RULE,
+    &inputs::invalid_cloudformation::RULE,
     &inputs::invalid_terraform::RULE,
     &endpoints::missing_interface_endpoint::RULE,
     &endpoints::missing_s3_gateway_endpoint::RULE,
