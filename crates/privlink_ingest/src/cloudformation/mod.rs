@@ -19,6 +19,8 @@ mod parse;
 mod resources;
 mod sources;
 mod template;
+#[cfg(test)]
+mod tests;
 mod value;
 
 use std::fs;
