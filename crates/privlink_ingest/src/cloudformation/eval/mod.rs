@@ -238,6 +238,14 @@ impl Evaluator {
             params::check_sections(self, t);
         }
         self.export_table();
+        for t in 0..self.templates.len() {
+            let template = self.template(t);
+            for entry in template.section("Outputs") {
+                if self.exists(t, entry) != Some(false) {
+                    self.output_value(t, &entry.key, (t, entry.key_at));
+                }
+            }
+        }
     }
 
     /// Whether a resource or output with a `Condition` exists: `None` when the condition depends on

@@ -154,7 +154,12 @@ impl Evaluator {
     }
 
     /// The value of an output of template `t`, evaluated once.
-    fn output_value(&mut self, t: TemplateId, output: &str, from: (TemplateId, Pos)) -> Value {
+    pub(super) fn output_value(
+        &mut self,
+        t: TemplateId,
+        output: &str,
+        from: (TemplateId, Pos),
+    ) -> Value {
         let key = (t, output.to_owned());
         match self.outputs.get(&key) {
             Some(Some(v)) => return v.clone(),
