@@ -30,7 +30,7 @@ impl CfnResource {
     /// A property by dotted path (`NetworkConfiguration.AwsvpcConfiguration.Subnets`).
     pub(crate) fn get(&self, path: &str) -> Option<&Value> {
         match self.properties.get_path(path) {
-            Some(Value::Null | Value::NoValue) | None => None,
+            Some(Value::Null | Value::Omitted) | None => None,
             Some(v) => Some(v),
         }
     }

@@ -49,7 +49,7 @@ pub(crate) enum Value {
     List(Vec<Value>),
     Map(IndexMap<String, Value>),
     /// `AWS::NoValue`: the property is removed, as if not written.
-    NoValue,
+    Omitted,
     Unknown(Unknown),
 }
 
@@ -157,7 +157,7 @@ impl Value {
     /// container-definition reader understands.
     pub(crate) fn to_deferred_json(&self) -> serde_json::Value {
         match self {
-            Self::Null | Self::NoValue => serde_json::Value::Null,
+            Self::Null | Self::Omitted => serde_json::Value::Null,
             Self::Bool(b) => serde_json::Value::Bool(*b),
             Self::Number(n) => serde_json::Number::from_f64(*n)
                 .map_or(serde_json::Value::Null, serde_json::Value::Number),
@@ -198,7 +198,7 @@ impl Value {
             Self::String(_) => "string",
             Self::List(_) => "list",
             Self::Map(_) => "mapping",
-            Self::NoValue => "AWS::NoValue",
+            Self::Omitted => "AWS::NoValue",
             Self::Unknown(_) => "value known only at deploy time",
         }
     }

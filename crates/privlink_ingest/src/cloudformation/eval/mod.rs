@@ -131,7 +131,7 @@ impl Evaluator {
                 items
                     .iter()
                     .map(|i| self.eval(t, i))
-                    .filter(|v| *v != Value::NoValue)
+                    .filter(|v| *v != Value::Omitted)
                     .collect(),
             ),
             NodeKind::Map(entries) => match node.intrinsic() {
@@ -140,7 +140,7 @@ impl Evaluator {
                     let mut map = IndexMap::new();
                     for e in entries {
                         let v = self.eval(t, &e.value);
-                        if v != Value::NoValue {
+                        if v != Value::Omitted {
                             map.insert(e.key.clone(), v);
                         }
                     }
@@ -217,7 +217,7 @@ impl Evaluator {
             && let Some(node) = entry.value.get("Properties").and_then(|p| p.get(property))
         {
             let value = self.eval(t, node);
-            if !matches!(value, Value::Unknown(_) | Value::NoValue) {
+            if !matches!(value, Value::Unknown(_) | Value::Omitted) {
                 return value;
             }
         }

@@ -47,7 +47,7 @@ impl Evaluator {
             }
         });
         Some(match name {
-            "AWS::NoValue" => Value::NoValue,
+            "AWS::NoValue" => Value::Omitted,
             "AWS::Region" => region.map_or_else(
                 || unknown("the region is not known; pass --region"),
                 Value::String,

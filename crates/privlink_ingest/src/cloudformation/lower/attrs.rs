@@ -26,7 +26,7 @@ pub(super) fn bool_or(r: &CfnResource, path: &str, default: bool) -> Known<bool>
 /// A boolean value; absent gives the default.
 pub(super) fn bool_value_or(value: Option<&Value>, default: bool) -> Known<bool> {
     match value {
-        None | Some(Value::Null | Value::NoValue) => Known::Value(default),
+        None | Some(Value::Null | Value::Omitted) => Known::Value(default),
         Some(v) => v
             .as_bool()
             .map_or_else(|| Known::Unknown(unknown_of(v)), Known::Value),
@@ -41,7 +41,7 @@ pub(super) fn string(r: &CfnResource, path: &str) -> Option<Known<String>> {
 /// A string value (numbers and booleans as text).
 pub(super) fn string_value(value: &Value) -> Option<Known<String>> {
     match value {
-        Value::Null | Value::NoValue => None,
+        Value::Null | Value::Omitted => None,
         other => Some(
             other
                 .to_text()
@@ -101,9 +101,9 @@ pub(super) fn protocol_and_ports(
 }
 
 /// The items of a list property with their indexes; an unknown list is an error with its reason.
-pub(super) fn items<'v>(value: Option<&'v Value>) -> Result<Vec<(usize, &'v Value)>, Unknown> {
+pub(super) fn items(value: Option<&Value>) -> Result<Vec<(usize, &Value)>, Unknown> {
     match value {
-        None | Some(Value::Null | Value::NoValue) => Ok(Vec::new()),
+        None | Some(Value::Null | Value::Omitted) => Ok(Vec::new()),
         Some(Value::List(items)) => Ok(items.iter().enumerate().collect()),
         Some(other @ Value::Map(_)) => Ok(vec![(0, other)]),
         Some(other) => Err(unknown_of(other)),

@@ -133,7 +133,7 @@ impl<'a> Lowerer<'a> {
             }
             Value::String(s) if kind == ElementKind::Other => Known::Value(ResourceId::new(s)),
             Value::String(s) => Known::unknown(format!("`{s}` is not the id of a {}", kind.noun())),
-            Value::Null | Value::NoValue => Known::unknown(format!("no {} is given", kind.noun())),
+            Value::Null | Value::Omitted => Known::unknown(format!("no {} is given", kind.noun())),
             other => Known::unknown(format!("expected the id of a {}, found a {}", kind.noun(), other.type_name())),
         }
     }
@@ -186,7 +186,7 @@ impl<'a> Lowerer<'a> {
     ) -> Partial<ResourceId> {
         let mut out = Partial::default();
         match value {
-            None | Some(Value::Null | Value::NoValue) => {}
+            None | Some(Value::Null | Value::Omitted) => {}
             Some(Value::List(items)) => {
                 for item in items {
                     match self.resolve(item, kind, at) {

@@ -14,6 +14,9 @@ use super::links::{ElementKind, allow_all};
 use crate::cloudformation::resources::CfnResource;
 use crate::cloudformation::value::Value;
 
+/// Builds a route target from the id of what a route field names.
+type MakeTarget = fn(ResourceId) -> RouteTarget;
+
 impl Lowerer<'_> {
     pub(super) fn vpc(&mut self, r: &CfnResource) {
         let id = r.id.clone();
@@ -268,7 +271,7 @@ impl Lowerer<'_> {
     }
 
     fn route_target(&mut self, r: &CfnResource, at: Option<&Location>) -> RouteTarget {
-        let targets: [(&str, fn(ResourceId) -> RouteTarget); 9] = [
+        let targets: [(&str, MakeTarget); 9] = [
             ("NatGatewayId", RouteTarget::NatGateway),
             ("InstanceId", RouteTarget::Instance),
             ("NetworkInterfaceId", RouteTarget::NetworkInterface),
@@ -289,7 +292,7 @@ impl Lowerer<'_> {
         if let Some(v) = r.get("GatewayId") {
             let resource_type = self.referenced(v).map(|t| t.resource_type.as_str());
             let text = v.as_str().unwrap_or_default();
-            let make: fn(ResourceId) -> RouteTarget = if resource_type
+            let make: MakeTarget = if resource_type
                 == Some("AWS::EC2::VPNGateway")
                 || text.starts_with("vgw-")
             {

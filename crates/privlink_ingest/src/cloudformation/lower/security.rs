@@ -116,7 +116,7 @@ impl Lowerer<'_> {
         for (field, kind) in peers {
             let Some(value) = rule
                 .get(field)
-                .filter(|v| !matches!(v, Value::Null | Value::NoValue))
+                .filter(|v| !matches!(v, Value::Null | Value::Omitted))
             else {
                 continue;
             };
