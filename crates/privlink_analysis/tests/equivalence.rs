@@ -122,7 +122,7 @@ fn terraform_and_cloudformation_twins_give_the_same_flows_and_findings() {
     let rules: Vec<&str> = cloudformation.findings.iter().map(|f| f.rule).collect();
     assert_eq!(
         rules,
-        ["private-dns-disabled", "missing-interface-endpoint"],
+        ["missing-interface-endpoint", "private-dns-disabled"],
         "{actual}"
     );
 }
