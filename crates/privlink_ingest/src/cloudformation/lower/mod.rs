@@ -46,6 +46,7 @@ pub(crate) fn lower(ev: &Evaluator, resources: &[CfnResource]) -> Model {
         diagnostics: Vec::new(),
         reported: HashSet::new(),
         regions,
+        current: 0,
     };
     lowerer.run();
     let mut model = lowerer.model;
@@ -63,6 +64,8 @@ pub(super) struct Lowerer<'a> {
     reported: HashSet<String>,
     /// The region of each template.
     regions: Vec<Known<String>>,
+    /// The template of the resource being lowered (placeholders get its region).
+    current: TemplateId,
 }
 
 impl<'a> Lowerer<'a> {
@@ -76,65 +79,53 @@ impl<'a> Lowerer<'a> {
     }
 
     fn run(&mut self) {
-        for r in self.of_types(&["AWS::EC2::VPC"]) {
-            self.vpc(r);
-        }
-        for r in self.of_types(&["AWS::EC2::VPCCidrBlock"]) {
-            self.secondary_cidr(r);
-        }
-        for r in self.of_types(&["AWS::EC2::Subnet"]) {
-            self.subnet(r);
-        }
-        for r in self.of_types(&["AWS::EC2::InternetGateway"]) {
-            self.internet_gateway(r);
-        }
-        for r in self.of_types(&["AWS::EC2::VPCGatewayAttachment"]) {
-            self.gateway_attachment(r);
-        }
-        for r in self.of_types(&["AWS::EC2::NatGateway"]) {
-            self.nat_gateway(r);
-        }
-        for r in self.of_types(&["AWS::EC2::SecurityGroup"]) {
-            self.security_group(r);
-        }
-        for r in self.of_types(&["AWS::EKS::Cluster", "Custom::AWSCDK-EKS-Cluster"]) {
-            self.eks_cluster(r);
-        }
-        for r in self.of_types(&[
-            "AWS::EC2::SecurityGroupIngress",
-            "AWS::EC2::SecurityGroupEgress",
-        ]) {
-            self.security_group_rule(r);
-        }
-        for r in self.of_types(&["AWS::EC2::NetworkAcl"]) {
-            self.network_acl(r);
-        }
-        for r in self.of_types(&["AWS::EC2::NetworkAclEntry"]) {
-            self.network_acl_entry(r);
-        }
-        for r in self.of_types(&["AWS::EC2::SubnetNetworkAclAssociation"]) {
-            self.network_acl_association(r);
-        }
-        for r in self.of_types(&["AWS::EC2::RouteTable"]) {
-            self.route_table(r);
-        }
-        for r in self.of_types(&["AWS::EC2::Route"]) {
-            self.route(r);
-        }
-        for r in self.of_types(&["AWS::EC2::SubnetRouteTableAssociation"]) {
-            self.route_table_association(r);
-        }
-        for r in self.of_types(&["AWS::EC2::VPCEndpoint"]) {
-            self.endpoint(r);
-        }
-        for r in self.of_types(&["AWS::EFS::MountTarget"]) {
-            self.efs_mount_target(r);
-        }
-        for r in self.of_types(&["AWS::ECS::Service"]) {
-            self.ecs_service(r);
-        }
-        for r in self.of_types(&["AWS::EKS::Nodegroup", "AWS::EKS::FargateProfile"]) {
-            self.eks_compute(r);
+        self.each(&["AWS::EC2::VPC"], Self::vpc);
+        self.each(&["AWS::EC2::VPCCidrBlock"], Self::secondary_cidr);
+        self.each(&["AWS::EC2::Subnet"], Self::subnet);
+        self.each(&["AWS::EC2::InternetGateway"], Self::internet_gateway);
+        self.each(
+            &["AWS::EC2::VPCGatewayAttachment"],
+            Self::gateway_attachment,
+        );
+        self.each(&["AWS::EC2::NatGateway"], Self::nat_gateway);
+        self.each(&["AWS::EC2::SecurityGroup"], Self::security_group);
+        self.each(
+            &["AWS::EKS::Cluster", "Custom::AWSCDK-EKS-Cluster"],
+            Self::eks_cluster,
+        );
+        self.each(
+            &[
+                "AWS::EC2::SecurityGroupIngress",
+                "AWS::EC2::SecurityGroupEgress",
+            ],
+            Self::security_group_rule,
+        );
+        self.each(&["AWS::EC2::NetworkAcl"], Self::network_acl);
+        self.each(&["AWS::EC2::NetworkAclEntry"], Self::network_acl_entry);
+        self.each(
+            &["AWS::EC2::SubnetNetworkAclAssociation"],
+            Self::network_acl_association,
+        );
+        self.each(&["AWS::EC2::RouteTable"], Self::route_table);
+        self.each(&["AWS::EC2::Route"], Self::route);
+        self.each(
+            &["AWS::EC2::SubnetRouteTableAssociation"],
+            Self::route_table_association,
+        );
+        self.each(&["AWS::EC2::VPCEndpoint"], Self::endpoint);
+        self.each(&["AWS::EFS::MountTarget"], Self::efs_mount_target);
+        self.each(&["AWS::ECS::Service"], Self::ecs_service);
+        self.each(
+            &["AWS::EKS::Nodegroup", "AWS::EKS::FargateProfile"],
+            Self::eks_compute,
+        );
+    }
+
+    /// Lowers every resource of the given types with `lower`, in template order.
+    fn each(&mut self, types: &'static [&'static str], lower: fn(&mut Self, &'a CfnResource)) {
+        for r in self.of_types(types) {
+            self.current = r.template_id;
+            lower(self, r);
         }
     }
 }

@@ -292,8 +292,7 @@ impl Lowerer<'_> {
         if let Some(v) = r.get("GatewayId") {
             let resource_type = self.referenced(v).map(|t| t.resource_type.as_str());
             let text = v.as_str().unwrap_or_default();
-            let make: MakeTarget = if resource_type
-                == Some("AWS::EC2::VPNGateway")
+            let make: MakeTarget = if resource_type == Some("AWS::EC2::VPNGateway")
                 || text.starts_with("vgw-")
             {
                 RouteTarget::VpnGateway

@@ -46,19 +46,23 @@ impl Lowerer<'_> {
         let ingress = self.inline_rules(r, "SecurityGroupIngress", &INGRESS_PEERS);
         // Unlike Terraform, CloudFormation keeps the allow-all egress rule AWS gives a new group
         // unless the template lists egress rules of its own.
-        let egress = match r.get("SecurityGroupEgress") {
-            None => {
-                let prov = Provenance::implicit(
-                    r.id.as_str(),
-                    r.location(),
-                    "AWS's default egress rule (the group lists no SecurityGroupEgress)",
-                );
-                Partial::complete(vec![allow_all(
-                    SgPeer::Ipv4("0.0.0.0/0".parse().expect("valid")),
-                    prov,
-                )])
-            }
-            Some(_) => self.inline_rules(r, "SecurityGroupEgress", &EGRESS_PEERS),
+        let lists_egress = match r.get("SecurityGroupEgress") {
+            None => false,
+            Some(Value::List(rules)) => !rules.is_empty(),
+            Some(_) => true,
+        };
+        let egress = if lists_egress {
+            self.inline_rules(r, "SecurityGroupEgress", &EGRESS_PEERS)
+        } else {
+            let prov = Provenance::implicit(
+                r.id.as_str(),
+                r.location(),
+                "AWS's default egress rule (the group lists no SecurityGroupEgress)",
+            );
+            Partial::complete(vec![allow_all(
+                SgPeer::Ipv4("0.0.0.0/0".parse().expect("valid")),
+                prov,
+            )])
         };
         self.model.security_groups.insert(
             r.id.clone(),
