@@ -8,7 +8,10 @@ use std::process::Command;
 const PLUGIN_DIR: &str = "/opt/tf-plugins";
 
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().expect("workspace root")
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .expect("workspace root")
 }
 
 fn terraform_says_valid(dir: &Path) -> bool {
@@ -20,13 +23,29 @@ fn terraform_says_valid(dir: &Path) -> bool {
         }
     }
     let init = Command::new("terraform")
-        .args(["init", "-backend=false", "-input=false", "-no-color", &format!("-plugin-dir={PLUGIN_DIR}")])
+        .args([
+            "init",
+            "-backend=false",
+            "-input=false",
+            "-no-color",
+            &format!("-plugin-dir={PLUGIN_DIR}"),
+        ])
         .current_dir(work.path())
         .output()
         .expect("terraform init runs");
-    assert!(init.status.success(), "terraform init failed in {}: {}", dir.display(), String::from_utf8_lossy(&init.stderr));
-    let validate = Command::new("terraform").args(["validate", "-json", "-no-color"]).current_dir(work.path()).output().expect("runs");
-    let report: serde_json::Value = serde_json::from_slice(&validate.stdout).expect("validate -json");
+    assert!(
+        init.status.success(),
+        "terraform init failed in {}: {}",
+        dir.display(),
+        String::from_utf8_lossy(&init.stderr)
+    );
+    let validate = Command::new("terraform")
+        .args(["validate", "-json", "-no-color"])
+        .current_dir(work.path())
+        .output()
+        .expect("runs");
+    let report: serde_json::Value =
+        serde_json::from_slice(&validate.stdout).expect("validate -json");
     report["valid"].as_bool().expect("a `valid` field")
 }
 
@@ -39,12 +58,19 @@ fn privlink_says_valid(dir: &Path) -> bool {
         .output()
         .expect("runs");
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json report");
-    !report["findings"].as_array().expect("findings").iter().any(|f| f["rule"] == "invalid-terraform")
+    !report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .any(|f| f["rule"] == "invalid-terraform")
 }
 
 #[test]
 fn privlink_agrees_with_terraform_validate_on_the_examples() {
-    let have_terraform = Command::new("terraform").arg("version").output().is_ok_and(|o| o.status.success());
+    let have_terraform = Command::new("terraform")
+        .arg("version")
+        .output()
+        .is_ok_and(|o| o.status.success());
     if !have_terraform || !Path::new(PLUGIN_DIR).is_dir() {
         eprintln!("terraform or {PLUGIN_DIR} is not on this machine: nothing to compare");
         return;
@@ -52,14 +78,23 @@ fn privlink_agrees_with_terraform_validate_on_the_examples() {
     let mut dirs: Vec<PathBuf> = std::fs::read_dir(root().join("examples"))
         .expect("examples")
         .map(|e| e.expect("entry").path())
-        .filter(|p| std::fs::read_dir(p).is_ok_and(|mut d| d.any(|f| f.is_ok_and(|f| f.path().extension().is_some_and(|e| e == "tf")))))
+        .filter(|p| {
+            std::fs::read_dir(p).is_ok_and(|mut d| {
+                d.any(|f| f.is_ok_and(|f| f.path().extension().is_some_and(|e| e == "tf")))
+            })
+        })
         .collect();
     dirs.sort();
     assert!(dirs.len() >= 4, "the Terraform examples: {dirs:?}");
     let mut invalid = 0;
     for dir in dirs {
         let terraform = terraform_says_valid(&dir);
-        assert_eq!(privlink_says_valid(&dir), terraform, "{}: terraform validate says valid = {terraform}", dir.display());
+        assert_eq!(
+            privlink_says_valid(&dir),
+            terraform,
+            "{}: terraform validate says valid = {terraform}",
+            dir.display()
+        );
         invalid += usize::from(!terraform);
     }
     assert_eq!(invalid, 1, "seed-000-as-written is the one invalid example");

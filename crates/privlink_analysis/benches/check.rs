@@ -132,7 +132,10 @@ fn write_organisation(dir: &Path) {
     std::fs::write(dir.join("modules/vpc/main.tf"), MODULE).expect("module");
     let mut root = String::from("provider \"aws\" {\n  region = \"ap-northeast-1\"\n}\n");
     for i in 0..VPCS {
-        let _ = writeln!(root, "module \"vpc_{i}\" {{\n  source = \"./modules/vpc\"\n  index  = {i}\n}}");
+        let _ = writeln!(
+            root,
+            "module \"vpc_{i}\" {{\n  source = \"./modules/vpc\"\n  index  = {i}\n}}"
+        );
     }
     std::fs::write(dir.join("main.tf"), root).expect("root module");
 }
@@ -142,16 +145,24 @@ fn bench(c: &mut Criterion) {
     write_organisation(dir.path());
     let paths = [dir.path().to_path_buf()];
     let loaded = load(&paths, &LoadOptions::default());
-    assert!(loaded.inputs.iter().all(|i| i.is_ok()), "the generated configuration loads");
+    assert!(
+        loaded.inputs.iter().all(|i| i.is_ok()),
+        "the generated configuration loads"
+    );
     assert_eq!(loaded.model.vpcs.len(), VPCS);
     let analysis = analyze(&loaded.model, &Options::default());
     assert_eq!(analysis.workloads.len(), VPCS * 4);
-    assert!(analysis.findings.is_empty(), "the generated network is clean");
+    assert!(
+        analysis.findings.is_empty(),
+        "the generated network is clean"
+    );
 
     let mut group = c.benchmark_group("organisation");
     group.sample_size(10);
     group.bench_function("load", |b| b.iter(|| load(&paths, &LoadOptions::default())));
-    group.bench_function("analyze", |b| b.iter(|| analyze(&loaded.model, &Options::default())));
+    group.bench_function("analyze", |b| {
+        b.iter(|| analyze(&loaded.model, &Options::default()))
+    });
     group.bench_function("load+analyze", |b| {
         b.iter(|| {
             let loaded = load(&paths, &LoadOptions::default());

@@ -12,14 +12,21 @@ fn docs_dir() -> PathBuf {
 }
 
 fn expected() -> Vec<(String, String)> {
-    let mut files: Vec<(String, String)> = RULES.iter().map(|r| (format!("{}.md", r.name), r.docs.to_owned())).collect();
+    let mut files: Vec<(String, String)> = RULES
+        .iter()
+        .map(|r| (format!("{}.md", r.name), r.docs.to_owned()))
+        .collect();
     let mut index = String::from(
         "# Rules\n\nGenerated from the rules' documentation (`privlink rule NAME` prints the same text).\n\n| code | rule | severity | what it finds |\n|---|---|---|---|\n",
     );
     let mut sorted: Vec<_> = RULES.iter().collect();
     sorted.sort_by_key(|r| r.code);
     for r in sorted {
-        let _ = writeln!(index, "| {} | [{}]({}.md) | {} | {} |", r.code, r.name, r.name, r.severity, r.summary);
+        let _ = writeln!(
+            index,
+            "| {} | [{}]({}.md) | {} | {} |",
+            r.code, r.name, r.name, r.severity, r.summary
+        );
     }
     files.push(("README.md".to_owned(), index));
     files
@@ -43,7 +50,11 @@ fn rule_docs_are_current() {
         }
     }
     for entry in std::fs::read_dir(&dir).expect("docs/rules exists") {
-        let name = entry.expect("entry").file_name().to_string_lossy().into_owned();
+        let name = entry
+            .expect("entry")
+            .file_name()
+            .to_string_lossy()
+            .into_owned();
         if !expected.iter().any(|(n, _)| *n == name) {
             if bless {
                 std::fs::remove_file(dir.join(&name)).expect("remove stale doc");
@@ -52,5 +63,8 @@ fn rule_docs_are_current() {
             }
         }
     }
-    assert!(stale.is_empty(), "docs/rules is stale: {stale:?}; run `PRIVLINK_BLESS=1 cargo test -p privlink_analysis --test docs`");
+    assert!(
+        stale.is_empty(),
+        "docs/rules is stale: {stale:?}; run `PRIVLINK_BLESS=1 cargo test -p privlink_analysis --test docs`"
+    );
 }

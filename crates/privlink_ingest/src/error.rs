@@ -21,7 +21,12 @@ pub struct InputError {
 impl InputError {
     /// An error about a whole file or directory.
     pub fn file(path: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { path: path.into(), position: None, message: message.into(), help: None }
+        Self {
+            path: path.into(),
+            position: None,
+            message: message.into(),
+            help: None,
+        }
     }
 
     /// An error at a position in a file.
@@ -43,7 +48,8 @@ impl InputError {
 
     /// The location, when the error has a position.
     pub fn location(&self) -> Option<Location> {
-        self.position.map(|(line, column)| Location::new(self.path.clone(), line, column))
+        self.position
+            .map(|(line, column)| Location::new(self.path.clone(), line, column))
     }
 }
 

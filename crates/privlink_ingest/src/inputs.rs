@@ -104,14 +104,22 @@ pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Loaded {
         let display = display_path(path);
         let (format, result) = load_one(path, &display, options);
         let (model, errors) = result;
-        if matches!(format, InputFormat::CloudFormation | InputFormat::CdkOut) && errors.is_empty() {
+        if matches!(format, InputFormat::CloudFormation | InputFormat::CdkOut) && errors.is_empty()
+        {
             templates.add(input, path, &display, format);
         }
         loaded.model.merge(model);
-        loaded.inputs.push(InputReport { path: display, format, errors });
+        loaded.inputs.push(InputReport {
+            path: display,
+            format,
+            errors,
+        });
     }
     if !templates.is_empty() {
-        let cfn = EvalOptions { parameters: options.cloudformation_parameters.clone(), region: options.region.clone() };
+        let cfn = EvalOptions {
+            parameters: options.cloudformation_parameters.clone(),
+            region: options.region.clone(),
+        };
         let (model, errors) = templates.load(&cfn);
         loaded.model.merge(model);
         for (input, error) in errors {
@@ -135,7 +143,11 @@ fn has_terraform(dir: &Path) -> bool {
 fn display_path(path: &Path) -> String {
     let text = path.to_string_lossy();
     let trimmed = text.strip_prefix("./").unwrap_or(&text);
-    if trimmed.is_empty() { ".".to_owned() } else { trimmed.to_owned() }
+    if trimmed.is_empty() {
+        ".".to_owned()
+    } else {
+        trimmed.to_owned()
+    }
 }
 
 type Outcome = (Model, Vec<InputError>);
@@ -156,18 +168,35 @@ fn load_one(path: &Path, display: &str, options: &LoadOptions) -> (InputFormat, 
         {
             return (format, (Model::default(), Vec::new()));
         }
-        return (InputFormat::TerraformHcl, load_terraform_dir(path, display, options));
+        return (
+            InputFormat::TerraformHcl,
+            load_terraform_dir(path, display, options),
+        );
     }
     let is_tf = path.extension().is_some_and(|e| e == "tf") || display.ends_with(".tf.json");
     if is_tf {
         // A single configuration file stands for its module directory.
-        let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let dir = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
         let dir_display = display.rsplit_once('/').map_or(".", |(d, _)| d).to_owned();
-        return (InputFormat::TerraformHcl, load_terraform_dir(dir, &dir_display, options));
+        return (
+            InputFormat::TerraformHcl,
+            load_terraform_dir(dir, &dir_display, options),
+        );
     }
     let text = match fs::read_to_string(path) {
         Ok(t) => t,
-        Err(e) => return (InputFormat::Unknown, (Model::default(), vec![InputError::file(display, format!("cannot read: {e}"))])),
+        Err(e) => {
+            return (
+                InputFormat::Unknown,
+                (
+                    Model::default(),
+                    vec![InputError::file(display, format!("cannot read: {e}"))],
+                ),
+            );
+        }
     };
     let format = detect(&text);
     let outcome = match format {
@@ -201,12 +230,19 @@ pub fn detect(text: &str) -> InputFormat {
             InputFormat::TerraformState
         } else if has("AWSTemplateFormatVersion") || has("Resources") {
             InputFormat::CloudFormation
-        } else if has("containerDefinitions") || json.get("taskDefinition").is_some_and(|t| t.get("containerDefinitions").is_some()) {
+        } else if has("containerDefinitions")
+            || json
+                .get("taskDefinition")
+                .is_some_and(|t| t.get("containerDefinitions").is_some())
+        {
             InputFormat::TaskDefinition
         } else {
             InputFormat::Unknown
         }
-    } else if trimmed.lines().any(|l| l.starts_with("Resources:") || l.starts_with("AWSTemplateFormatVersion")) {
+    } else if trimmed
+        .lines()
+        .any(|l| l.starts_with("Resources:") || l.starts_with("AWSTemplateFormatVersion"))
+    {
         InputFormat::CloudFormation
     } else {
         InputFormat::Unknown
@@ -239,12 +275,30 @@ mod tests {
 
     #[test]
     fn detects_by_content() {
-        assert_eq!(detect(r#"{"format_version":"1.2","planned_values":{}}"#), InputFormat::TerraformPlan);
-        assert_eq!(detect(r#"{"format_version":"1.0","values":{}}"#), InputFormat::TerraformState);
-        assert_eq!(detect(r#"{"AWSTemplateFormatVersion":"2010-09-09"}"#), InputFormat::CloudFormation);
-        assert_eq!(detect("AWSTemplateFormatVersion: \"2010-09-09\"\nResources: {}\n"), InputFormat::CloudFormation);
-        assert_eq!(detect(r#"{"family":"x","containerDefinitions":[]}"#), InputFormat::TaskDefinition);
-        assert_eq!(detect(r#"{"taskDefinition":{"containerDefinitions":[]}}"#), InputFormat::TaskDefinition);
+        assert_eq!(
+            detect(r#"{"format_version":"1.2","planned_values":{}}"#),
+            InputFormat::TerraformPlan
+        );
+        assert_eq!(
+            detect(r#"{"format_version":"1.0","values":{}}"#),
+            InputFormat::TerraformState
+        );
+        assert_eq!(
+            detect(r#"{"AWSTemplateFormatVersion":"2010-09-09"}"#),
+            InputFormat::CloudFormation
+        );
+        assert_eq!(
+            detect("AWSTemplateFormatVersion: \"2010-09-09\"\nResources: {}\n"),
+            InputFormat::CloudFormation
+        );
+        assert_eq!(
+            detect(r#"{"family":"x","containerDefinitions":[]}"#),
+            InputFormat::TaskDefinition
+        );
+        assert_eq!(
+            detect(r#"{"taskDefinition":{"containerDefinitions":[]}}"#),
+            InputFormat::TaskDefinition
+        );
         assert_eq!(detect("hello"), InputFormat::Unknown);
         assert_eq!(detect("{ not json"), InputFormat::Unknown);
     }
