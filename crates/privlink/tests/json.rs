@@ -216,7 +216,15 @@ fn the_report_follows_the_schema() {
                 f.service, f.subnet
             ),
         }
-        let _ = f.hops.iter().map(|h| (&h.element, &h.location)).count();
+        // A blocking hop names the element that decided it and where that is written.
+        let blocking = f.hops.iter().filter(|h| h.status == "blocked");
+        assert!(blocking.clone().all(|h| {
+            h.element.is_some()
+                && h.location
+                    .as_ref()
+                    .is_some_and(|l| l.line > 0 && l.column > 0)
+        }));
+        assert_eq!(blocking.count(), usize::from(f.verdict == "blocked"));
     }
     let rules: Vec<&str> = r.findings.iter().map(|f| f.rule.as_str()).collect();
     assert_eq!(rules, ["vpc-dns-disabled", "invalid-terraform"]);

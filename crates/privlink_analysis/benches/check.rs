@@ -161,7 +161,7 @@ fn bench(c: &mut Criterion) {
     group.sample_size(10);
     group.bench_function("load", |b| b.iter(|| load(&paths, &LoadOptions::default())));
     group.bench_function("analyze", |b| {
-        b.iter(|| analyze(&loaded.model, &Options::default()))
+        b.iter(|| analyze(&loaded.model, &Options::default()));
     });
     group.bench_function("load+analyze", |b| {
         b.iter(|| {

@@ -266,7 +266,7 @@ mod tests {
         }
     }
 
-    const LAYERS: &str = "arn:aws:s3:::prod-ap-northeast-1-starport-layer-bucket/layer";
+    const LAYERS: &str = "arn:aws:s3:::prod-ap-northeast-1-starport-layer-bucket/*";
 
     #[test]
     fn full_access_allows() {

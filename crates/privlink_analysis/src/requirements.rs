@@ -147,8 +147,9 @@ fn auth_in_vpc(workload: &Workload) -> bool {
 fn calls(row: &Row, region: &str, repositories: &[(String, String)]) -> Vec<Call> {
     let resources: Vec<Option<String>> = match row.resource {
         CallResource::Any => vec![Some("*".to_owned())],
+        // Layers are arbitrary keys of the bucket: the policy must allow all of them.
         CallResource::LayerBucket => vec![Some(format!(
-            "arn:aws:s3:::prod-{region}-starport-layer-bucket/layer"
+            "arn:aws:s3:::prod-{region}-starport-layer-bucket/*"
         ))],
         CallResource::EcrRepositories if !repositories.is_empty() => repositories
             .iter()

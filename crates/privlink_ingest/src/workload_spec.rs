@@ -61,7 +61,7 @@ impl FromStr for WorkloadSpec {
                 "kind" => spec.kind = value.trim().to_owned(),
                 "subnets" | "subnet" => spec.subnets.extend(list(value)),
                 "security-groups" | "security-group" | "sgs" => {
-                    spec.security_groups.extend(list(value))
+                    spec.security_groups.extend(list(value));
                 }
                 "features" | "feature" => spec.features.extend(list(value)),
                 "image" | "images" => spec.images.extend(list(value)),

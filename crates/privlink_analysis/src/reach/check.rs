@@ -57,6 +57,19 @@ fn range_text(ranges: &[Ipv4Range]) -> String {
     }
 }
 
+/// Removes every range × `ports` from `set`; returns whether anything was removed.
+fn subtract_all(
+    set: &mut TrafficSet,
+    ranges: impl Iterator<Item = Ipv4Range>,
+    ports: PortRange,
+) -> bool {
+    let mut removed = false;
+    for range in ranges {
+        removed |= set.subtract(range, ports);
+    }
+    removed
+}
+
 /// Whether a prefix list is S3's in `region`.
 fn prefix_list_is_s3(net: &Network<'_>, pl: &PrefixListRef, region: Option<&str>) -> Option<bool> {
     let in_region = |r: &str| region.is_none_or(|want| want == r);
@@ -113,22 +126,20 @@ pub fn security_groups_allow(
             }
             let removed = match &rule.peer {
                 SgPeer::Ipv4(cidr) => remaining.subtract(Ipv4Range::from_net(*cidr), rule.ports),
-                SgPeer::SecurityGroup(g) if peer.groups.contains(g) => peer
-                    .ranges
-                    .iter()
-                    .fold(false, |acc, r| remaining.subtract(*r, rule.ports) || acc),
-                SgPeer::SecurityGroup(_) | SgPeer::Ipv6(_) => false,
-                SgPeer::PrefixList(PrefixListRef::CustomerManaged { cidrs, .. }) => {
-                    cidrs.iter().fold(false, |acc, c| {
-                        remaining.subtract(Ipv4Range::from_net(*c), rule.ports) || acc
-                    })
+                SgPeer::SecurityGroup(g) if peer.groups.contains(g) => {
+                    subtract_all(&mut remaining, peer.ranges.iter().copied(), rule.ports)
                 }
+                SgPeer::SecurityGroup(_) | SgPeer::Ipv6(_) => false,
+                SgPeer::PrefixList(PrefixListRef::CustomerManaged { cidrs, .. }) => subtract_all(
+                    &mut remaining,
+                    cidrs.iter().map(|c| Ipv4Range::from_net(*c)),
+                    rule.ports,
+                ),
                 SgPeer::PrefixList(pl) => {
                     match peer.is_s3.then(|| prefix_list_is_s3(net, pl, peer.region)) {
-                        Some(Some(true)) => peer
-                            .ranges
-                            .iter()
-                            .fold(false, |acc, r| remaining.subtract(*r, rule.ports) || acc),
+                        Some(Some(true)) => {
+                            subtract_all(&mut remaining, peer.ranges.iter().copied(), rule.ports)
+                        }
                         Some(None) => {
                             undetermined.get_or_insert_with(|| format!("privlink cannot tell which service a prefix list in {id} belongs to"));
                             false

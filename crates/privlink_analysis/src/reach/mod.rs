@@ -211,7 +211,12 @@ pub enum Cause {
         region: String,
     },
     /// No EFS mount target is reachable over NFS.
-    EfsUnreachable,
+    EfsUnreachable {
+        /// The file system.
+        file_system: ResourceId,
+        /// The AZ without a mount target, when that is the problem.
+        missing_in: Option<String>,
+    },
 }
 
 impl Cause {
@@ -231,7 +236,7 @@ impl Cause {
             Self::S3InterfaceEndpointOnly { .. } => "s3-interface-endpoint-only",
             Self::ImageNotInEcr { .. } => "image-not-in-ecr",
             Self::ImageCrossRegion { .. } => "image-cross-region",
-            Self::EfsUnreachable => "efs-mount-target-unreachable",
+            Self::EfsUnreachable { .. } => "efs-mount-target-unreachable",
         }
     }
 }

@@ -220,10 +220,10 @@ impl<'a, 'm> Tracer<'a, 'm> {
             .map(|c| vec![Ipv4Range::from_net(*c)])
     }
 
-    /// DNS for any service: the VPC resolver must answer.
-    fn resolver_answers(&mut self, host: &str) -> Result<(), Outcome> {
+    /// DNS for any service: the VPC resolver must answer. Returns how the flow ends when it does not.
+    fn resolver_fails(&mut self, host: &str) -> Option<Outcome> {
         match self.vpc.dns_support {
-            Known::Value(true) => Ok(()),
+            Known::Value(true) => None,
             Known::Value(false) => {
                 let detail = format!(
                     "enableDnsSupport is off in {}: the Amazon-provided resolver does not answer, so {host} does not resolve",
@@ -236,7 +236,7 @@ impl<'a, 'm> Tracer<'a, 'm> {
                     Some(&self.vpc.id),
                     self.vpc_location(),
                 );
-                Err(Outcome::blocked(Blocked {
+                Some(Outcome::blocked(Blocked {
                     cause: Cause::VpcDnsDisabled {
                         attribute: "enableDnsSupport",
                     },
@@ -257,7 +257,7 @@ impl<'a, 'm> Tracer<'a, 'm> {
                     Some(&self.vpc.id),
                     None,
                 );
-                Err(Outcome::unknown())
+                Some(Outcome::unknown())
             }
         }
     }
@@ -328,7 +328,7 @@ impl<'a, 'm> Tracer<'a, 'm> {
 
     fn interface(&mut self, service: &str) -> Outcome {
         let host = catalog::hostname(service, self.service_region().unwrap_or("REGION"));
-        if let Err(outcome) = self.resolver_answers(&host) {
+        if let Some(outcome) = self.resolver_fails(&host) {
             return outcome;
         }
         let candidates = self.serving_endpoints(service, EndpointKind::Interface);
@@ -462,7 +462,7 @@ impl<'a, 'm> Tracer<'a, 'm> {
 
     /// A registry outside AWS: only NAT or an internet gateway reaches it.
     fn registry(&mut self, host: &str) -> Outcome {
-        if let Err(outcome) = self.resolver_answers(host) {
+        if let Some(outcome) = self.resolver_fails(host) {
             return outcome;
         }
         let detail = format!(
@@ -557,7 +557,7 @@ impl<'a, 'm> Tracer<'a, 'm> {
         let ranges: Vec<Ipv4Range> = eni_ranges.iter().map(|(_, r)| *r).collect();
         // The workload's egress towards the ENIs.
         let peer = Peer {
-            ranges: ranges.clone(),
+            ranges,
             groups: &endpoint_groups.known,
             is_s3: false,
             region: self.region,
@@ -882,7 +882,7 @@ impl<'a, 'm> Tracer<'a, 'm> {
 
     fn gateway(&mut self, service: &str) -> Outcome {
         let host = catalog::hostname(service, self.service_region().unwrap_or("REGION"));
-        if let Err(outcome) = self.resolver_answers(&host) {
+        if let Some(outcome) = self.resolver_fails(&host) {
             return outcome;
         }
         let gateways = self.serving_endpoints(service, EndpointKind::Gateway);
@@ -1024,70 +1024,66 @@ impl<'a, 'm> Tracer<'a, 'm> {
             return Outcome::unknown();
         };
         let Some(fs) = file_system else {
-            self.hop(
-                HopKind::MountTarget,
-                HopStatus::Unknown,
-                "the file system is not known before apply".to_owned(),
-                None,
-                None,
-            );
+            let detail = "the file system is not known before apply".to_owned();
+            self.hop(HopKind::MountTarget, HopStatus::Unknown, detail, None, None);
             return Outcome::unknown();
         };
-        let host = format!("{fs}.efs.{}.amazonaws.com", self.region.unwrap_or("REGION"));
-        if let Err(outcome) = self.resolver_answers(&host) {
+        let id = if fs.as_str().starts_with("fs-") {
+            fs.to_string()
+        } else {
+            "fs-…".to_owned()
+        };
+        let host = format!("{id}.efs.{}.amazonaws.com", self.region.unwrap_or("REGION"));
+        if let Some(outcome) = self.resolver_fails(&host) {
             return outcome;
         }
-        let blocked = |detail: String, resource: ResourceId, location: Option<Location>| {
-            Outcome::blocked(Blocked {
-                cause: Cause::EfsUnreachable,
-                resource,
-                location,
-                detail,
-            })
+        let unreachable = |missing_in: Option<String>| Cause::EfsUnreachable {
+            file_system: fs.clone(),
+            missing_in,
         };
         if self.vpc.dns_hostnames == Known::Value(false) {
             let detail = format!(
-                "{host} resolves only with enableDnsHostnames on, and it is off in {}",
+                "the name of {fs} ({host}) resolves only with enableDnsHostnames on, and it is off in {}",
                 self.vpc.id
             );
+            let location = self.vpc_location();
             self.hop(
                 HopKind::Dns,
                 HopStatus::Blocked,
                 detail.clone(),
                 Some(&self.vpc.id),
-                self.vpc_location(),
+                location.clone(),
             );
-            return blocked(detail, self.vpc.id.clone(), self.vpc_location());
+            return Outcome::blocked(Blocked {
+                cause: unreachable(None),
+                resource: self.vpc.id.clone(),
+                location,
+                detail,
+            });
         }
-        let model = self.net.model;
-        let targets: Vec<_> = model
+        let net = self.net;
+        let targets: Vec<_> = net
+            .model
             .efs_mount_targets
             .values()
             .filter(|t| t.file_system.value() == Some(fs))
             .collect();
         let az = self.subnet.availability_zone.value();
+        let subnet_of =
+            |t: &&privlink_model::EfsMountTarget| t.subnet.value().and_then(|s| net.subnet(s));
         let in_az = targets.iter().find(|t| {
-            t.subnet
-                .value()
-                .and_then(|s| self.net.subnet(s))
-                .is_some_and(|s| {
-                    s.availability_zone.value().is_some() && s.availability_zone.value() == az
-                })
+            subnet_of(t).is_some_and(|s| az.is_some() && s.availability_zone.value() == az)
         });
         let Some(target) = in_az else {
             if targets.iter().any(|t| !t.subnet.is_known()) || az.is_none() {
-                self.hop(
-                    HopKind::MountTarget,
-                    HopStatus::Unknown,
-                    format!("where the mount targets of {fs} are is not known"),
-                    None,
-                    None,
-                );
+                let detail = format!("where the mount targets of {fs} are is not known");
+                self.hop(HopKind::MountTarget, HopStatus::Unknown, detail, None, None);
                 return Outcome::unknown();
             }
             let az = az.map_or("the workload's AZ", String::as_str);
-            let detail =
-                format!("{fs} has no mount target in {az}, so {host} does not resolve there");
+            let detail = format!(
+                "{fs} has no mount target in {az}, so its name ({host}) does not resolve there"
+            );
             self.hop(
                 HopKind::MountTarget,
                 HopStatus::Blocked,
@@ -1095,27 +1091,28 @@ impl<'a, 'm> Tracer<'a, 'm> {
                 Some(fs),
                 None,
             );
-            let location = self.workload.provenance.location.clone();
-            return blocked(detail, fs.clone(), location);
+            return Outcome::blocked(Blocked {
+                cause: unreachable(Some(az.to_owned())),
+                resource: fs.clone(),
+                location: self.workload.provenance.location.clone(),
+                detail,
+            });
         };
-        let Some(target_subnet) = target.subnet.value().and_then(|s| self.net.subnet(s)) else {
+        let Some(target_subnet) = subnet_of(target) else {
             return Outcome::unknown();
         };
+        let detail = format!("{host} resolves to {} in {}", target.id, target_subnet.id);
+        let at = target.provenance.location.clone();
         self.hop(
             HopKind::MountTarget,
             HopStatus::Ok,
-            format!("{host} resolves to {} in {}", target.id, target_subnet.id),
+            detail,
             Some(&target.id),
-            target.provenance.location.clone(),
+            at,
         );
         let (Some(own), Some(cidr)) = (self.subnet_ranges(), target_subnet.cidr.value()) else {
-            self.hop(
-                HopKind::Route,
-                HopStatus::Unknown,
-                "the subnet addresses are not known".to_owned(),
-                None,
-                None,
-            );
+            let detail = "the subnet addresses are not known".to_owned();
+            self.hop(HopKind::Route, HopStatus::Unknown, detail, None, None);
             return Outcome::unknown();
         };
         let target_range = vec![Ipv4Range::from_net(*cidr)];
@@ -1125,21 +1122,24 @@ impl<'a, 'm> Tracer<'a, 'm> {
         } else {
             target.security_groups.clone()
         };
-        let net = self.net;
-        let peer = Peer {
+        let to_target = Peer {
             ranges: target_range.clone(),
             groups: &groups.known,
             is_s3: false,
             region: self.region,
-            name: format!("{}", target.id),
+            name: target.id.to_string(),
         };
-        let check =
-            security_groups_allow(net, &self.groups, Direction::Egress, &peer, PortRange::NFS);
-        self.record(&mut state, HopKind::SgEgress, check, || {
-            Cause::EfsUnreachable
-        });
+        let check = security_groups_allow(
+            net,
+            &self.groups,
+            Direction::Egress,
+            &to_target,
+            PortRange::NFS,
+        );
+        self.record(&mut state, HopKind::SgEgress, check, || unreachable(None));
         let own_name = format!("{} ({})", self.subnet.id, own[0]);
-        if target_subnet.id != self.subnet.id {
+        let crosses_acls = target_subnet.id != self.subnet.id;
+        if crosses_acls {
             let check = acl_allows(
                 net,
                 &self.subnet.id,
@@ -1148,9 +1148,7 @@ impl<'a, 'm> Tracer<'a, 'm> {
                 "the mount target",
                 PortRange::NFS,
             );
-            self.record(&mut state, HopKind::NaclOut, check, || {
-                Cause::EfsUnreachable
-            });
+            self.record(&mut state, HopKind::NaclOut, check, || unreachable(None));
             let check = acl_allows(
                 net,
                 &target_subnet.id,
@@ -1159,42 +1157,45 @@ impl<'a, 'm> Tracer<'a, 'm> {
                 &own_name,
                 PortRange::NFS,
             );
-            self.record(&mut state, HopKind::NaclIn, check, || Cause::EfsUnreachable);
+            self.record(&mut state, HopKind::NaclIn, check, || unreachable(None));
         }
-        let peer = Peer {
+        let from_workload = Peer {
             ranges: own.clone(),
             groups: &self.groups.known,
             is_s3: false,
             region: self.region,
             name: own_name.clone(),
         };
-        let check = security_groups_allow(net, &groups, Direction::Ingress, &peer, PortRange::NFS);
+        let check = security_groups_allow(
+            net,
+            &groups,
+            Direction::Ingress,
+            &from_workload,
+            PortRange::NFS,
+        );
         self.record(&mut state, HopKind::EndpointSgIngress, check, || {
-            Cause::EfsUnreachable
+            unreachable(None)
         });
-        if target_subnet.id != self.subnet.id {
+        if crosses_acls {
+            let ephemeral = PortRange::LINUX_EPHEMERAL;
             let check = acl_allows(
                 net,
                 &target_subnet.id,
                 Direction::Egress,
                 &own,
                 &own_name,
-                PortRange::LINUX_EPHEMERAL,
+                ephemeral,
             );
-            self.record(&mut state, HopKind::NaclReturn, check, || {
-                Cause::EfsUnreachable
-            });
+            self.record(&mut state, HopKind::NaclReturn, check, || unreachable(None));
             let check = acl_allows(
                 net,
                 &self.subnet.id,
                 Direction::Ingress,
                 &target_range,
                 "the mount target",
-                PortRange::LINUX_EPHEMERAL,
+                ephemeral,
             );
-            self.record(&mut state, HopKind::NaclReturn, check, || {
-                Cause::EfsUnreachable
-            });
+            self.record(&mut state, HopKind::NaclReturn, check, || unreachable(None));
         }
         self.finish(state, Verdict::Endpoint, Some(target.id.clone()), None)
     }
@@ -1236,7 +1237,7 @@ impl<'a, 'm> Tracer<'a, 'm> {
                 return Outcome::unknown();
             }
         };
-        let rt_id = table.route_table.clone();
+        let rt_id = table.route_table;
         let Some(rt) = self.net.model.route_tables.get(&rt_id) else {
             self.hop(
                 HopKind::Route,

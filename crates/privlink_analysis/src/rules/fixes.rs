@@ -350,16 +350,26 @@ pub(super) fn fix_for(ctx: &Context<'_>, group: &FlowGroup<'_>, cause: &Cause) -
                 }],
             }
         }
-        Cause::EfsUnreachable => Fix {
-            summary: format!(
-                "make a mount target of the file system reachable on tcp/2049 from the workload: {}",
-                group.cause.detail
-            ),
-            applicability: Applicability::Manual,
-            intents: vec![FixIntent::Manual {
-                description: group.cause.detail.clone(),
-            }],
-        },
+        Cause::EfsUnreachable {
+            file_system,
+            missing_in,
+        } => {
+            let summary = match missing_in {
+                Some(az) => format!(
+                    "add an EFS mount target of {file_system} in a subnet of {az} (aws_efs_mount_target / AWS::EFS::MountTarget)"
+                ),
+                None => format!(
+                    "let tcp/2049 through from the workload to the mount targets of {file_system} (security groups and network ACLs, both ways)"
+                ),
+            };
+            Fix {
+                summary,
+                applicability: Applicability::Manual,
+                intents: vec![FixIntent::Manual {
+                    description: group.cause.detail.clone(),
+                }],
+            }
+        }
         Cause::NaclBlocksTraffic { direction, subnet } => {
             let acl = &group.cause.resource;
             let what = match direction {

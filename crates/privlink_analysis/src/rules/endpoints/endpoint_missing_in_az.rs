@@ -18,10 +18,16 @@ pub(crate) static RULE: Rule = Rule {
     check: RuleCheck::Findings(check),
 };
 
+/// The flows of one workload that reach one endpoint across AZs.
+#[derive(Default)]
+struct CrossAz<'a> {
+    azs: Vec<String>,
+    subnets: Vec<String>,
+    service: &'a str,
+}
+
 fn check(ctx: &Context<'_>) -> Vec<Finding> {
-    // (workload, endpoint) → (AZs, subnets, service)
-    let mut groups: BTreeMap<(&str, &ResourceId), (Vec<String>, Vec<String>, &str)> =
-        BTreeMap::new();
+    let mut groups: BTreeMap<(&str, &ResourceId), CrossAz<'_>> = BTreeMap::new();
     for flow in ctx.flows {
         let warned = flow
             .hops
@@ -32,19 +38,22 @@ fn check(ctx: &Context<'_>) -> Vec<Finding> {
         };
         let entry = groups
             .entry((flow.workload.as_str(), endpoint))
-            .or_insert_with(|| (Vec::new(), Vec::new(), flow.service.as_str()));
+            .or_insert_with(|| CrossAz {
+                service: flow.service.as_str(),
+                ..CrossAz::default()
+            });
         if let Some(az) = flow.az.value()
-            && !entry.0.contains(az)
+            && !entry.azs.contains(az)
         {
-            entry.0.push(az.clone());
+            entry.azs.push(az.clone());
         }
-        if !entry.1.contains(&flow.subnet.to_string()) {
-            entry.1.push(flow.subnet.to_string());
+        if !entry.subnets.contains(&flow.subnet.to_string()) {
+            entry.subnets.push(flow.subnet.to_string());
         }
     }
     groups
         .into_iter()
-        .map(|((workload, endpoint), (azs, subnets, service))| {
+        .map(|((workload, endpoint), CrossAz { azs, subnets, service })| {
             let e = ctx.model.endpoints.get(endpoint);
             Finding {
                 rule: RULE.name,

@@ -121,7 +121,7 @@ impl Lowerer<'_> {
                 ports,
                 peer,
                 provenance: provenance.clone(),
-            })
+            });
         };
         let mut incomplete = Vec::new();
         for (name, kind) in peers {

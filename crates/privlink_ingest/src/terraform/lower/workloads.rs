@@ -98,10 +98,9 @@ impl<'a> Lowerer<'a> {
         let task = r
             .get("task_definition")
             .and_then(|v| self.task_definition_of(v));
-        let kind = match self.ecs_launch(r, task) {
-            Some(kind) => kind,
-            // ECS Anywhere runs outside the VPC.
-            None => return,
+        // ECS Anywhere runs outside the VPC.
+        let Some(kind) = self.ecs_launch(r, task) else {
+            return;
         };
         let mut facts = match task {
             Some(t) => task_facts(t),
