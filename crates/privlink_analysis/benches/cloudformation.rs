@@ -46,9 +46,9 @@ fn network(i: usize) -> String {
     }
     t.push_str("Outputs:\n");
     for name in ["Vpc", "Appa", "Appc", "Appd"] {
-        let _ = write!(
+        let _ = writeln!(
             t,
-            "  {name}: {{Value: !Ref {name}, Export: {{Name: !Sub '${{Env}}-{name}'}}}}\n"
+            "  {name}: {{Value: !Ref {name}, Export: {{Name: !Sub '${{Env}}-{name}'}}}}"
         );
     }
     t
@@ -89,10 +89,10 @@ fn bench(c: &mut Criterion) {
         "three subnets × ecr.api, ecr.dkr, s3, logs, secretsmanager"
     );
     c.bench_function("cloudformation_load_100_templates", |b| {
-        b.iter(|| load(&paths, &options))
+        b.iter(|| load(&paths, &options));
     });
     c.bench_function("cloudformation_analyze_50_vpcs", |b| {
-        b.iter(|| analyze(&loaded.model, &Options::default()))
+        b.iter(|| analyze(&loaded.model, &Options::default()));
     });
 }
 
