@@ -41,6 +41,49 @@ pub(crate) enum Command {
     Rules(RulesArgs),
     /// Print one rule's documentation.
     Rule(RuleArgs),
+    /// Price NAT gateways against VPC endpoints for the workloads found: monthly cost of the design
+    /// as written, all egress through NAT gateways (one per AZ, or a single one), and every required
+    /// service through endpoints, with the traffic at which endpoints become cheaper.
+    #[command(
+        after_help = "Traffic defaults to 100 GB a month (80 image pulls, 10 logs, 10 other); set it with --gb-per-month or a [traffic] table in privlink.toml.\nPrices: the table shipped with privlink (every figure dated and sourced), or --prices FILE.\nExit status: 0 priced, 2 on a usage error, an unreadable input, or a region privlink has no prices for."
+    )]
+    Cost(CostArgs),
+}
+
+/// `cost`.
+#[derive(Debug, Args)]
+pub(crate) struct CostArgs {
+    /// Inputs and options as for `check`.
+    #[command(flatten)]
+    pub(crate) inputs: InputArgs,
+
+    /// Total traffic to AWS services in GB a month, split as the [traffic] table of privlink.toml
+    /// splits it (default: 80% image pulls, 10% logs, 10% other).
+    #[arg(long, value_name = "GB", value_parser = parse_gb)]
+    pub(crate) gb_per_month: Option<rust_decimal::Decimal>,
+
+    /// A price table replacing the one shipped with privlink (same TOML shape; every region must
+    /// have every figure).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) prices: Option<PathBuf>,
+}
+
+/// A non-negative number of GB, kept exact.
+fn parse_gb(text: &str) -> Result<rust_decimal::Decimal, String> {
+    let gb: rust_decimal::Decimal = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{text}` is not a number of GB, e.g. 1500 or 250.5"))?;
+    if gb.is_sign_negative() {
+        return Err(format!("`{text}`: traffic cannot be negative"));
+    }
+    let max = privlink_analysis::cost::MAX_TRAFFIC_GB;
+    if gb > rust_decimal::Decimal::from(max) {
+        return Err(format!(
+            "`{text}`: privlink prices at most {max} GB a month"
+        ));
+    }
+    Ok(gb)
 }
 
 /// Output formats.

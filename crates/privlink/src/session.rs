@@ -5,7 +5,7 @@ use privlink_analysis::{Analysis, Options, analyze};
 use privlink_ingest::terraform::config::ConfigOptions;
 use privlink_ingest::workload_spec::WorkloadSpec;
 use privlink_ingest::{InputReport, LoadOptions, load};
-use privlink_model::Severity;
+use privlink_model::{Model, Severity};
 
 use crate::cli::{FailOn, InputArgs};
 use crate::config;
@@ -21,6 +21,10 @@ pub(crate) struct Session {
     pub(crate) endpoints_only: bool,
     /// The severity that fails the run.
     pub(crate) fail_on: FailOn,
+    /// The model analysed (cost prices what it has).
+    pub(crate) model: Model,
+    /// The configuration in force.
+    pub(crate) config: config::Config,
 }
 
 impl Session {
@@ -130,6 +134,8 @@ pub(crate) fn open(args: &InputArgs, names_allowed: bool) -> Result<(Session, Ve
             analysis,
             endpoints_only,
             fail_on,
+            model,
+            config,
         },
         names,
     ))

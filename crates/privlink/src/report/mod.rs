@@ -1,5 +1,6 @@
 //! Report renderers. Each takes the analysed session and returns the text to write.
 
+pub(crate) mod cost;
 pub(crate) mod json;
 mod snippet;
 pub(crate) mod style;
