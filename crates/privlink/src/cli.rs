@@ -167,6 +167,11 @@ pub(crate) struct InputArgs {
     /// Read Terraform variables from FILE (repeatable), as `terraform plan -var-file` does.
     #[arg(long = "var-file", value_name = "FILE")]
     pub(crate) var_files: Vec<PathBuf>,
+
+    /// Set a CloudFormation parameter of every template that declares it (repeatable), as
+    /// `aws cloudformation deploy --parameter-overrides KEY=VALUE` does.
+    #[arg(long = "parameter", value_name = "KEY=VALUE")]
+    pub(crate) parameters: Vec<String>,
 }
 
 /// `explain`.
