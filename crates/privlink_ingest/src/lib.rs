@@ -13,6 +13,7 @@
 
 mod cloudformation;
 pub mod ecs;
+mod elements;
 mod error;
 mod inputs;
 pub mod terraform;

@@ -8,9 +8,9 @@ use privlink_model::{
 
 use super::Lowerer;
 use super::attrs::{self, cidr_value, items, protocol_and_ports};
-use super::links::{ElementKind, allow_all};
 use crate::cloudformation::resources::CfnResource;
 use crate::cloudformation::value::Value;
+use crate::elements::{ElementKind, allow_all};
 
 /// The fields of a rule that name its peer, per direction.
 const INGRESS_PEERS: [(&str, Peer); 4] = [

@@ -7,7 +7,7 @@ use privlink_model::{
 
 use super::Lowerer;
 use super::attrs::{self, cidr_list, cidr_value, field, protocol_and_ports};
-use super::links::ElementKind;
+use crate::elements::ElementKind;
 use crate::terraform::resource::TfResource;
 use crate::terraform::value::Value;
 

@@ -2,14 +2,14 @@
 //! Fargate profiles, EFS mount targets.
 
 use privlink_model::{
-    EfsMountTarget, EksCluster, Feature, Known, Partial, Provenance, ResourceId, SecurityGroup,
-    SgPeer, Workload, WorkloadKind,
+    EfsMountTarget, EksCluster, Feature, Known, Partial, Provenance, ResourceId, Workload,
+    WorkloadKind,
 };
 
 use super::Lowerer;
 use super::attrs::{self, bool_or, field, string};
-use super::links::{ElementKind, allow_all};
 use crate::ecs::{TaskFacts, read_container_definitions};
+use crate::elements::{ElementKind, insert_cluster_security_group};
 use crate::terraform::resource::TfResource;
 use crate::terraform::value::Value;
 
@@ -26,31 +26,7 @@ impl<'a> Lowerer<'a> {
             || Known::unknown("the cluster's subnets are not known"),
             |s| self.model.subnet_vpc(s),
         );
-        // EKS creates this group and attaches it to the control plane and to managed nodes that
-        // have no launch-template security groups: all traffic from itself, all egress.
-        let sg = id.implicit("cluster-security-group");
-        let prov = Provenance::implicit(
-            sg.as_str(),
-            r.location.clone(),
-            format!("created by EKS for {}", r.address),
-        );
-        self.model.security_groups.insert(
-            sg.clone(),
-            SecurityGroup {
-                id: sg.clone(),
-                provenance: prov.clone(),
-                vpc,
-                is_default: false,
-                ingress: Partial::complete(vec![allow_all(
-                    SgPeer::SecurityGroup(sg.clone()),
-                    prov.clone(),
-                )]),
-                egress: Partial::complete(vec![allow_all(
-                    SgPeer::Ipv4("0.0.0.0/0".parse().expect("valid")),
-                    prov,
-                )]),
-            },
-        );
+        let sg = insert_cluster_security_group(&mut self.model, &id, r.location.clone(), vpc);
         self.model.eks_clusters.insert(
             id.clone(),
             EksCluster {
