@@ -5,5 +5,6 @@
 
 pub mod config;
 pub mod lower;
+pub mod plan;
 pub mod resource;
 pub mod value;

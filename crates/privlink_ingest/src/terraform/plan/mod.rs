@@ -1,0 +1,325 @@
+//! Terraform plan JSON (`terraform show -json plan.out`) and state JSON (`terraform show -json`),
+//! read into [`TfResource`]s for the shared lowering.
+//!
+//! ```text
+//! plan.json ─► planned_values (every module level) ┐
+//!              resource_changes (after, after_unknown, after_sensitive; deletions dropped)
+//!              prior_state (data sources, deployed resources the plan does not list)
+//!              configuration (references, provider regions) ┴─► values ─► TfResource per instance
+//! state.json ─► values.root_module (every module level) ──────────────────► TfResource per instance
+//! ```
+//!
+//! | module | owns |
+//! |---|---|
+//! | [`format`] | the JSON shapes and the format versions read (0.x, 1.x) |
+//! | [`address`] | instance addresses and reference traversals |
+//! | [`config`] | `configuration`: resource blocks, module outputs/variables, provider regions |
+//! | [`values`] | one instance's attributes, with unknowns recovered from references or left unknown |
+//!
+//! A plan is Terraform's own resolved answer (modules expanded, `count`/`for_each` applied), so the
+//! instances it lists are the instances: resources counted to zero exist only in `configuration`
+//! and are not read; instances being deleted are not read. Locations are not in plan JSON; they
+//! come from the Terraform directory when one is given with the plan (`terraform::sources`).
+
+mod address;
+mod config;
+mod format;
+mod values;
+
+use std::collections::{BTreeMap, HashMap};
+
+use indexmap::IndexMap;
+use privlink_model::{Known, Location, looks_like_region};
+use serde_json::Value as Json;
+
+use self::address::InstanceAddress;
+use self::config::{Configuration, Scope};
+use self::format::{ModuleJson, PlanJson, StateJson, check_version};
+use self::values::InstanceReader;
+use super::resource::{ResourceMode, TfResource};
+use super::value::Value;
+use crate::InputError;
+
+/// The resource instances of a plan or state.
+#[derive(Clone, Debug, Default)]
+pub struct TerraformJson {
+    /// Every instance that exists after apply (plan) or now (state), data sources included.
+    pub resources: Vec<TfResource>,
+    /// Problems that did not stop the file from loading (exit status 2, the rest is analysed).
+    pub errors: Vec<InputError>,
+}
+
+/// Reads `terraform show -json` of a plan. `display` is the path as the user gave it.
+pub fn read_plan(text: &str, display: &str) -> Result<TerraformJson, InputError> {
+    let plan: PlanJson =
+        serde_json::from_str(text).map_err(|e| json_error(display, &e, "a Terraform plan"))?;
+    check_version(&plan.format_version).map_err(|m| unsupported(display, m))?;
+    if let Some(prior) = &plan.prior_state {
+        check_version(&prior.format_version)
+            .map_err(|m| unsupported(display, format!("prior_state: {m}")))?;
+    }
+    let mut out = TerraformJson::default();
+    if plan.errored {
+        out.errors.push(
+            InputError::file(display, "Terraform reported errors while planning (`errored: true`): the plan is incomplete")
+                .with_help("fix the errors `terraform plan` printed and write the plan again"),
+        );
+    }
+    let entries = plan_entries(&plan, display, &mut out.errors);
+    let addresses: Vec<InstanceAddress> = entries.values().map(|e| e.address.clone()).collect();
+    let configuration =
+        Configuration::new(plan.configuration.as_ref(), &plan.variables, &addresses);
+    for entry in entries.values() {
+        let reader = InstanceReader {
+            config: &configuration,
+            address: &entry.address,
+            scope: Scope {
+                module: entry.address.module.clone(),
+                key: entry.address.key.clone(),
+            },
+        };
+        let attributes = reader.attributes(entry.after, entry.unknown, entry.shape);
+        let region =
+            own_region(&attributes).or_else(|| configuration.provider_region(&entry.address));
+        out.resources
+            .push(resource(&entry.address, attributes, region));
+    }
+    fill_regions(&mut out.resources);
+    Ok(out)
+}
+
+/// Reads `terraform show -json` of a state.
+pub fn read_state(text: &str, display: &str) -> Result<TerraformJson, InputError> {
+    let state: StateJson =
+        serde_json::from_str(text).map_err(|e| json_error(display, &e, "a Terraform state"))?;
+    check_version(&state.format_version).map_err(|m| unsupported(display, m))?;
+    let mut out = TerraformJson::default();
+    let mut found = Vec::new();
+    if let Some(values) = &state.values {
+        collect(&values.root_module, &mut found);
+    }
+    for r in found {
+        if r.deposed_key.is_some() {
+            continue;
+        }
+        let Some(address) = InstanceAddress::parse(&r.address) else {
+            out.errors.push(bad_address(display, &r.address));
+            continue;
+        };
+        let attributes = known_attributes(&r.values);
+        let region = own_region(&attributes);
+        out.resources.push(resource(&address, attributes, region));
+    }
+    fill_regions(&mut out.resources);
+    Ok(out)
+}
+
+/// One instance to read: its planned value with unknown markers and shape.
+struct Entry<'p> {
+    address: InstanceAddress,
+    after: &'p Json,
+    unknown: &'p Json,
+    shape: &'p Json,
+}
+
+const NULL: Json = Json::Null;
+
+/// The instances that exist after apply: `planned_values` at every module level, then changes
+/// `planned_values` does not show (old formats leave some out), then `prior_state` objects the plan
+/// keeps (data sources read while planning, deployed resources). Deletions are dropped.
+fn plan_entries<'p>(
+    plan: &'p PlanJson,
+    display: &str,
+    errors: &mut Vec<InputError>,
+) -> IndexMap<String, Entry<'p>> {
+    let changes: HashMap<&str, &format::ChangeJson> = plan
+        .resource_changes
+        .iter()
+        .filter(|c| c.deposed.is_none())
+        .map(|c| (c.address.as_str(), &c.change))
+        .collect();
+    let removed = |address: &str| changes.get(address).is_some_and(|c| c.removes());
+    let mut entries: IndexMap<String, Entry<'p>> = IndexMap::new();
+    let mut planned = Vec::new();
+    if let Some(values) = &plan.planned_values {
+        collect(&values.root_module, &mut planned);
+    }
+    let mut prior = Vec::new();
+    if let Some(values) = plan.prior_state.as_ref().and_then(|s| s.values.as_ref()) {
+        collect(&values.root_module, &mut prior);
+    }
+    let mut push = |address: &str, after: &'p Json, unknown: &'p Json, shape: &'p Json| {
+        if entries.contains_key(address) || removed(address) {
+            return;
+        }
+        match InstanceAddress::parse(address) {
+            Some(parsed) => {
+                entries.insert(
+                    address.to_owned(),
+                    Entry {
+                        address: parsed,
+                        after,
+                        unknown,
+                        shape,
+                    },
+                );
+            }
+            None => errors.push(bad_address(display, address)),
+        }
+    };
+    for r in planned.iter().filter(|r| r.deposed_key.is_none()) {
+        match changes.get(r.address.as_str()) {
+            Some(c) => push(&r.address, &c.after, &c.after_unknown, &c.after_sensitive),
+            None => push(
+                &r.address,
+                &r.values,
+                &NULL,
+                r.sensitive_values.as_ref().unwrap_or(&NULL),
+            ),
+        }
+    }
+    for c in plan
+        .resource_changes
+        .iter()
+        .filter(|c| c.deposed.is_none() && c.change.after.is_object())
+    {
+        push(
+            &c.address,
+            &c.change.after,
+            &c.change.after_unknown,
+            &c.change.after_sensitive,
+        );
+    }
+    for r in prior.iter().filter(|r| r.deposed_key.is_none()) {
+        push(
+            &r.address,
+            &r.values,
+            &NULL,
+            r.sensitive_values.as_ref().unwrap_or(&NULL),
+        );
+    }
+    entries
+}
+
+/// Every resource of a module and its child modules, outermost first.
+fn collect<'p>(module: &'p ModuleJson, out: &mut Vec<&'p format::ResourceJson>) {
+    out.extend(&module.resources);
+    for child in &module.child_modules {
+        collect(child, out);
+    }
+}
+
+fn resource(
+    address: &InstanceAddress,
+    attributes: BTreeMap<String, Value>,
+    region: Option<Known<String>>,
+) -> TfResource {
+    TfResource {
+        address: address.instance(),
+        mode: if address.data {
+            ResourceMode::Data
+        } else {
+            ResourceMode::Managed
+        },
+        resource_type: address.resource_type.clone(),
+        name: address.name.clone(),
+        module: address.module_string(),
+        key: address.key.clone(),
+        attributes,
+        location: None,
+        attribute_locations: BTreeMap::new(),
+        region: region.unwrap_or_else(|| Known::unknown(NO_REGION)),
+    }
+}
+
+const NO_REGION: &str = "the Terraform JSON does not say which region";
+
+/// Fully known attribute values (state), top-level nulls left out as for plans.
+fn known_attributes(values: &Json) -> BTreeMap<String, Value> {
+    values
+        .as_object()
+        .map(|o| {
+            o.iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| (k.clone(), Value::from_json(v)))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The region a resource itself records: the `region` argument (AWS provider 6), or its ARN.
+fn own_region(attributes: &BTreeMap<String, Value>) -> Option<Known<String>> {
+    if let Some(region) = attributes
+        .get("region")
+        .and_then(Value::as_str)
+        .filter(|r| looks_like_region(r))
+    {
+        return Some(Known::Value(region.to_owned()));
+    }
+    arn_region(attributes).map(Known::Value)
+}
+
+fn arn_region(attributes: &BTreeMap<String, Value>) -> Option<String> {
+    let arn = attributes.get("arn")?.as_str()?;
+    let region = arn.split(':').nth(3)?;
+    looks_like_region(region).then(|| region.to_owned())
+}
+
+/// Resources whose region nothing names take the region most other resources record (one state or
+/// plan is usually one region); without any, it stays unknown and `--region` decides.
+fn fill_regions(resources: &mut [TfResource]) {
+    let mut counts: IndexMap<String, usize> = IndexMap::new();
+    for r in resources.iter() {
+        if let Known::Value(region) = &r.region {
+            *counts.entry(region.clone()).or_default() += 1;
+        }
+    }
+    let Some(common) = counts
+        .iter()
+        .max_by_key(|(_, n)| **n)
+        .map(|(r, _)| r.clone())
+    else {
+        return;
+    };
+    for r in resources.iter_mut() {
+        if r.region
+            .unknown_reason()
+            .is_some_and(|u| u.reason == NO_REGION)
+        {
+            r.region = Known::Value(common.clone());
+        }
+    }
+}
+
+fn json_error(display: &str, error: &serde_json::Error, what: &str) -> InputError {
+    let text = error.to_string();
+    let message = text
+        .rsplit_once(" at line ")
+        .map_or(text.as_str(), |(m, _)| m);
+    let location = Location::new(
+        display,
+        u32::try_from(error.line()).unwrap_or(u32::MAX),
+        u32::try_from(error.column()).unwrap_or(u32::MAX),
+    );
+    match error.classify() {
+        serde_json::error::Category::Eof => InputError::at(&location, format!("the JSON ends early: {message}"))
+            .with_help("the file is truncated; write it again with `terraform show -json plan.out > plan.json`"),
+        serde_json::error::Category::Syntax | serde_json::error::Category::Io => {
+            InputError::at(&location, format!("invalid JSON: {message}")).with_help("write it again with `terraform show -json`")
+        }
+        serde_json::error::Category::Data => InputError::at(&location, format!("not {what} as `terraform show -json` writes it: {message}"))
+            .with_help("privlink reads the output of `terraform show -json` (Terraform 0.12 or later)"),
+    }
+}
+
+fn unsupported(display: &str, message: String) -> InputError {
+    InputError::file(display, message)
+        .with_help("write the file with `terraform show -json` of Terraform 0.12 or later; if a newer Terraform wrote it, please report it")
+}
+
+fn bad_address(display: &str, address: &str) -> InputError {
+    InputError::file(
+        display,
+        format!("privlink cannot read the resource address `{address}`; that resource is skipped"),
+    )
+}
