@@ -14,6 +14,7 @@
 pub mod ecs;
 mod error;
 mod inputs;
+pub mod task_definition;
 pub mod terraform;
 pub mod workload_spec;
 

@@ -15,6 +15,7 @@
 //! | [`address`] | instance addresses and reference traversals |
 //! | [`config`] | `configuration`: resource blocks, module outputs/variables, provider regions |
 //! | [`values`] | one instance's attributes, with unknowns recovered from references or left unknown |
+//! | [`companion`] | the Terraform directory of a plan: locations by address, richer unknowns |
 //!
 //! A plan is Terraform's own resolved answer (modules expanded, `count`/`for_each` applied), so the
 //! instances it lists are the instances: resources counted to zero exist only in `configuration`
@@ -22,6 +23,7 @@
 //! come from the Terraform directory when one is given with the plan (`terraform::sources`).
 
 mod address;
+pub(crate) mod companion;
 mod config;
 mod format;
 mod values;
@@ -29,7 +31,7 @@ mod values;
 use std::collections::{BTreeMap, HashMap};
 
 use indexmap::IndexMap;
-use privlink_model::{Known, Location, looks_like_region};
+use privlink_model::{Known, looks_like_region};
 use serde_json::Value as Json;
 
 use self::address::InstanceAddress;
@@ -51,8 +53,8 @@ pub struct TerraformJson {
 
 /// Reads `terraform show -json` of a plan. `display` is the path as the user gave it.
 pub fn read_plan(text: &str, display: &str) -> Result<TerraformJson, InputError> {
-    let plan: PlanJson =
-        serde_json::from_str(text).map_err(|e| json_error(display, &e, "a Terraform plan"))?;
+    let plan: PlanJson = serde_json::from_str(text)
+        .map_err(|e| InputError::json(display, &e, "a Terraform plan"))?;
     check_version(&plan.format_version).map_err(|m| unsupported(display, m))?;
     if let Some(prior) = &plan.prior_state {
         check_version(&prior.format_version)
@@ -90,8 +92,8 @@ pub fn read_plan(text: &str, display: &str) -> Result<TerraformJson, InputError>
 
 /// Reads `terraform show -json` of a state.
 pub fn read_state(text: &str, display: &str) -> Result<TerraformJson, InputError> {
-    let state: StateJson =
-        serde_json::from_str(text).map_err(|e| json_error(display, &e, "a Terraform state"))?;
+    let state: StateJson = serde_json::from_str(text)
+        .map_err(|e| InputError::json(display, &e, "a Terraform state"))?;
     check_version(&state.format_version).map_err(|m| unsupported(display, m))?;
     let mut out = TerraformJson::default();
     let mut found = Vec::new();
@@ -288,27 +290,6 @@ fn fill_regions(resources: &mut [TfResource]) {
         {
             r.region = Known::Value(common.clone());
         }
-    }
-}
-
-fn json_error(display: &str, error: &serde_json::Error, what: &str) -> InputError {
-    let text = error.to_string();
-    let message = text
-        .rsplit_once(" at line ")
-        .map_or(text.as_str(), |(m, _)| m);
-    let location = Location::new(
-        display,
-        u32::try_from(error.line()).unwrap_or(u32::MAX),
-        u32::try_from(error.column()).unwrap_or(u32::MAX),
-    );
-    match error.classify() {
-        serde_json::error::Category::Eof => InputError::at(&location, format!("the JSON ends early: {message}"))
-            .with_help("the file is truncated; write it again with `terraform show -json plan.out > plan.json`"),
-        serde_json::error::Category::Syntax | serde_json::error::Category::Io => {
-            InputError::at(&location, format!("invalid JSON: {message}")).with_help("write it again with `terraform show -json`")
-        }
-        serde_json::error::Category::Data => InputError::at(&location, format!("not {what} as `terraform show -json` writes it: {message}"))
-            .with_help("privlink reads the output of `terraform show -json` (Terraform 0.12 or later)"),
     }
 }
 
