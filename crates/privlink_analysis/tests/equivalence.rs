@@ -56,53 +56,68 @@ fn without_locations(analysis: &Analysis) -> (Vec<Flow>, Vec<Finding>, Vec<Analy
     (flows, findings, workloads)
 }
 
+/// Asserts two lists are equal, showing where the first pair that differs differs (flows are
+/// long).
+fn assert_same<T: PartialEq + std::fmt::Debug>(left: &[T], right: &[T], what: &str) {
+    let Some(i) = (0..left.len().max(right.len())).find(|&i| left.get(i) != right.get(i)) else {
+        return;
+    };
+    let (l, r) = (
+        format!("{:#?}", left.get(i)),
+        format!("{:#?}", right.get(i)),
+    );
+    let (l, r): (Vec<&str>, Vec<&str>) = (l.lines().collect(), r.lines().collect());
+    let line = (0..l.len().max(r.len()))
+        .find(|&n| l.get(n) != r.get(n))
+        .unwrap_or(0);
+    let window =
+        |v: &[&str]| v[line.saturating_sub(12).min(v.len())..(line + 3).min(v.len())].join("\n");
+    panic!(
+        "{what}: element {i} differs at line {line}:\n--- left\n{}\n--- right\n{}",
+        window(&l),
+        window(&r)
+    );
+}
+
 #[test]
 fn hcl_tf_json_and_plan_give_the_same_flows_and_findings() {
     let hcl = analyse(&[path(&format!("{FIXTURES}/equivalence/hcl"))]);
-    assert_eq!(
-        hcl.flows.len(),
-        10,
-        "5 services in 2 subnets: {:#?}",
-        hcl.flows
-    );
+    assert_eq!(hcl.flows.len(), 10, "5 services in 2 subnets");
     let rules: Vec<(&str, Option<&str>)> = hcl
         .findings
         .iter()
         .map(|f| (f.rule, f.service.as_deref()))
         .collect();
     assert_eq!(rules, [("missing-interface-endpoint", Some("logs"))]);
-    assert!(
-        hcl.findings[0]
-            .location
-            .as_ref()
-            .is_some_and(|l| l.path.ends_with("equivalence/hcl/main.tf"))
-    );
+    let at = hcl.findings[0].location.as_ref().expect("a location");
+    assert!(at.path.ends_with("equivalence/hcl/main.tf"), "{at}");
 
+    let (flows, findings, workloads) = without_locations(&hcl);
     let tf_json = analyse(&[path(&format!("{FIXTURES}/equivalence/tf-json"))]);
-    assert_eq!(
-        without_locations(&tf_json),
-        without_locations(&hcl),
-        ".tf.json"
-    );
+    let (json_flows, json_findings, json_workloads) = without_locations(&tf_json);
+    assert_same(&json_flows, &flows, ".tf.json: flows");
+    assert_same(&json_findings, &findings, ".tf.json: findings");
+    assert_same(&json_workloads, &workloads, ".tf.json: workloads");
 
     let plan = path(&format!("{FIXTURES}/plans/equivalence.plan.json"));
     let plan_only = analyse(std::slice::from_ref(&plan));
-    assert_eq!(
-        without_locations(&plan_only),
-        without_locations(&hcl),
-        "plan JSON"
-    );
+    let (plan_flows, plan_findings, plan_workloads) = without_locations(&plan_only);
+    assert_same(&plan_flows, &flows, "plan JSON: flows");
+    assert_same(&plan_findings, &findings, "plan JSON: findings");
+    assert_same(&plan_workloads, &workloads, "plan JSON: workloads");
 
     // With its configuration, a plan's findings point where the HCL's do.
     let paired = analyse(&[plan, path(&format!("{FIXTURES}/equivalence/hcl"))]);
-    assert_eq!(paired.flows, hcl.flows, "plan + HCL directory: flows");
-    assert_eq!(
-        paired.findings, hcl.findings,
-        "plan + HCL directory: findings"
+    assert_same(&paired.flows, &hcl.flows, "plan + HCL directory: flows");
+    assert_same(
+        &paired.findings,
+        &hcl.findings,
+        "plan + HCL directory: findings",
     );
-    assert_eq!(
-        paired.workloads, hcl.workloads,
-        "plan + HCL directory: workloads"
+    assert_same(
+        &paired.workloads,
+        &hcl.workloads,
+        "plan + HCL directory: workloads",
     );
 }
 
@@ -117,7 +132,11 @@ fn example_plans_with_their_directories_agree_with_the_directories() {
         let hcl = analyse(std::slice::from_ref(&dir));
         assert!(!hcl.flows.is_empty(), "{example}");
         let paired = analyse(&[path(&format!("{FIXTURES}/plans/{example}.plan.json")), dir]);
-        assert_eq!(paired.flows, hcl.flows, "{example}: flows");
-        assert_eq!(paired.findings, hcl.findings, "{example}: findings");
+        assert_same(&paired.flows, &hcl.flows, &format!("{example}: flows"));
+        assert_same(
+            &paired.findings,
+            &hcl.findings,
+            &format!("{example}: findings"),
+        );
     }
 }

@@ -86,14 +86,32 @@ fn remap(plan: &TfResource, source: &TfResource, path: &str) -> Option<String> {
     Some(mapped.join("."))
 }
 
-/// Whether every field the configuration knows has the same value in the plan.
+/// Whether the plan's value agrees with what the configuration knows of it: fields not written
+/// (null) and values the configuration cannot know agree with anything; a reference agrees with the
+/// same reference.
 fn agrees(plan: &Value, source: &Value) -> bool {
-    match (plan.as_map(), source.as_map()) {
-        (Some(p), Some(s)) => s.iter().all(|(name, value)| match value.to_json() {
-            None | Some(serde_json::Value::Null) => true,
-            Some(known) => p.get(name).and_then(Value::to_json) == Some(known),
-        }),
-        _ => plan.to_json().is_some() && plan.to_json() == source.to_json(),
+    match (plan, source) {
+        (_, Value::Null) => true,
+        (_, Value::Unknown(s)) => match &s.reference {
+            Some(r) => plan
+                .as_unknown()
+                .is_some_and(|p| p.reference.as_ref() == Some(r)),
+            None => true,
+        },
+        (Value::Map(p), Value::Map(s)) => s
+            .iter()
+            .all(|(name, value)| agrees(p.get(name).unwrap_or(&Value::Null), value)),
+        (Value::List(p) | Value::Set(p), Value::List(s) | Value::Set(s)) => {
+            p.len() == s.len() && p.iter().zip(s).all(|(p, s)| agrees(p, s))
+        }
+        (Value::Null, Value::List(s) | Value::Set(s)) => s.is_empty(),
+        (p, s) => match (p.as_f64(), s.as_f64()) {
+            (Some(a), Some(b)) => a == b,
+            _ => {
+                p.as_str().is_some() && p.as_str() == s.as_str()
+                    || p.as_bool().is_some() && p.as_bool() == s.as_bool()
+            }
+        },
     }
 }
 
