@@ -188,7 +188,7 @@ mod tests {
         let mut model = Model::default();
         let subnet = ResourceId::new("aws_subnet.a");
         model.subnets.insert(subnet.clone(), privlink_model::Subnet {
-            id: subnet.clone(),
+            id: subnet,
             provenance: Provenance::declared("aws_subnet.a", None),
             vpc: Known::unknown("x"),
             cidr: Known::unknown("x"),

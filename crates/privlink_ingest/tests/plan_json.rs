@@ -336,7 +336,7 @@ fn bad_files_are_errors_with_their_path_and_the_others_still_load() {
     .unwrap();
     let good = fixture("plans/seed-001-fargate-secrets.plan.json");
     let loaded = load(
-        &[truncated.clone(), not_a_plan, future, wrong_shape, good],
+        &[truncated, not_a_plan, future, wrong_shape, good],
         &LoadOptions::default(),
     );
     let error = |i: usize| {
@@ -397,7 +397,7 @@ fn hashicorp_terraform_json_testdata_parses() {
             if !path.is_file() {
                 continue;
             }
-            let loaded = load(&[path.clone()], &LoadOptions::default());
+            let loaded = load(std::slice::from_ref(&path), &LoadOptions::default());
             let input = &loaded.inputs[0];
             assert!(
                 matches!(
@@ -422,7 +422,7 @@ fn unknown_regions_take_the_region_option() {
     let dir = tempfile_dir("region");
     let path = dir.join("plan.json");
     std::fs::write(&path, plan).unwrap();
-    let none = load(&[path.clone()], &LoadOptions::default()).model;
+    let none = load(std::slice::from_ref(&path), &LoadOptions::default()).model;
     assert!(!none.vpcs[&id("aws_vpc.x")].region.is_known());
     let given = load(
         &[path],

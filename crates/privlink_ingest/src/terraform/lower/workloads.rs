@@ -62,11 +62,8 @@ impl<'a> Lowerer<'a> {
 
     pub(super) fn ecs_service(&mut self, r: &'a TfResource) {
         let task = r.get("task_definition").and_then(|v| self.task_definition_of(v));
-        let kind = match self.ecs_launch(r, task) {
-            Some(kind) => kind,
-            // ECS Anywhere runs outside the VPC.
-            None => return,
-        };
+        // ECS Anywhere (no kind) runs outside the VPC.
+        let Some(kind) = self.ecs_launch(r, task) else { return };
         let mut facts = match task {
             Some(t) => {
                 if let Some(Value::Unknown(u)) = t.get("container_definitions")
