@@ -88,16 +88,16 @@ impl<'a> Configuration<'a> {
 
     /// The resource block an instance comes from.
     pub(crate) fn resource(&self, address: &InstanceAddress) -> Option<&'a ConfigResourceJson> {
-        let relative = InstanceAddress {
-            module: Vec::new(),
-            key: None,
-            ..address.clone()
-        }
-        .resource();
-        self.module(&address.module)?
-            .resources
-            .iter()
-            .find(|r| r.address == relative)
+        let data = if address.data { "data." } else { "" };
+        let (resource_type, name) = (address.resource_type.as_str(), address.name.as_str());
+        // Compared in parts: this runs for every instance of large plans.
+        self.module(&address.module)?.resources.iter().find(|r| {
+            r.address
+                .strip_prefix(data)
+                .and_then(|rest| rest.strip_prefix(resource_type))
+                .and_then(|rest| rest.strip_prefix('.'))
+                == Some(name)
+        })
     }
 
     /// The expressions of a resource block (empty when the plan has no configuration for it).
