@@ -11,7 +11,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// network path, predicts the exact error a missing piece causes, and writes the fix.
 #[derive(Debug, Parser)]
 #[command(name = "privlink", version, about, long_about, max_term_width = 100)]
-#[command(after_help = "Examples:\n  privlink check infra/                      check a Terraform directory\n  privlink check --endpoints-only infra/     as if there were no NAT or internet gateway\n  privlink explain infra/ --service logs     every hop of the flows to CloudWatch Logs\n  privlink rules                             the rule catalogue")]
+#[command(
+    after_help = "Examples:\n  privlink check infra/                      check a Terraform directory\n  privlink check --endpoints-only infra/     as if there were no NAT or internet gateway\n  privlink explain infra/ --service logs     every hop of the flows to CloudWatch Logs\n  privlink rules                             the rule catalogue"
+)]
 pub(crate) struct Cli {
     /// Never colour the output (also: the NO_COLOR environment variable).
     #[arg(long, global = true)]
@@ -29,7 +31,9 @@ pub(crate) enum Command {
     /// Loads the inputs, finds the workloads (ECS services, EKS node groups and Fargate profiles,
     /// `--workload`, privlink.toml, or an assumed Fargate task), traces every flow each one needs, and
     /// reports findings with the offending source, the error the workload would stop with, and the fix.
-    #[command(after_help = "Exit status: 0 when nothing is at or above --fail-on, 1 when something is, 2 on a usage error or an input that could not be read (the other inputs are still analysed and reported).")]
+    #[command(
+        after_help = "Exit status: 0 when nothing is at or above --fail-on, 1 when something is, 2 on a usage error or an input that could not be read (the other inputs are still analysed and reported)."
+    )]
     Check(InputArgs),
     /// Print every hop of each required flow, like a traceroute you can follow.
     Explain(ExplainArgs),

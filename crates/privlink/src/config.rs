@@ -34,13 +34,21 @@ pub(crate) fn load(explicit: Option<&Path>, inputs: &[PathBuf]) -> Result<Config
         Some(p) => Some(p.to_path_buf()),
         None => candidates(inputs).into_iter().find(|p| p.is_file()),
     };
-    let Some(path) = path else { return Ok(Config::default()) };
-    let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
-    let mut config: Config = toml::from_str(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    let Some(path) = path else {
+        return Ok(Config::default());
+    };
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    let mut config: Config =
+        toml::from_str(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
     // Task definition files named in the file are relative to it, as a user reading it expects.
     let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
     for workload in &mut config.workloads {
-        if let Some(file) = workload.task_definition.as_mut().filter(|f| f.is_relative()) {
+        if let Some(file) = workload
+            .task_definition
+            .as_mut()
+            .filter(|f| f.is_relative())
+        {
             *file = base.join(&*file);
         }
     }
@@ -51,7 +59,11 @@ pub(crate) fn load(explicit: Option<&Path>, inputs: &[PathBuf]) -> Result<Config
 fn candidates(inputs: &[PathBuf]) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for input in inputs {
-        let dir = if input.is_dir() { input.clone() } else { input.parent().map(Path::to_path_buf).unwrap_or_default() };
+        let dir = if input.is_dir() {
+            input.clone()
+        } else {
+            input.parent().map(Path::to_path_buf).unwrap_or_default()
+        };
         out.push(dir.join("privlink.toml"));
     }
     out.push(PathBuf::from("privlink.toml"));

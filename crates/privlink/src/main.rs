@@ -30,7 +30,10 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            eprintln!("{}: {e:#}", report::style::paint(report::style::ERROR, "error"));
+            eprintln!(
+                "{}: {e:#}",
+                report::style::paint(report::style::ERROR, "error")
+            );
             ExitCode::from(2)
         }
     }

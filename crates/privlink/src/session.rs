@@ -40,7 +40,12 @@ impl Session {
             FailOn::Info => Severity::Info,
             FailOn::Never => return 0,
         };
-        u8::from(self.analysis.findings.iter().any(|f| f.severity >= threshold))
+        u8::from(
+            self.analysis
+                .findings
+                .iter()
+                .any(|f| f.severity >= threshold),
+        )
     }
 }
 
@@ -57,7 +62,11 @@ pub(crate) fn open(args: &InputArgs, names_allowed: bool) -> Result<(Session, Ve
     }
     let region = args.region.clone().or_else(|| config.region.clone());
     let options = LoadOptions {
-        terraform: ConfigOptions { vars, var_files: args.var_files.clone(), region: region.clone() },
+        terraform: ConfigOptions {
+            vars,
+            var_files: args.var_files.clone(),
+            region: region.clone(),
+        },
         region: region.clone(),
     };
     let loaded = load(&args.paths, &options);
@@ -66,16 +75,28 @@ pub(crate) fn open(args: &InputArgs, names_allowed: bool) -> Result<(Session, Ve
     let mut specs = Vec::new();
     for w in &args.workloads {
         if w.contains('=') {
-            specs.push((w.parse::<WorkloadSpec>().map_err(anyhow::Error::msg)?, "--workload".to_owned()));
+            specs.push((
+                w.parse::<WorkloadSpec>().map_err(anyhow::Error::msg)?,
+                "--workload".to_owned(),
+            ));
         } else if names_allowed {
             names.push(w.clone());
         } else {
-            bail!("--workload `{w}` is not a workload spec; write e.g. kind=ecs-fargate,subnets=aws_subnet.a");
+            bail!(
+                "--workload `{w}` is not a workload spec; write e.g. kind=ecs-fargate,subnets=aws_subnet.a"
+            );
         }
     }
     if specs.is_empty() {
-        let source = config.path.as_ref().map_or_else(|| "privlink.toml".to_owned(), |p| p.display().to_string());
-        specs = config.workloads.iter().map(|s| (s.clone(), source.clone())).collect();
+        let source = config
+            .path
+            .as_ref()
+            .map_or_else(|| "privlink.toml".to_owned(), |p| p.display().to_string());
+        specs = config
+            .workloads
+            .iter()
+            .map(|s| (s.clone(), source.clone()))
+            .collect();
     }
     if !specs.is_empty() {
         let workloads = specs
@@ -87,7 +108,21 @@ pub(crate) fn open(args: &InputArgs, names_allowed: bool) -> Result<(Session, Ve
         model.workloads = workloads;
     }
     let endpoints_only = args.endpoints_only || config.endpoints_only;
-    let analysis = analyze(&model, &Options { endpoints_only, region });
+    let analysis = analyze(
+        &model,
+        &Options {
+            endpoints_only,
+            region,
+        },
+    );
     let fail_on = args.fail_on.or(config.fail_on).unwrap_or(FailOn::Error);
-    Ok((Session { inputs: loaded.inputs, analysis, endpoints_only, fail_on }, names))
+    Ok((
+        Session {
+            inputs: loaded.inputs,
+            analysis,
+            endpoints_only,
+            fail_on,
+        },
+        names,
+    ))
 }

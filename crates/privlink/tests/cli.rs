@@ -6,7 +6,10 @@ use std::path::{Path, PathBuf};
 use assert_cmd::Command;
 
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().expect("workspace root")
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .expect("workspace root")
 }
 
 fn privlink() -> Command {
@@ -35,7 +38,10 @@ fn examples_report_what_the_seeds_say() {
         let path = format!("examples/{example}");
         let (status, stdout, stderr) = run(&["check", &path]);
         assert_eq!(status, code, "{example}: {stdout}{stderr}");
-        assert!(!stdout.contains('\u{1b}'), "no colour when not on a terminal");
+        assert!(
+            !stdout.contains('\u{1b}'),
+            "no colour when not on a terminal"
+        );
         insta::assert_snapshot!(format!("check_{example}"), stdout);
     }
 }
@@ -45,8 +51,14 @@ fn seed_000_as_written_has_its_two_bugs() {
     let (_, stdout, _) = run(&["check", "examples/seed-000-as-written"]);
     assert!(stdout.contains("error[vpc-dns-disabled]"), "{stdout}");
     assert!(stdout.contains("error[invalid-terraform]"), "{stdout}");
-    assert!(stdout.contains("--> examples/seed-000-as-written/main.tf:91:3"), "the for_each line: {stdout}");
-    assert!(stdout.contains("predicted error: ResourceInitializationError"), "{stdout}");
+    assert!(
+        stdout.contains("--> examples/seed-000-as-written/main.tf:91:3"),
+        "the for_each line: {stdout}"
+    );
+    assert!(
+        stdout.contains("predicted error: ResourceInitializationError"),
+        "{stdout}"
+    );
 }
 
 #[test]
@@ -55,7 +67,14 @@ fn endpoints_only_turns_nat_dependencies_into_errors() {
     let fixture = root().join("crates/privlink_analysis/tests/fixtures/network/main.tf");
     std::fs::copy(fixture, dir.path().join("main.tf")).expect("copy");
     let path = dir.path().to_str().expect("utf-8 path");
-    let vars = ["--var", "nat=true", "--var", "app_egress=all", "--var", r#"interface_services=["ecr.api","ecr.dkr"]"#];
+    let vars = [
+        "--var",
+        "nat=true",
+        "--var",
+        "app_egress=all",
+        "--var",
+        r#"interface_services=["ecr.api","ecr.dkr"]"#,
+    ];
     let (status, stdout, _) = run(&[&["check", path][..], &vars[..]].concat());
     assert_eq!(status, 0, "a NAT dependency is a warning: {stdout}");
     assert!(stdout.contains("warning[nat-dependency]"), "{stdout}");
@@ -63,23 +82,51 @@ fn endpoints_only_turns_nat_dependencies_into_errors() {
     assert_eq!(status, 1, "--fail-on warning");
     let (status, stdout, _) = run(&[&["check", path, "--endpoints-only"][..], &vars[..]].concat());
     assert_eq!(status, 1, "{stdout}");
-    assert!(stdout.contains("error[missing-interface-endpoint]"), "{stdout}");
+    assert!(
+        stdout.contains("error[missing-interface-endpoint]"),
+        "{stdout}"
+    );
     assert!(stdout.contains("with --endpoints-only"), "{stdout}");
-    let (status, _, _) = run(&[&["check", path, "--endpoints-only", "--fail-on", "never"][..], &vars[..]].concat());
+    let (status, _, _) = run(&[
+        &["check", path, "--endpoints-only", "--fail-on", "never"][..],
+        &vars[..],
+    ]
+    .concat());
     assert_eq!(status, 0, "--fail-on never");
 }
 
 #[test]
 fn unreadable_input_is_exit_2_and_the_others_are_still_analysed() {
     let dir = tempfile::tempdir().expect("tempdir");
-    std::fs::write(dir.path().join("broken.tf"), "resource \"aws_vpc\" \"x\" {\n  cidr_block = \n}\n").expect("write");
+    std::fs::write(
+        dir.path().join("broken.tf"),
+        "resource \"aws_vpc\" \"x\" {\n  cidr_block = \n}\n",
+    )
+    .expect("write");
     let broken = dir.path().to_str().expect("utf-8 path");
-    let (status, stdout, _) = run(&["check", broken, "examples/seed-001-fargate-secrets", "does/not/exist"]);
+    let (status, stdout, _) = run(&[
+        "check",
+        broken,
+        "examples/seed-001-fargate-secrets",
+        "does/not/exist",
+    ]);
     assert_eq!(status, 2, "{stdout}");
-    assert!(stdout.contains("broken.tf:2:"), "file and line of the parse error: {stdout}");
+    assert!(
+        stdout.contains("broken.tf:2:"),
+        "file and line of the parse error: {stdout}"
+    );
     assert!(stdout.contains("does/not/exist: cannot read"), "{stdout}");
-    assert!(stdout.contains("app (ecs-fargate)"), "the valid input is still analysed: {stdout}");
-    let (status, json, _) = run(&["check", "--format", "json", broken, "examples/seed-001-fargate-secrets"]);
+    assert!(
+        stdout.contains("app (ecs-fargate)"),
+        "the valid input is still analysed: {stdout}"
+    );
+    let (status, json, _) = run(&[
+        "check",
+        "--format",
+        "json",
+        broken,
+        "examples/seed-001-fargate-secrets",
+    ]);
     assert_eq!(status, 2);
     let report: serde_json::Value = serde_json::from_str(&json).expect("json");
     assert_eq!(report["inputs"][0]["status"], "error");
@@ -90,16 +137,37 @@ fn unreadable_input_is_exit_2_and_the_others_are_still_analysed() {
 #[test]
 fn workloads_from_flags_and_from_privlink_toml() {
     let spec = "kind=ecs-fargate,name=web,subnets=aws_subnet.private-a,security-groups=aws_security_group.app,features=awslogs+service:sqs";
-    let (status, stdout, _) = run(&["check", "examples/seed-001-fargate-secrets", "--workload", spec]);
+    let (status, stdout, _) = run(&[
+        "check",
+        "examples/seed-001-fargate-secrets",
+        "--workload",
+        spec,
+    ]);
     assert_eq!(status, 1, "no sqs endpoint: {stdout}");
     assert!(stdout.contains("web (ecs-fargate)"), "{stdout}");
     assert!(stdout.contains("sqs"), "{stdout}");
-    assert!(!stdout.contains("secretsmanager "), "the spec replaces the service found in the inputs: {stdout}");
+    assert!(
+        !stdout.contains("secretsmanager "),
+        "the spec replaces the service found in the inputs: {stdout}"
+    );
 
-    let (status, _, stderr) = run(&["check", "examples/seed-001-fargate-secrets", "--workload", "kind=ecs-fargate,subnets=aws_subnet.nope"]);
+    let (status, _, stderr) = run(&[
+        "check",
+        "examples/seed-001-fargate-secrets",
+        "--workload",
+        "kind=ecs-fargate,subnets=aws_subnet.nope",
+    ]);
     assert_eq!(status, 2);
-    assert!(stderr.contains("no subnet named `aws_subnet.nope`"), "{stderr}");
-    let (status, _, stderr) = run(&["check", "examples/seed-001-fargate-secrets", "--workload", "app"]);
+    assert!(
+        stderr.contains("no subnet named `aws_subnet.nope`"),
+        "{stderr}"
+    );
+    let (status, _, stderr) = run(&[
+        "check",
+        "examples/seed-001-fargate-secrets",
+        "--workload",
+        "app",
+    ]);
     assert_eq!(status, 2);
     assert!(stderr.contains("is not a workload spec"), "{stderr}");
 
@@ -110,10 +178,18 @@ fn workloads_from_flags_and_from_privlink_toml() {
         "endpoints-only = true\n[[workload]]\nname = \"batch\"\nkind = \"ecs-ec2\"\nsubnets = [\"aws_subnet.private-a\"]\nsecurity-groups = [\"aws_security_group.app\"]\n",
     )
     .expect("write");
-    let (status, stdout, _) = run(&["check", "examples/seed-001-fargate-secrets", "--config", config.to_str().expect("utf-8")]);
+    let (status, stdout, _) = run(&[
+        "check",
+        "examples/seed-001-fargate-secrets",
+        "--config",
+        config.to_str().expect("utf-8"),
+    ]);
     assert_eq!(status, 1, "{stdout}");
     assert!(stdout.contains("batch (ecs-ec2)"), "{stdout}");
-    assert!(stdout.contains("ecs-telemetry"), "ECS on EC2 needs the agent endpoints: {stdout}");
+    assert!(
+        stdout.contains("ecs-telemetry"),
+        "ECS on EC2 needs the agent endpoints: {stdout}"
+    );
 }
 
 #[test]
@@ -121,7 +197,12 @@ fn output_file_is_never_coloured() {
     let dir = tempfile::tempdir().expect("tempdir");
     let out = dir.path().join("report.txt");
     let status = privlink()
-        .args(["check", "examples/seed-000-as-written", "--output", out.to_str().expect("utf-8")])
+        .args([
+            "check",
+            "examples/seed-000-as-written",
+            "--output",
+            out.to_str().expect("utf-8"),
+        ])
         .env("CLICOLOR_FORCE", "1")
         .output()
         .expect("runs")
@@ -134,11 +215,19 @@ fn output_file_is_never_coloured() {
 
 #[test]
 fn colour_is_forced_on_and_turned_off() {
-    let coloured = privlink().args(["check", "examples/seed-000-as-written"]).env("CLICOLOR_FORCE", "1").output().expect("runs");
-    assert!(String::from_utf8_lossy(&coloured.stdout).contains('\u{1b}'), "CLICOLOR_FORCE colours a pipe");
+    let coloured = privlink()
+        .args(["check", "examples/seed-000-as-written"])
+        .env("CLICOLOR_FORCE", "1")
+        .output()
+        .expect("runs");
+    assert!(
+        String::from_utf8_lossy(&coloured.stdout).contains('\u{1b}'),
+        "CLICOLOR_FORCE colours a pipe"
+    );
     for (flag, env) in [(Some("--no-color"), None), (None, Some(("NO_COLOR", "1")))] {
         let mut cmd = privlink();
-        cmd.args(["check", "examples/seed-000-as-written"]).env("CLICOLOR_FORCE", "1");
+        cmd.args(["check", "examples/seed-000-as-written"])
+            .env("CLICOLOR_FORCE", "1");
         if let Some(flag) = flag {
             cmd.arg(flag);
         }
@@ -146,22 +235,51 @@ fn colour_is_forced_on_and_turned_off() {
             cmd.env(k, v);
         }
         let out = cmd.output().expect("runs");
-        assert!(!String::from_utf8_lossy(&out.stdout).contains('\u{1b}'), "{flag:?} {env:?}");
+        assert!(
+            !String::from_utf8_lossy(&out.stdout).contains('\u{1b}'),
+            "{flag:?} {env:?}"
+        );
     }
 }
 
 #[test]
 fn explain_prints_numbered_hops_with_their_source() {
-    let (status, stdout, _) = run(&["explain", "examples/seed-001-fargate-secrets", "--service", "s3"]);
+    let (status, stdout, _) = run(&[
+        "explain",
+        "examples/seed-001-fargate-secrets",
+        "--service",
+        "s3",
+    ]);
     assert_eq!(status, 0);
-    assert!(stdout.contains("app → s3 from aws_subnet.private-a"), "{stdout}");
+    assert!(
+        stdout.contains("app → s3 from aws_subnet.private-a"),
+        "{stdout}"
+    );
     assert!(stdout.contains("2. route"), "{stdout}");
     assert!(stdout.contains("prefix list"), "{stdout}");
-    assert!(stdout.contains("decided by aws_vpc_endpoint.s3 at examples/seed-001-fargate-secrets/main.tf:"), "{stdout}");
-    let (status, _, stderr) = run(&["explain", "examples/seed-001-fargate-secrets", "--workload", "nope"]);
+    assert!(
+        stdout.contains(
+            "decided by aws_vpc_endpoint.s3 at examples/seed-001-fargate-secrets/main.tf:"
+        ),
+        "{stdout}"
+    );
+    let (status, _, stderr) = run(&[
+        "explain",
+        "examples/seed-001-fargate-secrets",
+        "--workload",
+        "nope",
+    ]);
     assert_eq!(status, 2);
-    assert!(stderr.contains("no workload named `nope`; workloads: app"), "{stderr}");
-    let (status, _, stderr) = run(&["explain", "examples/seed-001-fargate-secrets", "--service", "sqs"]);
+    assert!(
+        stderr.contains("no workload named `nope`; workloads: app"),
+        "{stderr}"
+    );
+    let (status, _, stderr) = run(&[
+        "explain",
+        "examples/seed-001-fargate-secrets",
+        "--service",
+        "sqs",
+    ]);
     assert_eq!(status, 2);
     assert!(stderr.contains("no flow to `sqs`"), "{stderr}");
 }
@@ -170,7 +288,12 @@ fn explain_prints_numbered_hops_with_their_source() {
 fn rules_and_rule_docs() {
     let (status, stdout, _) = run(&["rules"]);
     assert_eq!(status, 0);
-    assert!(stdout.lines().any(|l| l.starts_with("PL001  missing-interface-endpoint")), "{stdout}");
+    assert!(
+        stdout
+            .lines()
+            .any(|l| l.starts_with("PL001  missing-interface-endpoint")),
+        "{stdout}"
+    );
     let (status, stdout, _) = run(&["rule", "s3-gateway-not-on-route-table"]);
     assert_eq!(status, 0);
     assert!(stdout.starts_with("# s3-gateway-not-on-route-table (PL003)"));

@@ -48,7 +48,11 @@ impl fmt::Display for ImageSource {
 /// Splits a reference into registry host and repository path (with tag or digest).
 fn split_registry(reference: &str) -> (Option<&str>, &str) {
     match reference.split_once('/') {
-        Some((first, rest)) if first.contains('.') || first.contains(':') || first == "localhost" => (Some(first), rest),
+        Some((first, rest))
+            if first.contains('.') || first.contains(':') || first == "localhost" =>
+        {
+            (Some(first), rest)
+        }
         _ => (None, reference),
     }
 }
@@ -56,7 +60,9 @@ fn split_registry(reference: &str) -> (Option<&str>, &str) {
 /// Classifies an image reference.
 pub fn classify(reference: &str) -> ImageSource {
     let (host, _) = split_registry(reference.trim());
-    let Some(host) = host.map(str::to_ascii_lowercase) else { return ImageSource::DockerHub };
+    let Some(host) = host.map(str::to_ascii_lowercase) else {
+        return ImageSource::DockerHub;
+    };
     let host = host.split(':').next().unwrap_or_default().to_owned();
     if let Some(ecr) = ecr_registry(&host) {
         return ecr;
@@ -78,11 +84,22 @@ pub fn classify(reference: &str) -> ImageSource {
 fn ecr_registry(host: &str) -> Option<ImageSource> {
     let parts: Vec<&str> = host.split('.').collect();
     let (account, region) = match parts.as_slice() {
-        [acct, "dkr", "ecr" | "ecr-fips", region, "amazonaws", "com", ..] => (acct, region),
+        [
+            acct,
+            "dkr",
+            "ecr" | "ecr-fips",
+            region,
+            "amazonaws",
+            "com",
+            ..,
+        ] => (acct, region),
         [acct, "dkr-ecr" | "dkr-ecr-fips", region, "on", "aws"] => (acct, region),
         _ => return None,
     };
-    Some(ImageSource::Ecr { account: (*account).to_owned(), region: (*region).to_owned() })
+    Some(ImageSource::Ecr {
+        account: (*account).to_owned(),
+        region: (*region).to_owned(),
+    })
 }
 
 /// The upstream prefix and URL of an ECR pull-through cache rule for a registry ECR can cache.
@@ -104,7 +121,9 @@ pub fn pull_through_upstream(source: &ImageSource) -> Option<(&'static str, Stri
 pub fn pull_through_uri(reference: &str, prefix: &str, account: &str, region: &str) -> String {
     let (host, path) = split_registry(reference.trim());
     let path = match host {
-        None | Some("docker.io" | "registry-1.docker.io" | "index.docker.io") if !path.contains('/') => {
+        None | Some("docker.io" | "registry-1.docker.io" | "index.docker.io")
+            if !path.contains('/') =>
+        {
             format!("library/{path}")
         }
         _ => path.to_owned(),
@@ -123,19 +142,43 @@ mod tests {
         assert_eq!(classify("docker.io/library/nginx"), ImageSource::DockerHub);
         assert_eq!(
             classify("123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/app:1"),
-            ImageSource::Ecr { account: "123456789012".into(), region: "ap-northeast-1".into() }
+            ImageSource::Ecr {
+                account: "123456789012".into(),
+                region: "ap-northeast-1".into()
+            }
         );
         assert_eq!(
             classify("123456789012.dkr-ecr.us-west-2.on.aws/app@sha256:abc"),
-            ImageSource::Ecr { account: "123456789012".into(), region: "us-west-2".into() }
+            ImageSource::Ecr {
+                account: "123456789012".into(),
+                region: "us-west-2".into()
+            }
         );
-        assert_eq!(classify("public.ecr.aws/nginx/nginx:1"), ImageSource::EcrPublic);
+        assert_eq!(
+            classify("public.ecr.aws/nginx/nginx:1"),
+            ImageSource::EcrPublic
+        );
         assert_eq!(classify("ghcr.io/org/app:1"), ImageSource::Ghcr);
-        assert_eq!(classify("quay.io/prometheus/node-exporter"), ImageSource::Quay);
-        assert_eq!(classify("registry.k8s.io/pause:3.9"), ImageSource::KubernetesRegistry);
-        assert_eq!(classify("myreg.azurecr.io/app"), ImageSource::Azure("myreg.azurecr.io".into()));
-        assert_eq!(classify("localhost:5000/app"), ImageSource::Other("localhost".into()));
-        assert_eq!(classify("registry.example.com:5000/app"), ImageSource::Other("registry.example.com".into()));
+        assert_eq!(
+            classify("quay.io/prometheus/node-exporter"),
+            ImageSource::Quay
+        );
+        assert_eq!(
+            classify("registry.k8s.io/pause:3.9"),
+            ImageSource::KubernetesRegistry
+        );
+        assert_eq!(
+            classify("myreg.azurecr.io/app"),
+            ImageSource::Azure("myreg.azurecr.io".into())
+        );
+        assert_eq!(
+            classify("localhost:5000/app"),
+            ImageSource::Other("localhost".into())
+        );
+        assert_eq!(
+            classify("registry.example.com:5000/app"),
+            ImageSource::Other("registry.example.com".into())
+        );
     }
 
     #[test]
@@ -145,7 +188,12 @@ mod tests {
             "123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/docker-hub/library/nginx:1.27"
         );
         assert_eq!(
-            pull_through_uri("public.ecr.aws/nginx/nginx:1", "ecr-public", "1", "us-east-1"),
+            pull_through_uri(
+                "public.ecr.aws/nginx/nginx:1",
+                "ecr-public",
+                "1",
+                "us-east-1"
+            ),
             "1.dkr.ecr.us-east-1.amazonaws.com/ecr-public/nginx/nginx:1"
         );
         assert!(pull_through_upstream(&ImageSource::Other("x".into())).is_none());

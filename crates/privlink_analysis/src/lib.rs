@@ -9,6 +9,7 @@
 pub mod catalog;
 pub mod finding;
 pub mod images;
+pub mod policy;
 pub mod reach;
 pub mod requirements;
 pub mod rules;
@@ -53,7 +54,9 @@ pub struct Analysis {
 /// Analyses a model.
 pub fn analyze(model: &Model, options: &Options) -> Analysis {
     let network = Network::new(model);
-    let trace_options = TraceOptions { endpoints_only: options.endpoints_only };
+    let trace_options = TraceOptions {
+        endpoints_only: options.endpoints_only,
+    };
     let mut workloads = Vec::new();
     let mut flows = Vec::new();
     for workload in workloads::effective_workloads(model) {
@@ -69,12 +72,37 @@ pub fn analyze(model: &Model, options: &Options) -> Analysis {
         let needs = requirements::requirements(&workload, region.as_deref().unwrap_or("REGION"));
         for subnet in &workload.subnets {
             for requirement in &needs {
-                flows.push(reach::trace(&network, trace_options, &workload, subnet, requirement, region.as_deref()));
+                flows.push(reach::trace(
+                    &network,
+                    trace_options,
+                    &workload,
+                    subnet,
+                    requirement,
+                    region.as_deref(),
+                ));
             }
         }
-        workloads.push(AnalyzedWorkload { workload, region, vpc });
+        workloads.push(AnalyzedWorkload {
+            workload,
+            region,
+            vpc,
+        });
     }
-    let ctx = rules::Context { model, network: &network, flows: &flows, endpoints_only: options.endpoints_only };
+    let analysed: Vec<Workload> = workloads
+        .iter()
+        .map(|w: &AnalyzedWorkload| w.workload.clone())
+        .collect();
+    let ctx = rules::Context {
+        model,
+        network: &network,
+        flows: &flows,
+        workloads: &analysed,
+        endpoints_only: options.endpoints_only,
+    };
     let findings = rules::run(&ctx);
-    Analysis { workloads, flows, findings }
+    Analysis {
+        workloads,
+        flows,
+        findings,
+    }
 }

@@ -37,18 +37,38 @@ fn fixtures() -> PathBuf {
 
 fn run(case: &Case) -> (Analysis, Vec<String>) {
     let options = LoadOptions {
-        terraform: ConfigOptions { vars: case.vars.clone().into_iter().collect(), ..ConfigOptions::default() },
+        terraform: ConfigOptions {
+            vars: case.vars.clone().into_iter().collect(),
+            ..ConfigOptions::default()
+        },
         region: None,
     };
     let loaded = load(&[fixtures().join(&case.fixture)], &options);
-    let errors = loaded.inputs.iter().flat_map(|i| i.errors.iter().map(ToString::to_string)).collect();
-    (analyze(&loaded.model, &Options { endpoints_only: case.endpoints_only, region: None }), errors)
+    let errors = loaded
+        .inputs
+        .iter()
+        .flat_map(|i| i.errors.iter().map(ToString::to_string))
+        .collect();
+    (
+        analyze(
+            &loaded.model,
+            &Options {
+                endpoints_only: case.endpoints_only,
+                region: None,
+            },
+        ),
+        errors,
+    )
 }
 
 fn render(analysis: &Analysis) -> String {
     let mut out = String::new();
     for f in &analysis.findings {
-        let at = f.location.as_ref().map(ToString::to_string).unwrap_or_default();
+        let at = f
+            .location
+            .as_ref()
+            .map(ToString::to_string)
+            .unwrap_or_default();
         let _ = writeln!(out, "{} {} {} at {at}", f.severity, f.code, f.rule);
         let _ = writeln!(out, "  {}", f.message);
         if !f.subnets.is_empty() {
@@ -67,31 +87,56 @@ fn every_rule_fires_on_its_broken_case_and_is_silent_on_the_fixed_one() {
     for rule in RULES {
         let dir = fixtures().join("rules").join(rule.name);
         let mut cases: Vec<PathBuf> = std::fs::read_dir(&dir)
-            .unwrap_or_else(|e| panic!("{} has no fixture directory {}: {e}", rule.name, dir.display()))
+            .unwrap_or_else(|e| {
+                panic!(
+                    "{} has no fixture directory {}: {e}",
+                    rule.name,
+                    dir.display()
+                )
+            })
             .map(|e| e.expect("readable fixture directory").path())
             .filter(|p| p.extension().is_some_and(|e| e == "toml"))
             .collect();
         cases.sort();
         let mut seen = (false, false);
         for path in cases {
-            let case: Case = toml::from_str(&std::fs::read_to_string(&path).expect("readable case"))
-                .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            let case: Case =
+                toml::from_str(&std::fs::read_to_string(&path).expect("readable case"))
+                    .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
             let (analysis, errors) = run(&case);
-            assert!(errors.is_empty(), "{}: the fixture does not load cleanly: {errors:?}", path.display());
+            assert!(
+                errors.is_empty(),
+                "{}: the fixture does not load cleanly: {errors:?}",
+                path.display()
+            );
             let fired = analysis.findings.iter().any(|f| f.rule == rule.name);
             match case.expect {
                 Expect::Fires => seen.0 = true,
                 Expect::Silent => seen.1 = true,
             }
             if fired != (case.expect == Expect::Fires) {
-                failures.push(format!("{} ({}): expected {:?}, findings:\n{}", path.display(), case.description, case.expect, render(&analysis)));
+                failures.push(format!(
+                    "{} ({}): expected {:?}, findings:\n{}",
+                    path.display(),
+                    case.description,
+                    case.expect,
+                    render(&analysis)
+                ));
             }
-            let name = format!("{}__{}", rule.name, path.file_stem().expect("file name").to_string_lossy());
+            let name = format!(
+                "{}__{}",
+                rule.name,
+                path.file_stem().expect("file name").to_string_lossy()
+            );
             insta::with_settings!({ description => case.description.clone(), omit_expression => true }, {
                 insta::assert_snapshot!(name, render(&analysis));
             });
         }
-        assert!(seen.0 && seen.1, "{} needs at least one `fires` and one `silent` case", rule.name);
+        assert!(
+            seen.0 && seen.1,
+            "{} needs at least one `fires` and one `silent` case",
+            rule.name
+        );
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
@@ -108,6 +153,15 @@ fn the_reference_network_is_clean() {
     let (analysis, errors) = run(&case);
     assert!(errors.is_empty(), "{errors:?}");
     assert!(analysis.findings.is_empty(), "{}", render(&analysis));
-    assert_eq!(analysis.flows.len(), 2 * 4, "two subnets × ecr.api, ecr.dkr, s3, logs");
-    assert!(analysis.flows.iter().all(|f| f.verdict == privlink_analysis::reach::Verdict::Endpoint));
+    assert_eq!(
+        analysis.flows.len(),
+        2 * 4,
+        "two subnets × ecr.api, ecr.dkr, s3, logs"
+    );
+    assert!(
+        analysis
+            .flows
+            .iter()
+            .all(|f| f.verdict == privlink_analysis::reach::Verdict::Endpoint)
+    );
 }

@@ -26,7 +26,11 @@ pub struct TaskFacts {
 /// A field of a JSON object, matched case-insensitively (camelCase and PascalCase).
 pub fn get<'a>(object: &'a Json, key: &str) -> Option<&'a Json> {
     let map = object.as_object()?;
-    map.get(key).or_else(|| map.iter().find(|(k, _)| k.eq_ignore_ascii_case(key)).map(|(_, v)| v))
+    map.get(key).or_else(|| {
+        map.iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(key))
+            .map(|(_, v)| v)
+    })
 }
 
 fn get_str<'a>(object: &'a Json, key: &str) -> Option<&'a str> {
@@ -34,7 +38,10 @@ fn get_str<'a>(object: &'a Json, key: &str) -> Option<&'a str> {
 }
 
 fn list<'a>(object: &'a Json, key: &str) -> impl Iterator<Item = &'a Json> {
-    get(object, key).and_then(Json::as_array).into_iter().flatten()
+    get(object, key)
+        .and_then(Json::as_array)
+        .into_iter()
+        .flatten()
 }
 
 /// Whether a string stands for a value known only after apply.
@@ -49,13 +56,22 @@ pub fn read_container_definitions(containers: &Json, location: Option<&Location>
         let name = get_str(container, "name").map(str::to_owned);
         let reference = match get(container, "image") {
             Some(Json::String(s)) if !is_deferred(s) => Known::Value(s.clone()),
-            Some(Json::String(s)) => Known::unknown(format!("the image {s} is known only after apply")),
+            Some(Json::String(s)) => {
+                Known::unknown(format!("the image {s} is known only after apply"))
+            }
             _ => Known::unknown("the container's image is known only after apply"),
         };
-        if reference.value().is_some_and(|i| i.contains("xray-daemon") || i.contains("aws-xray")) {
+        if reference
+            .value()
+            .is_some_and(|i| i.contains("xray-daemon") || i.contains("aws-xray"))
+        {
             facts.features.insert(Feature::Xray);
         }
-        facts.images.push(Image { reference, container: name, location: location.cloned() });
+        facts.images.push(Image {
+            reference,
+            container: name,
+            location: location.cloned(),
+        });
         if let Some(log) = get(container, "logConfiguration") {
             match get_str(log, "logDriver") {
                 Some("awslogs") => {
@@ -70,16 +86,23 @@ pub fn read_container_definitions(containers: &Json, location: Option<&Location>
                 _ => {}
             }
             for secret in list(log, "secretOptions") {
-                facts.features.extend(get_str(secret, "valueFrom").map(secret_source));
+                facts
+                    .features
+                    .extend(get_str(secret, "valueFrom").map(secret_source));
             }
         }
         if get(container, "firelensConfiguration").is_some_and(|f| !f.is_null()) {
             facts.features.insert(Feature::Firelens);
         }
         for secret in list(container, "secrets") {
-            facts.features.extend(get_str(secret, "valueFrom").map(secret_source));
+            facts
+                .features
+                .extend(get_str(secret, "valueFrom").map(secret_source));
         }
-        if get(container, "repositoryCredentials").and_then(|c| get(c, "credentialsParameter")).is_some() {
+        if get(container, "repositoryCredentials")
+            .and_then(|c| get(c, "credentialsParameter"))
+            .is_some()
+        {
             facts.features.insert(Feature::PrivateRegistryAuth);
         }
     }
@@ -92,7 +115,11 @@ fn secret_source(value_from: &str) -> Feature {
     let is_secrets_manager = value_from.contains(":secretsmanager:")
         || value_from.contains("aws_secretsmanager_secret")
         || value_from.contains("AWS::SecretsManager");
-    if is_secrets_manager { Feature::SecretsManager } else { Feature::Ssm }
+    if is_secrets_manager {
+        Feature::SecretsManager
+    } else {
+        Feature::Ssm
+    }
 }
 
 /// The AWS service a FireLens (Fluent Bit) output plugin sends to.
@@ -127,11 +154,19 @@ mod tests {
         let facts = read_container_definitions(&camel, None);
         assert_eq!(
             facts.features.into_iter().collect::<Vec<_>>(),
-            vec![Feature::Awslogs, Feature::SecretsManager, Feature::Ssm, Feature::PrivateRegistryAuth]
+            vec![
+                Feature::Awslogs,
+                Feature::SecretsManager,
+                Feature::Ssm,
+                Feature::PrivateRegistryAuth
+            ]
         );
         let pascal = json!([{"Name": "app", "Image": "nginx:1.27", "LogConfiguration": {"LogDriver": "awslogs"}}]);
         let facts = read_container_definitions(&pascal, None);
-        assert_eq!(facts.images[0].reference, Known::Value("nginx:1.27".to_owned()));
+        assert_eq!(
+            facts.images[0].reference,
+            Known::Value("nginx:1.27".to_owned())
+        );
         assert!(facts.features.contains(&Feature::Awslogs));
     }
 
@@ -158,6 +193,10 @@ mod tests {
         ]);
         let facts = read_container_definitions(&defs, None);
         assert!(facts.features.contains(&Feature::Firelens));
-        assert!(facts.features.contains(&Feature::Service("firehose".into())));
+        assert!(
+            facts
+                .features
+                .contains(&Feature::Service("firehose".into()))
+        );
     }
 }

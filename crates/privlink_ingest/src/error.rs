@@ -21,7 +21,12 @@ pub struct InputError {
 impl InputError {
     /// An error about a whole file or directory.
     pub fn file(path: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { path: path.into(), position: None, message: message.into(), help: None }
+        Self {
+            path: path.into(),
+            position: None,
+            message: message.into(),
+            help: None,
+        }
     }
 
     /// An error at a position in a file.
@@ -39,18 +44,31 @@ impl InputError {
     pub fn json(path: &str, error: &serde_json::Error, what: &str) -> Self {
         use serde_json::error::Category;
         let text = error.to_string();
-        let message = text.rsplit_once(" at line ").map_or(text.as_str(), |(m, _)| m);
+        let message = text
+            .rsplit_once(" at line ")
+            .map_or(text.as_str(), |(m, _)| m);
         let line = u32::try_from(error.line()).unwrap_or(u32::MAX);
         let column = u32::try_from(error.column()).unwrap_or(u32::MAX);
         let (message, help) = match error.classify() {
-            Category::Eof => (format!("the JSON ends early: {message}"), "the file is truncated; write it again"),
-            Category::Syntax | Category::Io => (format!("invalid JSON: {message}"), "check the file is JSON and complete"),
+            Category::Eof => (
+                format!("the JSON ends early: {message}"),
+                "the file is truncated; write it again",
+            ),
+            Category::Syntax | Category::Io => (
+                format!("invalid JSON: {message}"),
+                "check the file is JSON and complete",
+            ),
             Category::Data => (
                 format!("not {what} privlink can read: {message}"),
                 "privlink reads Terraform plans and states (`terraform show -json`), CloudFormation templates and ECS task definitions",
             ),
         };
-        Self { path: path.to_owned(), position: Some((line, column)), message, help: Some(help.to_owned()) }
+        Self {
+            path: path.to_owned(),
+            position: Some((line, column)),
+            message,
+            help: Some(help.to_owned()),
+        }
     }
 
     /// Adds advice.
@@ -62,7 +80,8 @@ impl InputError {
 
     /// The location, when the error has a position.
     pub fn location(&self) -> Option<Location> {
-        self.position.map(|(line, column)| Location::new(self.path.clone(), line, column))
+        self.position
+            .map(|(line, column)| Location::new(self.path.clone(), line, column))
     }
 }
 

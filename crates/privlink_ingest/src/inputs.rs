@@ -108,9 +108,14 @@ pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Loaded {
     let mut terraform = Batch::default();
     for path in paths {
         let display = display_path(path);
-        let (format, (model, errors)) = load_one(path, &display, &mut terraform, loaded.inputs.len());
+        let (format, (model, errors)) =
+            load_one(path, &display, &mut terraform, loaded.inputs.len());
         models.push(model);
-        loaded.inputs.push(InputReport { path: display, format, errors });
+        loaded.inputs.push(InputReport {
+            path: display,
+            format,
+            errors,
+        });
     }
     terraform.finish(options, &mut models, &mut loaded.inputs);
     for model in models {
@@ -123,13 +128,22 @@ pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Loaded {
 fn display_path(path: &Path) -> String {
     let text = path.to_string_lossy();
     let trimmed = text.strip_prefix("./").unwrap_or(&text);
-    if trimmed.is_empty() { ".".to_owned() } else { trimmed.to_owned() }
+    if trimmed.is_empty() {
+        ".".to_owned()
+    } else {
+        trimmed.to_owned()
+    }
 }
 
 type Outcome = (Model, Vec<InputError>);
 
 /// Reads one input; Terraform-family inputs go to `terraform` under the report index `index`.
-fn load_one(path: &Path, display: &str, terraform: &mut Batch, index: usize) -> (InputFormat, Outcome) {
+fn load_one(
+    path: &Path,
+    display: &str,
+    terraform: &mut Batch,
+    index: usize,
+) -> (InputFormat, Outcome) {
     let metadata = match fs::metadata(path) {
         Ok(m) => m,
         Err(e) => {
@@ -145,19 +159,34 @@ fn load_one(path: &Path, display: &str, terraform: &mut Batch, index: usize) -> 
     let is_tf = path.extension().is_some_and(|e| e == "tf") || display.ends_with(".tf.json");
     if is_tf {
         // A single configuration file stands for its module directory.
-        let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let dir = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
         let dir_display = display.rsplit_once('/').map_or(".", |(d, _)| d).to_owned();
         terraform.add_directory(index, dir, &dir_display);
         return (InputFormat::TerraformHcl, (Model::default(), Vec::new()));
     }
     let text = match fs::read_to_string(path) {
         Ok(t) => t,
-        Err(e) => return (InputFormat::Unknown, (Model::default(), vec![InputError::file(display, format!("cannot read: {e}"))])),
+        Err(e) => {
+            return (
+                InputFormat::Unknown,
+                (
+                    Model::default(),
+                    vec![InputError::file(display, format!("cannot read: {e}"))],
+                ),
+            );
+        }
     };
     let format = detect(&text);
     let outcome = match format {
         InputFormat::TerraformPlan | InputFormat::TerraformState => {
-            let read = if format == InputFormat::TerraformPlan { read_plan(&text, display) } else { read_state(&text, display) };
+            let read = if format == InputFormat::TerraformPlan {
+                read_plan(&text, display)
+            } else {
+                read_state(&text, display)
+            };
             match read {
                 Ok(read) => {
                     terraform.add_document(index, path, display, read);
@@ -176,7 +205,10 @@ fn load_one(path: &Path, display: &str, terraform: &mut Batch, index: usize) -> 
         InputFormat::Unknown => (Model::default(), vec![unrecognised(&text, display)]),
         other => (
             Model::default(),
-            vec![InputError::file(display, format!("{other} input is not supported by this build of privlink"))],
+            vec![InputError::file(
+                display,
+                format!("{other} input is not supported by this build of privlink"),
+            )],
         ),
     };
     (format, outcome)
@@ -217,13 +249,19 @@ pub fn detect(text: &str) -> InputFormat {
         let has = |k: &str| keys.contains_key(k);
         let describe = || {
             has("taskDefinition")
-                && serde_json::from_str::<DescribeKeys>(text).is_ok_and(|d| d.task_definition.contains_key("containerDefinitions"))
+                && serde_json::from_str::<DescribeKeys>(text)
+                    .is_ok_and(|d| d.task_definition.contains_key("containerDefinitions"))
         };
         if has("privlink_snapshot") {
             InputFormat::AwsSnapshot
         } else if has("format_version") && (has("planned_values") || has("resource_changes")) {
             InputFormat::TerraformPlan
-        } else if has("format_version") && (has("values") || keys.keys().all(|k| k == "format_version" || k == "terraform_version")) {
+        } else if has("format_version")
+            && (has("values")
+                || keys
+                    .keys()
+                    .all(|k| k == "format_version" || k == "terraform_version"))
+        {
             // An empty state is `{"format_version": "1.0"}`.
             InputFormat::TerraformState
         } else if has("AWSTemplateFormatVersion") || has("Resources") {
@@ -233,7 +271,10 @@ pub fn detect(text: &str) -> InputFormat {
         } else {
             InputFormat::Unknown
         }
-    } else if trimmed.lines().any(|l| l.starts_with("Resources:") || l.starts_with("AWSTemplateFormatVersion")) {
+    } else if trimmed
+        .lines()
+        .any(|l| l.starts_with("Resources:") || l.starts_with("AWSTemplateFormatVersion"))
+    {
         InputFormat::CloudFormation
     } else {
         InputFormat::Unknown
@@ -246,12 +287,30 @@ mod tests {
 
     #[test]
     fn detects_by_content() {
-        assert_eq!(detect(r#"{"format_version":"1.2","planned_values":{}}"#), InputFormat::TerraformPlan);
-        assert_eq!(detect(r#"{"format_version":"1.0","values":{}}"#), InputFormat::TerraformState);
-        assert_eq!(detect(r#"{"AWSTemplateFormatVersion":"2010-09-09"}"#), InputFormat::CloudFormation);
-        assert_eq!(detect("AWSTemplateFormatVersion: \"2010-09-09\"\nResources: {}\n"), InputFormat::CloudFormation);
-        assert_eq!(detect(r#"{"family":"x","containerDefinitions":[]}"#), InputFormat::TaskDefinition);
-        assert_eq!(detect(r#"{"taskDefinition":{"containerDefinitions":[]}}"#), InputFormat::TaskDefinition);
+        assert_eq!(
+            detect(r#"{"format_version":"1.2","planned_values":{}}"#),
+            InputFormat::TerraformPlan
+        );
+        assert_eq!(
+            detect(r#"{"format_version":"1.0","values":{}}"#),
+            InputFormat::TerraformState
+        );
+        assert_eq!(
+            detect(r#"{"AWSTemplateFormatVersion":"2010-09-09"}"#),
+            InputFormat::CloudFormation
+        );
+        assert_eq!(
+            detect("AWSTemplateFormatVersion: \"2010-09-09\"\nResources: {}\n"),
+            InputFormat::CloudFormation
+        );
+        assert_eq!(
+            detect(r#"{"family":"x","containerDefinitions":[]}"#),
+            InputFormat::TaskDefinition
+        );
+        assert_eq!(
+            detect(r#"{"taskDefinition":{"containerDefinitions":[]}}"#),
+            InputFormat::TaskDefinition
+        );
         assert_eq!(detect("hello"), InputFormat::Unknown);
         assert_eq!(detect("{ not json"), InputFormat::Unknown);
     }

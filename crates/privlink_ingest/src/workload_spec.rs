@@ -53,7 +53,13 @@ impl FromStr for WorkloadSpec {
     /// Parses `key=value,key=value`; lists are joined with `+`.
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         let mut spec = WorkloadSpec::default();
-        let list = |v: &str| v.split('+').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect::<Vec<_>>();
+        let list = |v: &str| {
+            v.split('+')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect::<Vec<_>>()
+        };
         for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
             let (key, value) = part
                 .split_once('=')
@@ -62,13 +68,17 @@ impl FromStr for WorkloadSpec {
                 "name" => spec.name = Some(value.trim().to_owned()),
                 "kind" => spec.kind = value.trim().to_owned(),
                 "subnets" | "subnet" => spec.subnets.extend(list(value)),
-                "security-groups" | "security-group" | "sgs" => spec.security_groups.extend(list(value)),
+                "security-groups" | "security-group" | "sgs" => {
+                    spec.security_groups.extend(list(value));
+                }
                 "features" | "feature" => spec.features.extend(list(value)),
                 "image" | "images" => spec.images.extend(list(value)),
                 "platform-version" => spec.platform_version = Some(value.trim().to_owned()),
                 "task-definition" => spec.task_definition = Some(PathBuf::from(value.trim())),
                 "assign-public-ip" => {
-                    spec.assign_public_ip = Some(value.trim().parse().map_err(|_| format!("assign-public-ip takes true or false, not `{value}`"))?);
+                    spec.assign_public_ip = Some(value.trim().parse().map_err(|_| {
+                        format!("assign-public-ip takes true or false, not `{value}`")
+                    })?);
                 }
                 other => {
                     return Err(format!(
@@ -78,7 +88,9 @@ impl FromStr for WorkloadSpec {
             }
         }
         if spec.kind.is_empty() {
-            return Err("--workload needs kind=ecs-fargate|ecs-ec2|eks-node|eks-fargate".to_owned());
+            return Err(
+                "--workload needs kind=ecs-fargate|ecs-ec2|eks-node|eks-fargate".to_owned(),
+            );
         }
         Ok(spec)
     }
@@ -88,7 +100,11 @@ impl WorkloadSpec {
     /// Resolves the names against the model. `index` numbers unnamed workloads.
     pub fn resolve(&self, model: &Model, index: usize, source: &str) -> Result<Workload, String> {
         let kind: WorkloadKind = self.kind.parse()?;
-        let features = self.features.iter().map(|f| f.parse::<Feature>()).collect::<Result<Vec<_>, _>>()?;
+        let features = self
+            .features
+            .iter()
+            .map(|f| f.parse::<Feature>())
+            .collect::<Result<Vec<_>, _>>()?;
         let subnets = self
             .subnets
             .iter()
@@ -100,18 +116,27 @@ impl WorkloadSpec {
             .map(|s| find(model.security_groups.keys(), s, "security group"))
             .collect::<Result<Vec<_>, _>>()?;
         if subnets.is_empty() {
-            return Err(format!("workload {} names no subnets (subnets=NAME+NAME)", self.name.as_deref().unwrap_or(&self.kind)));
+            return Err(format!(
+                "workload {} names no subnets (subnets=NAME+NAME)",
+                self.name.as_deref().unwrap_or(&self.kind)
+            ));
         }
         let is_task = matches!(kind, WorkloadKind::EcsFargate | WorkloadKind::EksFargate);
         let mut features = features;
         let mut images: Vec<Image> = self
             .images
             .iter()
-            .map(|i| Image { reference: Known::Value(i.clone()), container: None, location: None })
+            .map(|i| Image {
+                reference: Known::Value(i.clone()),
+                container: None,
+                location: None,
+            })
             .collect();
         let mut windows = false;
         if let Some(path) = &self.task_definition {
-            let facts = task_definition::read_path(path).map_err(|e| e.to_string())?.facts();
+            let facts = task_definition::read_path(path)
+                .map_err(|e| e.to_string())?
+                .facts();
             for feature in facts.features {
                 if !features.contains(&feature) {
                     features.push(feature);
@@ -121,24 +146,39 @@ impl WorkloadSpec {
             windows = facts.windows;
         }
         Ok(Workload {
-            name: self.name.clone().unwrap_or_else(|| format!("{kind}-{}", index + 1)),
+            name: self
+                .name
+                .clone()
+                .unwrap_or_else(|| format!("{kind}-{}", index + 1)),
             kind,
             platform_version: self.platform_version.clone(),
             windows,
             subnets: Partial::complete(subnets),
             security_groups: Partial::complete(security_groups),
-            assign_public_ip: if is_task { Some(Known::Value(self.assign_public_ip.unwrap_or(false))) } else { None },
+            assign_public_ip: if is_task {
+                Some(Known::Value(self.assign_public_ip.unwrap_or(false)))
+            } else {
+                None
+            },
             features,
             images,
             efs_file_systems: Vec::new(),
             cluster: None,
             assumed: false,
-            provenance: Provenance { address: source.to_owned(), location: None, origin: Origin::Declared },
+            provenance: Provenance {
+                address: source.to_owned(),
+                location: None,
+                origin: Origin::Declared,
+            },
         })
     }
 }
 
-fn find<'a>(ids: impl Iterator<Item = &'a ResourceId>, name: &str, what: &str) -> Result<ResourceId, String> {
+fn find<'a>(
+    ids: impl Iterator<Item = &'a ResourceId>,
+    name: &str,
+    what: &str,
+) -> Result<ResourceId, String> {
     let ids: Vec<&ResourceId> = ids.collect();
     if let Some(id) = ids.iter().find(|id| id.as_str() == name) {
         return Ok((*id).clone());
@@ -151,7 +191,11 @@ fn find<'a>(ids: impl Iterator<Item = &'a ResourceId>, name: &str, what: &str) -
         .collect();
     let hint = if close.is_empty() {
         let some: Vec<&str> = ids.iter().map(|id| id.as_str()).take(8).collect();
-        if some.is_empty() { format!("the inputs define no {what}s") } else { format!("{what}s in the inputs: {}", some.join(", ")) }
+        if some.is_empty() {
+            format!("the inputs define no {what}s")
+        } else {
+            format!("{what}s in the inputs: {}", some.join(", "))
+        }
     } else {
         format!("did you mean {}?", close.join(", "))
     };
@@ -187,37 +231,74 @@ mod tests {
         .unwrap();
         let mut model = Model::default();
         let subnet = ResourceId::new("aws_subnet.a");
-        model.subnets.insert(subnet.clone(), privlink_model::Subnet {
-            id: subnet,
-            provenance: Provenance::declared("aws_subnet.a", None),
-            vpc: Known::unknown("x"),
-            cidr: Known::unknown("x"),
-            availability_zone: Known::unknown("x"),
-            map_public_ip_on_launch: Known::Value(false),
-        });
-        let spec: WorkloadSpec =
-            format!("kind=ecs-fargate,subnets=aws_subnet.a,features=awslogs,task-definition={}", path.display()).parse().unwrap();
+        model.subnets.insert(
+            subnet.clone(),
+            privlink_model::Subnet {
+                id: subnet,
+                provenance: Provenance::declared("aws_subnet.a", None),
+                vpc: Known::unknown("x"),
+                cidr: Known::unknown("x"),
+                availability_zone: Known::unknown("x"),
+                map_public_ip_on_launch: Known::Value(false),
+            },
+        );
+        let spec: WorkloadSpec = format!(
+            "kind=ecs-fargate,subnets=aws_subnet.a,features=awslogs,task-definition={}",
+            path.display()
+        )
+        .parse()
+        .unwrap();
         let w = spec.resolve(&model, 0, "--workload").unwrap();
         assert_eq!(w.features, vec![Feature::Awslogs, Feature::Ssm]);
         assert_eq!(w.images[0].reference, Known::Value("nginx:1.27".to_owned()));
-        let missing: WorkloadSpec = "kind=ecs-fargate,subnets=aws_subnet.a,task-definition=does/not/exist.json".parse().unwrap();
-        assert!(missing.resolve(&model, 0, "--workload").unwrap_err().contains("does/not/exist.json"));
+        let missing: WorkloadSpec =
+            "kind=ecs-fargate,subnets=aws_subnet.a,task-definition=does/not/exist.json"
+                .parse()
+                .unwrap();
+        assert!(
+            missing
+                .resolve(&model, 0, "--workload")
+                .unwrap_err()
+                .contains("does/not/exist.json")
+        );
         std::fs::remove_dir_all(dir).unwrap();
     }
 
     #[test]
     fn rejects_bad_specs() {
-        assert!("subnets=a".parse::<WorkloadSpec>().unwrap_err().contains("kind="));
-        assert!("kind=ecs-fargate,colour=red".parse::<WorkloadSpec>().unwrap_err().contains("unknown key"));
-        assert!("kind=ecs-fargate,subnets".parse::<WorkloadSpec>().unwrap_err().contains("KEY=VALUE"));
+        assert!(
+            "subnets=a"
+                .parse::<WorkloadSpec>()
+                .unwrap_err()
+                .contains("kind=")
+        );
+        assert!(
+            "kind=ecs-fargate,colour=red"
+                .parse::<WorkloadSpec>()
+                .unwrap_err()
+                .contains("unknown key")
+        );
+        assert!(
+            "kind=ecs-fargate,subnets"
+                .parse::<WorkloadSpec>()
+                .unwrap_err()
+                .contains("KEY=VALUE")
+        );
     }
 
     #[test]
     fn resolution_names_what_is_missing() {
         let spec: WorkloadSpec = "kind=ecs-fargate,subnets=aws_subnet.x".parse().unwrap();
-        let err = spec.resolve(&Model::default(), 0, "--workload").unwrap_err();
+        let err = spec
+            .resolve(&Model::default(), 0, "--workload")
+            .unwrap_err();
         assert!(err.contains("no subnet named `aws_subnet.x`"), "{err}");
         let bad_kind: WorkloadSpec = "kind=lambda,subnets=a".parse().unwrap();
-        assert!(bad_kind.resolve(&Model::default(), 0, "x").unwrap_err().contains("unknown workload kind"));
+        assert!(
+            bad_kind
+                .resolve(&Model::default(), 0, "x")
+                .unwrap_err()
+                .contains("unknown workload kind")
+        );
     }
 }

@@ -60,7 +60,10 @@ impl ServiceName {
         if !looks_like_region(region) || service.is_empty() {
             return None;
         }
-        Some(Self { region: region.to_owned(), service: service.to_owned() })
+        Some(Self {
+            region: region.to_owned(),
+            service: service.to_owned(),
+        })
     }
 
     /// The canonical name for a region and service.
@@ -75,8 +78,12 @@ pub fn looks_like_region(text: &str) -> bool {
     parts.len() >= 3
         && parts[0].len() == 2
         && parts[0].chars().all(|c| c.is_ascii_lowercase())
-        && parts.last().is_some_and(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
-        && parts[1..parts.len() - 1].iter().all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase()))
+        && parts
+            .last()
+            .is_some_and(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
+        && parts[1..parts.len() - 1]
+            .iter()
+            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase()))
 }
 
 /// A VPC endpoint.
@@ -109,7 +116,9 @@ pub struct VpcEndpoint {
 impl VpcEndpoint {
     /// The parsed service name, when known and an AWS service.
     pub fn service(&self) -> Option<ServiceName> {
-        self.service_name.value().and_then(|n| ServiceName::parse(n))
+        self.service_name
+            .value()
+            .and_then(|n| ServiceName::parse(n))
     }
 
     /// The service suffix (`ecr.dkr`), when known.
@@ -128,7 +137,10 @@ mod tests {
         assert_eq!(s.region, "ap-northeast-1");
         assert_eq!(s.service, "ecr.dkr");
         let s = ServiceName::parse("cn.com.amazonaws.cn-north-1.ecr.api").unwrap();
-        assert_eq!((s.region.as_str(), s.service.as_str()), ("cn-north-1", "ecr.api"));
+        assert_eq!(
+            (s.region.as_str(), s.service.as_str()),
+            ("cn-north-1", "ecr.api")
+        );
         let s = ServiceName::parse("com.amazonaws.us-gov-west-1.s3").unwrap();
         assert_eq!(s.region, "us-gov-west-1");
         assert!(ServiceName::parse("com.amazonaws.vpce.us-east-1.vpce-svc-0123").is_none());
@@ -138,7 +150,10 @@ mod tests {
 
     #[test]
     fn endpoint_kinds() {
-        assert_eq!(EndpointKind::parse("Interface"), Some(EndpointKind::Interface));
+        assert_eq!(
+            EndpointKind::parse("Interface"),
+            Some(EndpointKind::Interface)
+        );
         assert_eq!(EndpointKind::parse("gateway"), Some(EndpointKind::Gateway));
         assert_eq!(EndpointKind::parse("x"), None);
     }

@@ -16,7 +16,9 @@ pub struct Unknown {
 impl Unknown {
     /// An unknown with the given reason.
     pub fn new(reason: impl Into<String>) -> Self {
-        Self { reason: reason.into() }
+        Self {
+            reason: reason.into(),
+        }
     }
 }
 
@@ -94,19 +96,28 @@ pub struct Partial<T> {
 
 impl<T> Default for Partial<T> {
     fn default() -> Self {
-        Self { known: Vec::new(), unknown: None }
+        Self {
+            known: Vec::new(),
+            unknown: None,
+        }
     }
 }
 
 impl<T> Partial<T> {
     /// A complete list.
     pub fn complete(known: Vec<T>) -> Self {
-        Self { known, unknown: None }
+        Self {
+            known,
+            unknown: None,
+        }
     }
 
     /// A list of which nothing is known.
     pub fn unknown(reason: impl Into<String>) -> Self {
-        Self { known: Vec::new(), unknown: Some(Unknown::new(reason)) }
+        Self {
+            known: Vec::new(),
+            unknown: Some(Unknown::new(reason)),
+        }
     }
 
     /// Whether every member is known.

@@ -44,7 +44,9 @@ pub use known::{Known, Partial, Unknown};
 pub use model::{EffectiveAssociation, Model};
 pub use nacl::{Direction, NaclAction, NaclEntry, NetworkAcl};
 pub use provenance::{Location, Origin, Provenance};
-pub use routing::{PrefixListRef, Route, RouteDestination, RouteTable, RouteTableAssociation, RouteTarget};
+pub use routing::{
+    PrefixListRef, Route, RouteDestination, RouteTable, RouteTableAssociation, RouteTarget,
+};
 pub use security_group::{SecurityGroup, SgPeer, SgRule};
 pub use vpc::{Subnet, Vpc};
 pub use workload::{Feature, Image, Workload, WorkloadKind};

@@ -5,8 +5,9 @@ use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    Diagnostic, EfsMountTarget, EksCluster, InternetGateway, Known, NatGateway, NetworkAcl, Provenance,
-    ResourceId, RouteTable, RouteTableAssociation, SecurityGroup, Subnet, Unknown, Vpc, VpcEndpoint, Workload,
+    Diagnostic, EfsMountTarget, EksCluster, InternetGateway, Known, NatGateway, NetworkAcl,
+    Provenance, ResourceId, RouteTable, RouteTableAssociation, SecurityGroup, Subnet, Unknown, Vpc,
+    VpcEndpoint, Workload,
 };
 
 /// The whole network and its workloads, as read from every input.
@@ -61,7 +62,8 @@ impl Model {
         merge_map(&mut self.vpcs, other.vpcs);
         merge_map(&mut self.subnets, other.subnets);
         merge_map(&mut self.route_tables, other.route_tables);
-        self.route_table_associations.extend(other.route_table_associations);
+        self.route_table_associations
+            .extend(other.route_table_associations);
         merge_map(&mut self.security_groups, other.security_groups);
         merge_map(&mut self.network_acls, other.network_acls);
         merge_map(&mut self.endpoints, other.endpoints);
@@ -86,7 +88,11 @@ impl Model {
         match workload.subnets.iter().next() {
             Some(subnet) => self.subnet_vpc(subnet),
             None => Known::Unknown(
-                workload.subnets.unknown.clone().unwrap_or_else(|| Unknown::new("the workload names no subnets")),
+                workload
+                    .subnets
+                    .unknown
+                    .clone()
+                    .unwrap_or_else(|| Unknown::new("the workload names no subnets")),
             ),
         }
     }
@@ -121,7 +127,10 @@ impl Model {
             Known::Unknown(u) => return Known::Unknown(u),
         };
         match self.vpcs.get(&vpc).map(|v| &v.main_route_table) {
-            Some(Known::Value(rt)) => Known::Value(EffectiveAssociation { route_table: rt.clone(), association: None }),
+            Some(Known::Value(rt)) => Known::Value(EffectiveAssociation {
+                route_table: rt.clone(),
+                association: None,
+            }),
             Some(Known::Unknown(u)) => Known::Unknown(u.clone()),
             None => Known::unknown(format!("VPC {vpc} is not in the inputs")),
         }
@@ -157,8 +166,13 @@ impl Model {
     }
 
     /// The endpoints in a VPC.
-    pub fn endpoints_in<'a>(&'a self, vpc: &'a ResourceId) -> impl Iterator<Item = &'a VpcEndpoint> + 'a {
-        self.endpoints.values().filter(move |e| e.vpc.value() == Some(vpc))
+    pub fn endpoints_in<'a>(
+        &'a self,
+        vpc: &'a ResourceId,
+    ) -> impl Iterator<Item = &'a VpcEndpoint> + 'a {
+        self.endpoints
+            .values()
+            .filter(move |e| e.vpc.value() == Some(vpc))
     }
 
     /// The provenance of any element by id, for locating findings.

@@ -73,18 +73,31 @@ impl PortRange {
     /// HTTPS.
     pub const HTTPS: PortRange = PortRange { from: 443, to: 443 };
     /// NFS, for EFS mount targets.
-    pub const NFS: PortRange = PortRange { from: 2049, to: 2049 };
+    pub const NFS: PortRange = PortRange {
+        from: 2049,
+        to: 2049,
+    };
     /// The Linux ephemeral range (`net.ipv4.ip_local_port_range` default) that return traffic uses.
-    pub const LINUX_EPHEMERAL: PortRange = PortRange { from: 32768, to: 60999 };
+    pub const LINUX_EPHEMERAL: PortRange = PortRange {
+        from: 32768,
+        to: 60999,
+    };
 
     /// A range; `from > to` is normalised by swapping.
     pub fn new(from: u16, to: u16) -> Self {
-        if from <= to { Self { from, to } } else { Self { from: to, to: from } }
+        if from <= to {
+            Self { from, to }
+        } else {
+            Self { from: to, to: from }
+        }
     }
 
     /// A single port.
     pub fn single(port: u16) -> Self {
-        Self { from: port, to: port }
+        Self {
+            from: port,
+            to: port,
+        }
     }
 
     /// Whether `other` lies entirely inside `self`.
@@ -123,11 +136,17 @@ pub struct Ipv4Range {
 
 impl Ipv4Range {
     /// Every IPv4 address.
-    pub const ALL: Ipv4Range = Ipv4Range { start: 0, end: u32::MAX };
+    pub const ALL: Ipv4Range = Ipv4Range {
+        start: 0,
+        end: u32::MAX,
+    };
 
     /// The addresses of a CIDR block.
     pub fn from_net(net: Ipv4Net) -> Self {
-        Self { start: u32::from(net.network()), end: u32::from(net.broadcast()) }
+        Self {
+            start: u32::from(net.network()),
+            end: u32::from(net.broadcast()),
+        }
     }
 
     /// Whether `other` lies entirely inside `self`.
@@ -158,7 +177,12 @@ impl fmt::Display for Ipv4Range {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.to_cidr() {
             Some(net) => write!(f, "{net}"),
-            None => write!(f, "{}-{}", Ipv4Addr::from(self.start), Ipv4Addr::from(self.end)),
+            None => write!(
+                f,
+                "{}-{}",
+                Ipv4Addr::from(self.start),
+                Ipv4Addr::from(self.end)
+            ),
         }
     }
 }
@@ -183,19 +207,30 @@ pub fn public_ipv4_ranges() -> Vec<Ipv4Range> {
     let mut out = vec![Ipv4Range::ALL];
     for (base, len) in NON_PUBLIC {
         let net = Ipv4Net::new(Ipv4Addr::from(base), len).expect("static prefix lengths are valid");
-        out = out.into_iter().flat_map(|r| subtract_range(r, Ipv4Range::from_net(net))).collect();
+        out = out
+            .into_iter()
+            .flat_map(|r| subtract_range(r, Ipv4Range::from_net(net)))
+            .collect();
     }
     out
 }
 
 fn subtract_range(from: Ipv4Range, cut: Ipv4Range) -> Vec<Ipv4Range> {
-    let Some(overlap) = from.intersect(cut) else { return vec![from] };
+    let Some(overlap) = from.intersect(cut) else {
+        return vec![from];
+    };
     let mut out = Vec::with_capacity(2);
     if from.start < overlap.start {
-        out.push(Ipv4Range { start: from.start, end: overlap.start - 1 });
+        out.push(Ipv4Range {
+            start: from.start,
+            end: overlap.start - 1,
+        });
     }
     if overlap.end < from.end {
-        out.push(Ipv4Range { start: overlap.end + 1, end: from.end });
+        out.push(Ipv4Range {
+            start: overlap.end + 1,
+            end: from.end,
+        });
     }
     out
 }
@@ -209,12 +244,16 @@ pub struct TrafficSet {
 impl TrafficSet {
     /// The pairs `addresses × ports`.
     pub fn new(addresses: Ipv4Range, ports: PortRange) -> Self {
-        Self { rects: vec![(addresses, ports)] }
+        Self {
+            rects: vec![(addresses, ports)],
+        }
     }
 
     /// The pairs `ranges × ports` for several disjoint address ranges.
     pub fn from_ranges(ranges: &[Ipv4Range], ports: PortRange) -> Self {
-        Self { rects: ranges.iter().map(|r| (*r, ports)).collect() }
+        Self {
+            rects: ranges.iter().map(|r| (*r, ports)).collect(),
+        }
     }
 
     /// Whether the set is empty.
@@ -224,7 +263,9 @@ impl TrafficSet {
 
     /// Whether any pair lies in `addresses × ports`.
     pub fn overlaps(&self, addresses: Ipv4Range, ports: PortRange) -> bool {
-        self.rects.iter().any(|(a, p)| a.intersect(addresses).is_some() && p.intersect(ports).is_some())
+        self.rects
+            .iter()
+            .any(|(a, p)| a.intersect(addresses).is_some() && p.intersect(ports).is_some())
     }
 
     /// Removes `addresses × ports` from the set; returns whether anything was removed.
@@ -238,10 +279,22 @@ impl TrafficSet {
                     // Addresses outside the cut keep every port; inside it, ports outside the cut stay.
                     out.extend(subtract_range(a, ia).into_iter().map(|r| (r, p)));
                     if p.from < ip.from {
-                        out.push((ia, PortRange { from: p.from, to: ip.from - 1 }));
+                        out.push((
+                            ia,
+                            PortRange {
+                                from: p.from,
+                                to: ip.from - 1,
+                            },
+                        ));
                     }
                     if ip.to < p.to {
-                        out.push((ia, PortRange { from: ip.to + 1, to: p.to }));
+                        out.push((
+                            ia,
+                            PortRange {
+                                from: ip.to + 1,
+                                to: p.to,
+                            },
+                        ));
                     }
                 }
                 _ => out.push((a, p)),
@@ -264,7 +317,9 @@ pub fn parse_ipv4_cidr(text: &str) -> Option<Ipv4Net> {
     if let Ok(net) = t.parse::<Ipv4Net>() {
         return Some(net.trunc());
     }
-    t.parse::<Ipv4Addr>().ok().map(|a| Ipv4Net::new(a, 32).expect("/32 is valid"))
+    t.parse::<Ipv4Addr>()
+        .ok()
+        .map(|a| Ipv4Net::new(a, 32).expect("/32 is valid"))
 }
 
 #[cfg(test)]
@@ -323,7 +378,10 @@ mod tests {
     fn ranges_print_as_cidrs_when_they_are_one() {
         assert_eq!(net("10.0.1.0/24").to_string(), "10.0.1.0/24");
         assert_eq!(Ipv4Range::ALL.to_string(), "0.0.0.0/0");
-        assert_eq!(Ipv4Range { start: 1, end: 2 }.to_string(), "0.0.0.1-0.0.0.2");
+        assert_eq!(
+            Ipv4Range { start: 1, end: 2 }.to_string(),
+            "0.0.0.1-0.0.0.2"
+        );
     }
 
     #[test]
@@ -339,8 +397,14 @@ mod tests {
 
     #[test]
     fn cidr_parsing_truncates_host_bits() {
-        assert_eq!(parse_ipv4_cidr("10.0.1.5/24").unwrap().to_string(), "10.0.1.0/24");
-        assert_eq!(parse_ipv4_cidr("10.0.1.5").unwrap().to_string(), "10.0.1.5/32");
+        assert_eq!(
+            parse_ipv4_cidr("10.0.1.5/24").unwrap().to_string(),
+            "10.0.1.0/24"
+        );
+        assert_eq!(
+            parse_ipv4_cidr("10.0.1.5").unwrap().to_string(),
+            "10.0.1.5/32"
+        );
         assert!(parse_ipv4_cidr("nope").is_none());
     }
 }

@@ -18,7 +18,11 @@ pub struct Location {
 impl Location {
     /// A location.
     pub fn new(path: impl Into<String>, line: u32, column: u32) -> Self {
-        Self { path: path.into(), line, column }
+        Self {
+            path: path.into(),
+            line,
+            column,
+        }
     }
 }
 
@@ -64,20 +68,38 @@ pub struct Provenance {
 impl Provenance {
     /// A declared element at a location.
     pub fn declared(address: impl Into<String>, location: Option<Location>) -> Self {
-        Self { address: address.into(), location, origin: Origin::Declared }
-    }
-
-    /// An element AWS creates implicitly, located where its creator is.
-    pub fn implicit(address: impl Into<String>, location: Option<Location>, note: impl Into<String>) -> Self {
-        Self { address: address.into(), location, origin: Origin::Implicit { note: note.into() } }
-    }
-
-    /// A placeholder for something outside the inputs.
-    pub fn external(address: impl Into<String>, location: Option<Location>, reference: impl Into<String>) -> Self {
         Self {
             address: address.into(),
             location,
-            origin: Origin::External { reference: reference.into() },
+            origin: Origin::Declared,
+        }
+    }
+
+    /// An element AWS creates implicitly, located where its creator is.
+    pub fn implicit(
+        address: impl Into<String>,
+        location: Option<Location>,
+        note: impl Into<String>,
+    ) -> Self {
+        Self {
+            address: address.into(),
+            location,
+            origin: Origin::Implicit { note: note.into() },
+        }
+    }
+
+    /// A placeholder for something outside the inputs.
+    pub fn external(
+        address: impl Into<String>,
+        location: Option<Location>,
+        reference: impl Into<String>,
+    ) -> Self {
+        Self {
+            address: address.into(),
+            location,
+            origin: Origin::External {
+                reference: reference.into(),
+            },
         }
     }
 

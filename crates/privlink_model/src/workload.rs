@@ -23,7 +23,12 @@ pub enum WorkloadKind {
 
 impl WorkloadKind {
     /// Every kind, in display order.
-    pub const ALL: [WorkloadKind; 4] = [Self::EcsFargate, Self::EcsEc2, Self::EksNode, Self::EksFargate];
+    pub const ALL: [WorkloadKind; 4] = [
+        Self::EcsFargate,
+        Self::EcsEc2,
+        Self::EksNode,
+        Self::EksFargate,
+    ];
 
     /// The spelling used on the command line and in JSON.
     pub fn as_str(self) -> &'static str {
@@ -124,11 +129,15 @@ impl FromStr for Feature {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         if let Some(service) = s.strip_prefix("service:") {
             let valid = !service.is_empty()
-                && service.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '-');
+                && service
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '-');
             return if valid {
                 Ok(Self::Service(service.to_owned()))
             } else {
-                Err(format!("`{s}`: a service is named by its endpoint suffix, e.g. service:sqs or service:ecr.api"))
+                Err(format!(
+                    "`{s}`: a service is named by its endpoint suffix, e.g. service:sqs or service:ecr.api"
+                ))
             };
         }
         Self::NAMED.into_iter().find(|f| f.to_string() == s).ok_or_else(|| {
@@ -204,7 +213,10 @@ mod tests {
         for f in Feature::NAMED {
             assert_eq!(f.to_string().parse::<Feature>().unwrap(), f);
         }
-        assert_eq!("service:sqs".parse::<Feature>().unwrap(), Feature::Service("sqs".into()));
+        assert_eq!(
+            "service:sqs".parse::<Feature>().unwrap(),
+            Feature::Service("sqs".into())
+        );
         assert!("service:".parse::<Feature>().is_err());
         assert!("logs".parse::<Feature>().unwrap_err().contains("awslogs"));
     }

@@ -14,10 +14,18 @@ use crate::session;
 /// Runs `explain`; returns the exit status.
 pub(crate) fn run(args: &ExplainArgs) -> Result<u8> {
     let (session, names) = session::open(&args.inputs, true)?;
-    let known: Vec<&str> = session.analysis.workloads.iter().map(|w| w.workload.name.as_str()).collect();
+    let known: Vec<&str> = session
+        .analysis
+        .workloads
+        .iter()
+        .map(|w| w.workload.name.as_str())
+        .collect();
     for name in &names {
         if !known.contains(&name.as_str()) {
-            bail!("no workload named `{name}`; workloads: {}", known.join(", "));
+            bail!(
+                "no workload named `{name}`; workloads: {}",
+                known.join(", ")
+            );
         }
     }
     let flows: Vec<&Flow> = session
@@ -31,9 +39,17 @@ pub(crate) fn run(args: &ExplainArgs) -> Result<u8> {
         && flows.is_empty()
         && !session.analysis.flows.is_empty()
     {
-        let mut services: Vec<&str> = session.analysis.flows.iter().map(|f| f.service.as_str()).collect();
+        let mut services: Vec<&str> = session
+            .analysis
+            .flows
+            .iter()
+            .map(|f| f.service.as_str())
+            .collect();
         services.dedup();
-        bail!("no flow to `{service}`; the workloads need: {}", services.join(", "));
+        bail!(
+            "no flow to `{service}`; the workloads need: {}",
+            services.join(", ")
+        );
     }
     let rendered = match args.inputs.format {
         Format::Json => {
@@ -42,7 +58,13 @@ pub(crate) fn run(args: &ExplainArgs) -> Result<u8> {
                 .as_array()
                 .into_iter()
                 .flatten()
-                .filter(|f| flows.iter().any(|k| f["workload"] == k.workload.as_str() && f["service"] == k.service.as_str() && f["subnet"] == k.subnet.as_str()))
+                .filter(|f| {
+                    flows.iter().any(|k| {
+                        f["workload"] == k.workload.as_str()
+                            && f["service"] == k.service.as_str()
+                            && f["subnet"] == k.subnet.as_str()
+                    })
+                })
                 .cloned()
                 .collect();
             report["flows"] = serde_json::Value::Array(keep);
@@ -65,7 +87,11 @@ pub(crate) fn run(args: &ExplainArgs) -> Result<u8> {
 }
 
 fn explain_flow(flow: &Flow, out: &mut String) {
-    let az = flow.az.value().map(|a| format!(" ({a})")).unwrap_or_default();
+    let az = flow
+        .az
+        .value()
+        .map(|a| format!(" ({a})"))
+        .unwrap_or_default();
     let outcome = match &flow.blocked {
         Some(b) => paint(style::ERROR, format!("blocked: {}", b.cause.rule())),
         None => paint(style::verdict(flow.verdict), flow.verdict),
@@ -77,7 +103,11 @@ fn explain_flow(flow: &Flow, out: &mut String) {
         paint(BOLD, &flow.service),
         flow.subnet
     );
-    let _ = writeln!(out, "   {}", paint(DIM, format!("needed for {}", flow.purpose)));
+    let _ = writeln!(
+        out,
+        "   {}",
+        paint(DIM, format!("needed for {}", flow.purpose))
+    );
     for (i, hop) in flow.hops.iter().enumerate() {
         let (mark, s) = match hop.status {
             HopStatus::Ok => ("ok", style::OK),
@@ -85,7 +115,14 @@ fn explain_flow(flow: &Flow, out: &mut String) {
             HopStatus::Blocked => ("BLOCKED", style::ERROR),
             HopStatus::Unknown => ("unknown", style::WARNING),
         };
-        let _ = writeln!(out, "  {:>2}. {:<19} {}  {}", i + 1, hop.kind.to_string(), paint(s, format!("{mark:<7}")), hop.detail);
+        let _ = writeln!(
+            out,
+            "  {:>2}. {:<19} {}  {}",
+            i + 1,
+            hop.kind.to_string(),
+            paint(s, format!("{mark:<7}")),
+            hop.detail
+        );
         let at = match (&hop.element, &hop.location) {
             (Some(e), Some(l)) => format!("{e} at {l}"),
             (Some(e), None) => e.to_string(),
@@ -93,11 +130,23 @@ fn explain_flow(flow: &Flow, out: &mut String) {
             (None, None) => String::new(),
         };
         if !at.is_empty() {
-            let _ = writeln!(out, "      {:<19} {}", "", paint(DIM, format!("decided by {at}")));
+            let _ = writeln!(
+                out,
+                "      {:<19} {}",
+                "",
+                paint(DIM, format!("decided by {at}"))
+            );
         }
     }
     if flow.blocked.is_some() {
-        let _ = writeln!(out, "   {}", paint(DIM, format!("the workload would stop with: {}", flow.predicted_error)));
+        let _ = writeln!(
+            out,
+            "   {}",
+            paint(
+                DIM,
+                format!("the workload would stop with: {}", flow.predicted_error)
+            )
+        );
     }
     out.push('\n');
 }

@@ -24,7 +24,14 @@ pub(crate) fn list(args: &RulesArgs) -> Result<u8> {
             let mut sorted: Vec<&&Rule> = RULES.iter().collect();
             sorted.sort_by_key(|r| r.code);
             for r in sorted {
-                let _ = writeln!(out, "{}  {:<width$}  {:<7}  {}", r.code, r.name, r.severity.to_string(), r.summary);
+                let _ = writeln!(
+                    out,
+                    "{}  {:<width$}  {:<7}  {}",
+                    r.code,
+                    r.name,
+                    r.severity.to_string(),
+                    r.summary
+                );
             }
             out
         }
@@ -36,7 +43,10 @@ pub(crate) fn list(args: &RulesArgs) -> Result<u8> {
 /// Prints one rule's documentation.
 pub(crate) fn show(args: &RuleArgs) -> Result<u8> {
     let wanted = args.name.trim();
-    let Some(rule) = RULES.iter().find(|r| r.name == wanted || r.code.eq_ignore_ascii_case(wanted)) else {
+    let Some(rule) = RULES
+        .iter()
+        .find(|r| r.name == wanted || r.code.eq_ignore_ascii_case(wanted))
+    else {
         let names: Vec<&str> = RULES.iter().map(|r| r.name).collect();
         bail!("no rule named `{wanted}`; rules: {}", names.join(", "));
     };

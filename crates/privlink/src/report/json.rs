@@ -109,7 +109,11 @@ pub(crate) struct Summary {
 /// Counts findings by severity.
 pub(crate) fn summary(findings: &[Finding]) -> Summary {
     let count = |s| findings.iter().filter(|f| f.severity == s).count();
-    Summary { errors: count(Severity::Error), warnings: count(Severity::Warning), infos: count(Severity::Info) }
+    Summary {
+        errors: count(Severity::Error),
+        warnings: count(Severity::Warning),
+        infos: count(Severity::Info),
+    }
 }
 
 fn flow_out(flow: &Flow) -> FlowOut {
@@ -133,7 +137,10 @@ fn flow_out(flow: &Flow) -> FlowOut {
                 location: h.location.clone(),
             })
             .collect(),
-        blocked_by: flow.blocked.as_ref().map(|b| BlockedBy { rule: b.cause.rule(), resource: b.resource.to_string() }),
+        blocked_by: flow.blocked.as_ref().map(|b| BlockedBy {
+            rule: b.cause.rule(),
+            resource: b.resource.to_string(),
+        }),
     }
 }
 
@@ -142,7 +149,10 @@ pub(crate) fn report(session: &Session) -> Report<'_> {
     let analysis = &session.analysis;
     Report {
         schema_version: 1,
-        tool: Tool { name: "privlink", version: env!("CARGO_PKG_VERSION") },
+        tool: Tool {
+            name: "privlink",
+            version: env!("CARGO_PKG_VERSION"),
+        },
         endpoints_only: session.endpoints_only,
         inputs: session
             .inputs
@@ -172,18 +182,28 @@ pub(crate) fn report(session: &Session) -> Report<'_> {
                 Workload {
                     name: w.name.clone(),
                     kind: w.kind.as_str(),
-                    platform_version: w.platform_version.clone().or_else(|| (w.kind == privlink_model::WorkloadKind::EcsFargate).then(|| "LATEST".to_owned())),
+                    platform_version: w.platform_version.clone().or_else(|| {
+                        (w.kind == privlink_model::WorkloadKind::EcsFargate)
+                            .then(|| "LATEST".to_owned())
+                    }),
                     region: a.region.clone(),
                     vpc: a.vpc.as_ref().map(ToString::to_string),
                     subnets: w.subnets.iter().map(ToString::to_string).collect(),
                     security_groups: w.security_groups.iter().map(ToString::to_string).collect(),
                     features: w.features.iter().map(ToString::to_string).collect(),
-                    images: w.images.iter().map(|i| match &i.reference {
-                        Known::Value(v) => Some(v.clone()),
-                        Known::Unknown(_) => None,
-                    }).collect(),
+                    images: w
+                        .images
+                        .iter()
+                        .map(|i| match &i.reference {
+                            Known::Value(v) => Some(v.clone()),
+                            Known::Unknown(_) => None,
+                        })
+                        .collect(),
                     assumed: w.assumed,
-                    source: w.provenance.location.as_ref().map(|l| Source { path: l.path.clone(), line: l.line }),
+                    source: w.provenance.location.as_ref().map(|l| Source {
+                        path: l.path.clone(),
+                        line: l.line,
+                    }),
                 }
             })
             .collect(),

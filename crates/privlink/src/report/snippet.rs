@@ -16,25 +16,52 @@ pub(crate) struct Sources {
 impl Sources {
     fn line(&mut self, path: &str, line: u32) -> Option<String> {
         let lines = self.files.entry(path.to_owned()).or_insert_with(|| {
-            std::fs::read_to_string(path).ok().map(|t| t.lines().map(str::to_owned).collect())
+            std::fs::read_to_string(path)
+                .ok()
+                .map(|t| t.lines().map(str::to_owned).collect())
         });
-        lines.as_ref()?.get(usize::try_from(line).ok()?.checked_sub(1)?).cloned()
+        lines
+            .as_ref()?
+            .get(usize::try_from(line).ok()?.checked_sub(1)?)
+            .cloned()
     }
 
     /// The `-->` line and the snippet for a location; returns the gutter width for the notes below.
-    pub(crate) fn render(&mut self, location: &Location, style: anstyle::Style, out: &mut String) -> usize {
+    pub(crate) fn render(
+        &mut self,
+        location: &Location,
+        style: anstyle::Style,
+        out: &mut String,
+    ) -> usize {
         let width = location.line.to_string().len();
         let pad = " ".repeat(width);
         let _ = writeln!(out, "{pad}{} {location}", paint(GUTTER, "-->"));
-        let Some(text) = self.line(&location.path, location.line) else { return width };
+        let Some(text) = self.line(&location.path, location.line) else {
+            return width;
+        };
         let _ = writeln!(out, "{pad} {}", paint(GUTTER, "|"));
-        let _ = writeln!(out, "{} {} {}", paint(GUTTER, location.line), paint(GUTTER, "|"), text.trim_end());
+        let _ = writeln!(
+            out,
+            "{} {} {}",
+            paint(GUTTER, location.line),
+            paint(GUTTER, "|"),
+            text.trim_end()
+        );
         let start = usize::try_from(location.column.saturating_sub(1)).unwrap_or(0);
         let chars: Vec<char> = text.chars().collect();
         let end = chars.len().max(start + 1);
-        let indent: String = chars.iter().take(start).map(|c| if *c == '\t' { '\t' } else { ' ' }).collect();
+        let indent: String = chars
+            .iter()
+            .take(start)
+            .map(|c| if *c == '\t' { '\t' } else { ' ' })
+            .collect();
         let width = end.saturating_sub(start).clamp(1, 80);
-        let _ = writeln!(out, "{pad} {} {indent}{}", paint(GUTTER, "|"), paint(style, "^".repeat(width)));
+        let _ = writeln!(
+            out,
+            "{pad} {} {indent}{}",
+            paint(GUTTER, "|"),
+            paint(style, "^".repeat(width))
+        );
         pad.len()
     }
 }

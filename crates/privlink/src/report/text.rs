@@ -41,21 +41,51 @@ pub(crate) fn input_errors(session: &Session, out: &mut String) {
 
 fn workload(a: &AnalyzedWorkload, flows: &[Flow], out: &mut String) {
     let w = &a.workload;
-    let version = w.platform_version.as_deref().map(|v| format!(" {v}")).unwrap_or_default();
+    let version = w
+        .platform_version
+        .as_deref()
+        .map(|v| format!(" {v}"))
+        .unwrap_or_default();
     let place = match (&a.vpc, &a.region) {
         (Some(vpc), Some(region)) => format!(" in {vpc} ({region})"),
         (Some(vpc), None) => format!(" in {vpc}"),
         _ => String::new(),
     };
-    let source = w.provenance.location.as_ref().map(|l| format!("  {}", paint(DIM, l))).unwrap_or_default();
-    let assumed = if w.assumed { paint(style::WARNING, " (assumed: the inputs define no workload)") } else { String::new() };
-    let _ = writeln!(out, "{} ({}{version}){place}{assumed}{source}", paint(BOLD, &w.name), w.kind);
+    let source = w
+        .provenance
+        .location
+        .as_ref()
+        .map(|l| format!("  {}", paint(DIM, l)))
+        .unwrap_or_default();
+    let assumed = if w.assumed {
+        paint(style::WARNING, " (assumed: the inputs define no workload)")
+    } else {
+        String::new()
+    };
+    let _ = writeln!(
+        out,
+        "{} ({}{version}){place}{assumed}{source}",
+        paint(BOLD, &w.name),
+        w.kind
+    );
     let subnets: Vec<String> = w.subnets.iter().map(ToString::to_string).collect();
     if subnets.is_empty() {
-        let why = w.subnets.unknown.as_ref().map_or("it names no subnets", |u| u.reason.as_str());
-        let _ = writeln!(out, "  {}", paint(style::WARNING, format!("no flows traced: {why}")));
+        let why = w
+            .subnets
+            .unknown
+            .as_ref()
+            .map_or("it names no subnets", |u| u.reason.as_str());
+        let _ = writeln!(
+            out,
+            "  {}",
+            paint(style::WARNING, format!("no flows traced: {why}"))
+        );
     } else {
-        let _ = writeln!(out, "  {}", paint(DIM, format!("subnets: {}", subnets.join(", "))));
+        let _ = writeln!(
+            out,
+            "  {}",
+            paint(DIM, format!("subnets: {}", subnets.join(", ")))
+        );
     }
     let mine: Vec<&Flow> = flows.iter().filter(|f| f.workload == w.name).collect();
     let mut services: Vec<&str> = Vec::new();
@@ -79,10 +109,19 @@ fn verdicts(flows: &[&&Flow]) -> String {
         let tail = match (&f.blocked, &f.via, f.verdict) {
             (Some(b), _, _) => format!("{} ({})", b.cause.rule(), b.resource),
             (None, Some(via), _) => format!("via {via}"),
-            (None, None, Verdict::Unknown) => {
-                f.hops.iter().find(|h| h.status == HopStatus::Unknown).map(|h| h.detail.clone()).unwrap_or_default()
-            }
-            (None, None, _) => f.hops.iter().rev().find(|h| h.status == HopStatus::Ok).map(|h| h.detail.clone()).unwrap_or_default(),
+            (None, None, Verdict::Unknown) => f
+                .hops
+                .iter()
+                .find(|h| h.status == HopStatus::Unknown)
+                .map(|h| h.detail.clone())
+                .unwrap_or_default(),
+            (None, None, _) => f
+                .hops
+                .iter()
+                .rev()
+                .find(|h| h.status == HopStatus::Ok)
+                .map(|h| h.detail.clone())
+                .unwrap_or_default(),
         };
         format!("{mark}  {tail}")
     };
@@ -97,17 +136,37 @@ fn verdicts(flows: &[&&Flow]) -> String {
     if groups.len() == 1 {
         return groups.remove(0).0;
     }
-    groups.into_iter().map(|(d, s)| format!("{d} [{}]", s.join(", "))).collect::<Vec<_>>().join("; ")
+    groups
+        .into_iter()
+        .map(|(d, s)| format!("{d} [{}]", s.join(", ")))
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 fn finding(f: &Finding, sources: &mut Sources, out: &mut String) {
     let style = style::severity(f.severity);
-    let _ = writeln!(out, "{}: {}", paint(style, format!("{}[{}]", f.severity, f.rule)), paint(BOLD, &f.message));
-    let gutter = f.location.as_ref().map_or(1, |location| sources.render(location, style, out));
+    let _ = writeln!(
+        out,
+        "{}: {}",
+        paint(style, format!("{}[{}]", f.severity, f.rule)),
+        paint(BOLD, &f.message)
+    );
+    let gutter = f
+        .location
+        .as_ref()
+        .map_or(1, |location| sources.render(location, style, out));
     let mut notes = Vec::new();
     if let Some(w) = &f.workload {
-        let services = if f.services.is_empty() { f.service.clone().unwrap_or_default() } else { join_and(&f.services) };
-        let subnets = if f.subnets.is_empty() { String::new() } else { format!(" in {}", join_and(&f.subnets)) };
+        let services = if f.services.is_empty() {
+            f.service.clone().unwrap_or_default()
+        } else {
+            join_and(&f.services)
+        };
+        let subnets = if f.subnets.is_empty() {
+            String::new()
+        } else {
+            format!(" in {}", join_and(&f.subnets))
+        };
         notes.push(format!("workload: {w}, service: {services}{subnets}"));
     }
     if let Some(e) = &f.predicted_error {
@@ -118,7 +177,12 @@ fn finding(f: &Finding, sources: &mut Sources, out: &mut String) {
     }
     notes.push(format!("see: privlink rule {}", f.rule));
     for n in notes {
-        let _ = writeln!(out, "{} {} {n}", " ".repeat(gutter), paint(style::GUTTER, "="));
+        let _ = writeln!(
+            out,
+            "{} {} {n}",
+            " ".repeat(gutter),
+            paint(style::GUTTER, "=")
+        );
     }
     out.push('\n');
 }
@@ -128,19 +192,58 @@ fn summary(session: &Session, out: &mut String) {
     let flows = &session.analysis.flows;
     let count = |v: Verdict| flows.iter().filter(|f| f.verdict == v).count();
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
-    let verdicts: Vec<String> = [Verdict::Endpoint, Verdict::Nat, Verdict::Internet, Verdict::Blocked, Verdict::Unknown]
-        .into_iter()
-        .filter(|v| count(*v) > 0)
-        .map(|v| format!("{} {v}", count(v)))
-        .collect();
-    let headline = format!("{}, {}, {}", plural(s.errors, "error"), plural(s.warnings, "warning"), plural(s.infos, "info"));
-    let style = if s.errors > 0 { ERROR } else if s.warnings > 0 { style::WARNING } else { style::OK };
+    let verdicts: Vec<String> = [
+        Verdict::Endpoint,
+        Verdict::Nat,
+        Verdict::Internet,
+        Verdict::Blocked,
+        Verdict::Unknown,
+    ]
+    .into_iter()
+    .filter(|v| count(*v) > 0)
+    .map(|v| format!("{} {v}", count(v)))
+    .collect();
+    let headline = format!(
+        "{}, {}, {}",
+        plural(s.errors, "error"),
+        plural(s.warnings, "warning"),
+        plural(s.infos, "info")
+    );
+    let style = if s.errors > 0 {
+        ERROR
+    } else if s.warnings > 0 {
+        style::WARNING
+    } else {
+        style::OK
+    };
     let workloads = plural(session.analysis.workloads.len(), "workload");
-    let flow_text = if verdicts.is_empty() { "no flows".to_owned() } else { format!("{}: {}", plural(flows.len(), "flow"), verdicts.join(", ")) };
-    let mode = if session.endpoints_only { " with --endpoints-only" } else { "" };
-    let _ = writeln!(out, "{} in {workloads} ({flow_text}){mode}", paint(style, headline));
+    let flow_text = if verdicts.is_empty() {
+        "no flows".to_owned()
+    } else {
+        format!("{}: {}", plural(flows.len(), "flow"), verdicts.join(", "))
+    };
+    let mode = if session.endpoints_only {
+        " with --endpoints-only"
+    } else {
+        ""
+    };
+    let _ = writeln!(
+        out,
+        "{} in {workloads} ({flow_text}){mode}",
+        paint(style, headline)
+    );
     let unreadable = session.inputs.iter().filter(|i| !i.is_ok()).count();
     if unreadable > 0 {
-        let _ = writeln!(out, "{}", paint(ERROR, format!("{} could not be read completely", plural(unreadable, "input"))));
+        let _ = writeln!(
+            out,
+            "{}",
+            paint(
+                ERROR,
+                format!(
+                    "{} could not be read completely",
+                    plural(unreadable, "input")
+                )
+            )
+        );
     }
 }

@@ -6,7 +6,8 @@
 
 use privlink_model::net::{Ipv4Range, PortRange, Protocol, TrafficSet};
 use privlink_model::{
-    Direction, Known, Location, NaclAction, Partial, PrefixListRef, Provenance, ResourceId, SgPeer, SgRule,
+    Direction, Known, Location, NaclAction, Partial, PrefixListRef, Provenance, ResourceId, SgPeer,
+    SgRule,
 };
 
 use super::network::Network;
@@ -56,6 +57,19 @@ fn range_text(ranges: &[Ipv4Range]) -> String {
     }
 }
 
+/// Removes every range × `ports` from `set`; returns whether anything was removed.
+fn subtract_all(
+    set: &mut TrafficSet,
+    ranges: impl Iterator<Item = Ipv4Range>,
+    ports: PortRange,
+) -> bool {
+    let mut removed = false;
+    for range in ranges {
+        removed |= set.subtract(range, ports);
+    }
+    removed
+}
+
 /// Whether a prefix list is S3's in `region`.
 fn prefix_list_is_s3(net: &Network<'_>, pl: &PrefixListRef, region: Option<&str>) -> Option<bool> {
     let in_region = |r: &str| region.is_none_or(|want| want == r);
@@ -65,9 +79,10 @@ fn prefix_list_is_s3(net: &Network<'_>, pl: &PrefixListRef, region: Option<&str>
             let s = e.service()?;
             Some(s.service == "s3" && in_region(&s.region))
         }
-        PrefixListRef::AwsManaged { name } => name
-            .value()
-            .map(|n| privlink_model::ServiceName::parse(n).is_some_and(|s| s.service == "s3" && in_region(&s.region))),
+        PrefixListRef::AwsManaged { name } => name.value().map(|n| {
+            privlink_model::ServiceName::parse(n)
+                .is_some_and(|s| s.service == "s3" && in_region(&s.region))
+        }),
         PrefixListRef::Id { service, .. } => service.as_ref().map(|s| s == "s3"),
         PrefixListRef::CustomerManaged { .. } => Some(false),
         PrefixListRef::Unknown(_) => None,
@@ -85,15 +100,25 @@ pub fn security_groups_allow(
     let mut remaining = TrafficSet::from_ranges(&peer.ranges, ports);
     let mut undetermined: Option<String> = groups.unknown.as_ref().map(|u| u.reason.clone());
     let mut first_allow: Option<Provenance> = None;
-    let word = if direction == Direction::Egress { "egress" } else { "ingress" };
+    let word = if direction == Direction::Egress {
+        "egress"
+    } else {
+        "ingress"
+    };
     for id in groups {
         let Some(sg) = net.model.security_groups.get(id) else {
             undetermined.get_or_insert_with(|| format!("{id} is not in the inputs"));
             continue;
         };
-        let rules: &Partial<SgRule> = if direction == Direction::Egress { &sg.egress } else { &sg.ingress };
+        let rules: &Partial<SgRule> = if direction == Direction::Egress {
+            &sg.egress
+        } else {
+            &sg.ingress
+        };
         if let Some(u) = &rules.unknown {
-            undetermined.get_or_insert_with(|| format!("the {word} rules of {id} are not all known ({})", u.reason));
+            undetermined.get_or_insert_with(|| {
+                format!("the {word} rules of {id} are not all known ({})", u.reason)
+            });
         }
         for rule in rules {
             if !rule.protocol.matches(Protocol::Tcp) || rule.ports.intersect(ports).is_none() {
@@ -102,24 +127,30 @@ pub fn security_groups_allow(
             let removed = match &rule.peer {
                 SgPeer::Ipv4(cidr) => remaining.subtract(Ipv4Range::from_net(*cidr), rule.ports),
                 SgPeer::SecurityGroup(g) if peer.groups.contains(g) => {
-                    peer.ranges.iter().fold(false, |acc, r| remaining.subtract(*r, rule.ports) || acc)
+                    subtract_all(&mut remaining, peer.ranges.iter().copied(), rule.ports)
                 }
                 SgPeer::SecurityGroup(_) | SgPeer::Ipv6(_) => false,
-                SgPeer::PrefixList(PrefixListRef::CustomerManaged { cidrs, .. }) => {
-                    cidrs.iter().fold(false, |acc, c| remaining.subtract(Ipv4Range::from_net(*c), rule.ports) || acc)
+                SgPeer::PrefixList(PrefixListRef::CustomerManaged { cidrs, .. }) => subtract_all(
+                    &mut remaining,
+                    cidrs.iter().map(|c| Ipv4Range::from_net(*c)),
+                    rule.ports,
+                ),
+                SgPeer::PrefixList(pl) => {
+                    match peer.is_s3.then(|| prefix_list_is_s3(net, pl, peer.region)) {
+                        Some(Some(true)) => {
+                            subtract_all(&mut remaining, peer.ranges.iter().copied(), rule.ports)
+                        }
+                        Some(None) => {
+                            undetermined.get_or_insert_with(|| format!("privlink cannot tell which service a prefix list in {id} belongs to"));
+                            false
+                        }
+                        _ => false,
+                    }
                 }
-                SgPeer::PrefixList(pl) => match peer.is_s3.then(|| prefix_list_is_s3(net, pl, peer.region)) {
-                    Some(Some(true)) => {
-                        peer.ranges.iter().fold(false, |acc, r| remaining.subtract(*r, rule.ports) || acc)
-                    }
-                    Some(None) => {
-                        undetermined.get_or_insert_with(|| format!("privlink cannot tell which service a prefix list in {id} belongs to"));
-                        false
-                    }
-                    _ => false,
-                },
                 SgPeer::Unknown(u) => {
-                    undetermined.get_or_insert_with(|| format!("a rule of {id} has an unknown peer ({})", u.reason));
+                    undetermined.get_or_insert_with(|| {
+                        format!("a rule of {id} has an unknown peer ({})", u.reason)
+                    });
                     false
                 }
             };
@@ -128,7 +159,16 @@ pub fn security_groups_allow(
             }
             if remaining.is_empty() {
                 return Check::Ok {
-                    detail: format!("{word} tcp/{ports} {} {} allowed by {}", if direction == Direction::Egress { "to" } else { "from" }, peer.name, rule.provenance.address),
+                    detail: format!(
+                        "{word} tcp/{ports} {} {} allowed by {}",
+                        if direction == Direction::Egress {
+                            "to"
+                        } else {
+                            "from"
+                        },
+                        peer.name,
+                        rule.provenance.address
+                    ),
                     by: first_allow,
                 };
             }
@@ -138,14 +178,39 @@ pub fn security_groups_allow(
         return Check::Unknown(reason);
     }
     let names: Vec<String> = groups.iter().map(ToString::to_string).collect();
-    let element = groups.iter().next().cloned().unwrap_or_else(|| ResourceId::new("(no security group)"));
-    let location = net.model.security_groups.get(&element).and_then(|sg| sg.provenance.location.clone());
-    let gap = remaining.sample().map(|(r, p)| format!(" (e.g. tcp/{p} {} {})", if direction == Direction::Egress { "to" } else { "from" }, range_text(&[r]))).unwrap_or_default();
+    let element = groups
+        .iter()
+        .next()
+        .cloned()
+        .unwrap_or_else(|| ResourceId::new("(no security group)"));
+    let location = net
+        .model
+        .security_groups
+        .get(&element)
+        .and_then(|sg| sg.provenance.location.clone());
+    let gap = remaining
+        .sample()
+        .map(|(r, p)| {
+            format!(
+                " (e.g. tcp/{p} {} {})",
+                if direction == Direction::Egress {
+                    "to"
+                } else {
+                    "from"
+                },
+                range_text(&[r])
+            )
+        })
+        .unwrap_or_default();
     Check::Blocked {
         detail: format!(
             "no {word} rule of {} allows tcp/{ports} {} {}{gap}",
             names.join(", "),
-            if direction == Direction::Egress { "to" } else { "from" },
+            if direction == Direction::Egress {
+                "to"
+            } else {
+                "from"
+            },
             peer.name
         ),
         element,
@@ -169,8 +234,16 @@ pub fn acl_allows(
     let Some(acl) = net.model.network_acls.get(&acl_id) else {
         return Check::Unknown(format!("{acl_id} is not in the inputs"));
     };
-    let (word, prep) = if direction == Direction::Egress { ("outbound", "to") } else { ("inbound", "from") };
-    let mut entries: Vec<_> = acl.entries.iter().filter(|e| e.direction == direction).collect();
+    let (word, prep) = if direction == Direction::Egress {
+        ("outbound", "to")
+    } else {
+        ("inbound", "from")
+    };
+    let mut entries: Vec<_> = acl
+        .entries
+        .iter()
+        .filter(|e| e.direction == direction)
+        .collect();
     entries.sort_by_key(|e| e.rule_number);
     let mut remaining = TrafficSet::from_ranges(peer, ports);
     let mut first_allow = None;
@@ -181,7 +254,10 @@ pub fn acl_allows(
         let cidr = match &entry.cidr {
             Known::Value(c) => Ipv4Range::from_net(*c),
             Known::Unknown(u) => {
-                return Check::Unknown(format!("{acl_id} rule {} has an unknown CIDR ({})", entry.rule_number, u.reason));
+                return Check::Unknown(format!(
+                    "{acl_id} rule {} has an unknown CIDR ({})",
+                    entry.rule_number, u.reason
+                ));
             }
         };
         if !remaining.overlaps(cidr, entry.ports) {
@@ -190,9 +266,16 @@ pub fn acl_allows(
         match entry.action {
             NaclAction::Deny => {
                 return Check::Blocked {
-                    detail: format!("{acl_id} {word} rule {} denies tcp/{} {prep} {peer_name}", entry.rule_number, entry.ports),
+                    detail: format!(
+                        "{acl_id} {word} rule {} denies tcp/{} {prep} {peer_name}",
+                        entry.rule_number, entry.ports
+                    ),
                     element: acl_id.clone(),
-                    location: entry.provenance.location.clone().or_else(|| acl.provenance.location.clone()),
+                    location: entry
+                        .provenance
+                        .location
+                        .clone()
+                        .or_else(|| acl.provenance.location.clone()),
                 };
             }
             NaclAction::Allow => {
@@ -200,7 +283,10 @@ pub fn acl_allows(
                 first_allow.get_or_insert_with(|| entry.provenance.clone());
                 if remaining.is_empty() {
                     return Check::Ok {
-                        detail: format!("{acl_id} {word} rule {} allows tcp/{ports} {prep} {peer_name}", entry.rule_number),
+                        detail: format!(
+                            "{acl_id} {word} rule {} allows tcp/{ports} {prep} {peer_name}",
+                            entry.rule_number
+                        ),
                         by: first_allow,
                     };
                 }
@@ -208,9 +294,15 @@ pub fn acl_allows(
         }
     }
     if let Some(u) = &acl.entries.unknown {
-        return Check::Unknown(format!("the entries of {acl_id} are not all known ({})", u.reason));
+        return Check::Unknown(format!(
+            "the entries of {acl_id} are not all known ({})",
+            u.reason
+        ));
     }
-    let gap = remaining.sample().map(|(r, p)| format!("tcp/{p} {prep} {}", range_text(&[r]))).unwrap_or_default();
+    let gap = remaining
+        .sample()
+        .map(|(r, p)| format!("tcp/{p} {prep} {}", range_text(&[r])))
+        .unwrap_or_default();
     Check::Blocked {
         detail: format!("{acl_id} has no {word} rule allowing {gap}; the final * rule denies it"),
         element: acl_id.clone(),

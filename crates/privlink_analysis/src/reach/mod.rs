@@ -81,6 +81,8 @@ pub enum HopKind {
     Gateway,
     /// Whether an endpoint ENI is in the workload's AZ.
     Az,
+    /// The EFS mount target in the workload's AZ.
+    MountTarget,
 }
 
 impl fmt::Display for HopKind {
@@ -96,6 +98,7 @@ impl fmt::Display for HopKind {
             Self::EndpointPolicy => "endpoint-policy",
             Self::Gateway => "gateway",
             Self::Az => "az",
+            Self::MountTarget => "mount-target",
         })
     }
 }
@@ -179,6 +182,41 @@ pub enum Cause {
         /// The subnet whose ACL it is.
         subnet: ResourceId,
     },
+    /// The endpoint's policy does not allow a call the flow makes.
+    EndpointPolicyDenies {
+        /// The endpoint.
+        endpoint: ResourceId,
+        /// The denied action.
+        action: String,
+        /// The resource of the call.
+        resource: Option<String>,
+        /// The statement that denies it (`None`: no statement allows it).
+        statement: Option<String>,
+    },
+    /// S3 has only an interface endpoint; ECR layer downloads need the gateway endpoint.
+    S3InterfaceEndpointOnly {
+        /// The S3 interface endpoint.
+        endpoint: ResourceId,
+    },
+    /// An image comes from a registry no endpoint serves.
+    ImageNotInEcr {
+        /// The image reference.
+        image: String,
+    },
+    /// An ECR image is in another region and no cross-region endpoint serves it.
+    ImageCrossRegion {
+        /// The image reference.
+        image: String,
+        /// The registry's region.
+        region: String,
+    },
+    /// No EFS mount target is reachable over NFS.
+    EfsUnreachable {
+        /// The file system.
+        file_system: ResourceId,
+        /// The AZ without a mount target, when that is the problem.
+        missing_in: Option<String>,
+    },
 }
 
 impl Cause {
@@ -194,6 +232,11 @@ impl Cause {
             Self::EndpointSgBlocksHttps { .. } => "endpoint-sg-blocks-https",
             Self::WorkloadSgBlocksHttps { .. } => "workload-sg-blocks-https",
             Self::NaclBlocksTraffic { .. } => "nacl-blocks-traffic",
+            Self::EndpointPolicyDenies { .. } => "endpoint-policy-denies",
+            Self::S3InterfaceEndpointOnly { .. } => "s3-interface-endpoint-only",
+            Self::ImageNotInEcr { .. } => "image-not-in-ecr",
+            Self::ImageCrossRegion { .. } => "image-cross-region",
+            Self::EfsUnreachable { .. } => "efs-mount-target-unreachable",
         }
     }
 }

@@ -3,7 +3,9 @@
 
 use std::collections::HashMap;
 
-use privlink_model::{EffectiveAssociation, EndpointKind, Known, Model, ResourceId, Subnet, VpcEndpoint, Workload};
+use privlink_model::{
+    EffectiveAssociation, EndpointKind, Known, Model, ResourceId, Subnet, VpcEndpoint, Workload,
+};
 
 /// The model plus lookups.
 #[derive(Debug)]
@@ -21,8 +23,16 @@ pub struct Network<'m> {
 impl<'m> Network<'m> {
     /// Indexes `model`.
     pub fn new(model: &'m Model) -> Self {
-        let route_tables = model.subnets.keys().map(|s| (s, model.effective_route_table(s))).collect();
-        let acls = model.subnets.keys().map(|s| (s, model.network_acl_for(s))).collect();
+        let route_tables = model
+            .subnets
+            .keys()
+            .map(|s| (s, model.effective_route_table(s)))
+            .collect();
+        let acls = model
+            .subnets
+            .keys()
+            .map(|s| (s, model.network_acl_for(s)))
+            .collect();
         let mut endpoints: HashMap<(&ResourceId, String), Vec<&VpcEndpoint>> = HashMap::new();
         let mut undetermined: HashMap<&ResourceId, Vec<&VpcEndpoint>> = HashMap::new();
         for e in model.endpoints.values() {
@@ -32,21 +42,38 @@ impl<'m> Network<'m> {
                 None => undetermined.entry(vpc).or_default().push(e),
             }
         }
-        Self { model, route_tables, acls, endpoints, undetermined }
+        Self {
+            model,
+            route_tables,
+            acls,
+            endpoints,
+            undetermined,
+        }
     }
 
     /// The route table a subnet uses.
     pub fn route_table(&self, subnet: &ResourceId) -> Known<EffectiveAssociation> {
-        self.route_tables.get(subnet).cloned().unwrap_or_else(|| self.model.effective_route_table(subnet))
+        self.route_tables
+            .get(subnet)
+            .cloned()
+            .unwrap_or_else(|| self.model.effective_route_table(subnet))
     }
 
     /// The network ACL a subnet uses.
     pub fn acl(&self, subnet: &ResourceId) -> Known<ResourceId> {
-        self.acls.get(subnet).cloned().unwrap_or_else(|| self.model.network_acl_for(subnet))
+        self.acls
+            .get(subnet)
+            .cloned()
+            .unwrap_or_else(|| self.model.network_acl_for(subnet))
     }
 
     /// The endpoints of `kind` for `service` in `vpc`.
-    pub fn endpoints(&self, vpc: &ResourceId, service: &str, kind: EndpointKind) -> Vec<&'m VpcEndpoint> {
+    pub fn endpoints(
+        &self,
+        vpc: &ResourceId,
+        service: &str,
+        kind: EndpointKind,
+    ) -> Vec<&'m VpcEndpoint> {
         self.endpoints
             .get(&(vpc, service.to_owned()))
             .into_iter()
@@ -58,7 +85,10 @@ impl<'m> Network<'m> {
 
     /// Every endpoint for `service` in `vpc`, whatever its type.
     pub fn endpoints_any_kind(&self, vpc: &ResourceId, service: &str) -> Vec<&'m VpcEndpoint> {
-        self.endpoints.get(&(vpc, service.to_owned())).cloned().unwrap_or_default()
+        self.endpoints
+            .get(&(vpc, service.to_owned()))
+            .cloned()
+            .unwrap_or_default()
     }
 
     /// Endpoints in `vpc` whose service the inputs do not determine.
@@ -73,10 +103,16 @@ impl<'m> Network<'m> {
 
     /// The security groups a workload's tasks, pods or nodes use: its own, or the VPC default group
     /// when it names none (what ECS does for `awsvpc` tasks).
-    pub fn workload_groups(&self, workload: &Workload, vpc: &ResourceId) -> privlink_model::Partial<ResourceId> {
+    pub fn workload_groups(
+        &self,
+        workload: &Workload,
+        vpc: &ResourceId,
+    ) -> privlink_model::Partial<ResourceId> {
         if workload.security_groups.is_known_empty() {
             match self.model.vpcs.get(vpc) {
-                Some(v) => privlink_model::Partial::complete(vec![v.default_security_group.clone()]),
+                Some(v) => {
+                    privlink_model::Partial::complete(vec![v.default_security_group.clone()])
+                }
                 None => privlink_model::Partial::unknown(format!("VPC {vpc} is not in the inputs")),
             }
         } else {

@@ -8,17 +8,20 @@
 
 mod dns;
 mod egress;
-mod fixes;
+mod eks;
 mod endpoints;
+mod fixes;
+mod images;
 mod inputs;
 mod security;
+mod storage;
 
 use std::collections::BTreeMap;
 
 use privlink_model::{Model, ResourceId, Severity};
 
 use crate::finding::{Finding, Fix};
-use crate::reach::{Blocked, Flow, Network, Verdict};
+use crate::reach::{Blocked, Cause, Flow, Network, Verdict};
 
 /// What a rule checks.
 #[derive(Clone, Copy, Debug)]
@@ -55,6 +58,8 @@ pub struct Context<'a> {
     pub network: &'a Network<'a>,
     /// Every traced flow.
     pub flows: &'a [Flow],
+    /// The workloads analysed.
+    pub workloads: &'a [privlink_model::Workload],
     /// Whether NAT and internet gateways are ignored.
     pub endpoints_only: bool,
 }
@@ -101,12 +106,49 @@ pub struct Draft {
     pub message: String,
     /// The fix.
     pub fix: Option<Fix>,
+    /// The severity, when it is not the rule's default.
+    pub severity: Option<Severity>,
+}
+
+/// A finding about one element, not tied to a flow (configuration AWS rejects, placement warnings).
+pub(crate) fn element_finding(
+    rule: &Rule,
+    message: String,
+    resource: &ResourceId,
+    location: Option<privlink_model::Location>,
+    predicted_error: Option<String>,
+    fix: Fix,
+) -> Finding {
+    Finding {
+        rule: rule.name,
+        code: rule.code,
+        severity: rule.severity,
+        message,
+        workload: None,
+        service: None,
+        services: Vec::new(),
+        resource: Some(resource.to_string()),
+        location,
+        subnets: Vec::new(),
+        predicted_error,
+        fix: Some(fix),
+    }
 }
 
 /// Every rule, sorted by name.
 pub static RULES: &[&Rule] = &[
-    &endpoints::endpoint_without_subnets::RULE,
+    &endpoints::duplicate_private_dns_endpoint::RULE,
+    &storage::efs_mount_target_unreachable::RULE,
+    &eks::eks_private_endpoint_disabled::RULE,
+    &endpoints::endpoint_missing_in_az::RULE,
+    &endpoints::endpoint_policy_denies::RULE,
+    &endpoints::endpoint_region_mismatch::RULE,
     &security::endpoint_sg_blocks_https::RULE,
+    &endpoints::endpoint_subnets_share_az::RULE,
+    &endpoints::endpoint_without_subnets::RULE,
+    &images::image_cross_region::RULE,
+    &images::image_not_in_ecr::RULE,
+    &endpoints::interface_endpoint_with_route_tables::RULE,
     &inputs::invalid_terraform::RULE,
     &endpoints::missing_interface_endpoint::RULE,
     &endpoints::missing_s3_gateway_endpoint::RULE,
@@ -114,6 +156,7 @@ pub static RULES: &[&Rule] = &[
     &egress::nat_dependency::RULE,
     &dns::private_dns_disabled::RULE,
     &endpoints::s3_gateway_not_on_route_table::RULE,
+    &endpoints::s3_interface_endpoint_only::RULE,
     &inputs::unresolved_input::RULE,
     &dns::vpc_dns_disabled::RULE,
     &security::workload_sg_blocks_https::RULE,
@@ -129,7 +172,13 @@ pub fn rule(name: &str) -> Option<&'static Rule> {
 fn attribution(flow: &Flow) -> Option<(&'static str, &Blocked)> {
     match (&flow.blocked, flow.verdict) {
         (Some(b), _) => Some((b.cause.rule(), b)),
-        (None, Verdict::Nat | Verdict::Internet) => flow.without_nat.as_ref().map(|b| ("nat-dependency", b)),
+        (None, Verdict::Nat | Verdict::Internet) => {
+            flow.without_nat.as_ref().map(|b| match b.cause {
+                // An image outside ECR through NAT is reported by the image rules, as a warning.
+                Cause::ImageNotInEcr { .. } | Cause::ImageCrossRegion { .. } => (b.cause.rule(), b),
+                _ => ("nat-dependency", b),
+            })
+        }
         _ => None,
     }
 }
@@ -139,11 +188,18 @@ pub fn run(ctx: &Context<'_>) -> Vec<Finding> {
     let mut groups: BTreeMap<(&str, &str, &ResourceId), FlowGroup<'_>> = BTreeMap::new();
     let mut order = Vec::new();
     for flow in ctx.flows {
-        let Some((rule, cause)) = attribution(flow) else { continue };
+        let Some((rule, cause)) = attribution(flow) else {
+            continue;
+        };
         let key = (rule, flow.workload.as_str(), &cause.resource);
         let group = groups.entry(key).or_insert_with(|| {
             order.push(key);
-            FlowGroup { flows: Vec::new(), cause, services: Vec::new(), subnets: Vec::new() }
+            FlowGroup {
+                flows: Vec::new(),
+                cause,
+                services: Vec::new(),
+                subnets: Vec::new(),
+            }
         });
         group.flows.push(flow);
         if !group.services.contains(&flow.service) {
@@ -157,17 +213,23 @@ pub fn run(ctx: &Context<'_>) -> Vec<Finding> {
     for key in order {
         let group = &groups[&key];
         let Some(rule) = rule(key.0) else { continue };
-        let RuleCheck::Flows(check) = rule.check else { continue };
+        let RuleCheck::Flows(check) = rule.check else {
+            continue;
+        };
         let draft = check(ctx, group);
         let first = group.first();
         findings.push(Finding {
             rule: rule.name,
             code: rule.code,
-            severity: rule.severity,
+            severity: draft.severity.unwrap_or(rule.severity),
             message: draft.message,
             workload: Some(first.workload.clone()),
             service: Some(first.service.clone()),
-            services: if group.services.len() > 1 { group.services.clone() } else { Vec::new() },
+            services: if group.services.len() > 1 {
+                group.services.clone()
+            } else {
+                Vec::new()
+            },
             resource: Some(group.cause.resource.to_string()),
             location: group.cause.location.clone(),
             subnets: group.subnets.iter().map(ToString::to_string).collect(),
@@ -182,8 +244,15 @@ pub fn run(ctx: &Context<'_>) -> Vec<Finding> {
     }
     findings.sort_by(|a, b| {
         b.severity.cmp(&a.severity).then_with(|| {
-            let loc = |f: &Finding| f.location.as_ref().map(|l| (l.path.clone(), l.line, l.column));
-            loc(a).cmp(&loc(b)).then(a.rule.cmp(b.rule)).then(a.workload.cmp(&b.workload))
+            let loc = |f: &Finding| {
+                f.location
+                    .as_ref()
+                    .map(|l| (l.path.clone(), l.line, l.column))
+            };
+            loc(a)
+                .cmp(&loc(b))
+                .then(a.rule.cmp(b.rule))
+                .then(a.workload.cmp(&b.workload))
         })
     });
     findings
@@ -196,20 +265,53 @@ mod tests {
     #[test]
     fn rules_are_sorted_unique_and_documented() {
         for pair in RULES.windows(2) {
-            assert!(pair[0].name < pair[1].name, "{} must sort before {}", pair[0].name, pair[1].name);
+            assert!(
+                pair[0].name < pair[1].name,
+                "{} must sort before {}",
+                pair[0].name,
+                pair[1].name
+            );
         }
         let mut codes: Vec<&str> = RULES.iter().map(|r| r.code).collect();
         codes.sort_unstable();
         codes.dedup();
         assert_eq!(codes.len(), RULES.len(), "rule codes must be unique");
         for rule in RULES {
-            assert!(rule.name.chars().all(|c| c.is_ascii_lowercase() || c == '-' || c.is_ascii_digit()), "{}", rule.name);
-            assert!(rule.code.starts_with("PL") && rule.code.len() == 5, "{}", rule.code);
-            for section in ["## What it does", "## Why is this bad?", "## Example", "## Use instead", "## References"] {
-                assert!(rule.docs.contains(section), "{} docs lack `{section}`", rule.name);
+            assert!(
+                rule.name
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c == '-' || c.is_ascii_digit()),
+                "{}",
+                rule.name
+            );
+            assert!(
+                rule.code.starts_with("PL") && rule.code.len() == 5,
+                "{}",
+                rule.code
+            );
+            for section in [
+                "## What it does",
+                "## Why is this bad?",
+                "## Example",
+                "## Use instead",
+                "## References",
+            ] {
+                assert!(
+                    rule.docs.contains(section),
+                    "{} docs lack `{section}`",
+                    rule.name
+                );
             }
-            assert!(rule.docs.contains("```hcl"), "{} docs need a Terraform example", rule.name);
-            assert!(rule.docs.contains("```yaml"), "{} docs need a CloudFormation example", rule.name);
+            assert!(
+                rule.docs.contains("```hcl"),
+                "{} docs need a Terraform example",
+                rule.name
+            );
+            assert!(
+                rule.docs.contains("```yaml"),
+                "{} docs need a CloudFormation example",
+                rule.name
+            );
         }
     }
 

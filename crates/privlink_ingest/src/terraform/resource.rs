@@ -73,7 +73,11 @@ impl TfResource {
     pub fn get(&self, path: &str) -> Option<&Value> {
         let (first, rest) = path.split_once('.').unwrap_or((path, ""));
         let top = self.attributes.get(first)?;
-        if rest.is_empty() { Some(top) } else { top.get_path(rest) }
+        if rest.is_empty() {
+            Some(top)
+        } else {
+            top.get_path(rest)
+        }
     }
 
     /// Where an attribute path is written, falling back to its closest written parent, then to the

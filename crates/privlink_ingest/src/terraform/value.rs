@@ -22,7 +22,10 @@ pub struct Reference {
 impl Reference {
     /// A reference.
     pub fn new(address: impl Into<String>, attribute: impl Into<String>) -> Self {
-        Self { address: address.into(), attribute: attribute.into() }
+        Self {
+            address: address.into(),
+            attribute: attribute.into(),
+        }
     }
 }
 
@@ -48,12 +51,20 @@ pub struct UnknownValue {
 impl UnknownValue {
     /// An unknown that is exactly `reference`.
     pub fn reference(reference: Reference, reason: impl Into<String>) -> Self {
-        Self { reference: Some(reference), reason: reason.into(), encoded: None }
+        Self {
+            reference: Some(reference),
+            reason: reason.into(),
+            encoded: None,
+        }
     }
 
     /// An unknown derived from other values.
     pub fn derived(reason: impl Into<String>) -> Self {
-        Self { reference: None, reason: reason.into(), encoded: None }
+        Self {
+            reference: None,
+            reason: reason.into(),
+            encoded: None,
+        }
     }
 }
 
@@ -190,9 +201,11 @@ impl Value {
             serde_json::Value::Number(n) => Self::Number(n.as_f64().unwrap_or(f64::NAN)),
             serde_json::Value::String(s) => Self::String(s.clone()),
             serde_json::Value::Array(a) => Self::List(a.iter().map(Self::from_json).collect()),
-            serde_json::Value::Object(o) => {
-                Self::Map(o.iter().map(|(k, v)| (k.clone(), Self::from_json(v))).collect())
-            }
+            serde_json::Value::Object(o) => Self::Map(
+                o.iter()
+                    .map(|(k, v)| (k.clone(), Self::from_json(v)))
+                    .collect(),
+            ),
         }
     }
 
@@ -207,7 +220,9 @@ impl Value {
                 serde_json::Value::Array(v.iter().map(Value::to_json).collect::<Option<_>>()?)
             }
             Self::Map(m) => serde_json::Value::Object(
-                m.iter().map(|(k, v)| Some((k.clone(), v.to_json()?))).collect::<Option<_>>()?,
+                m.iter()
+                    .map(|(k, v)| Some((k.clone(), v.to_json()?)))
+                    .collect::<Option<_>>()?,
             ),
             Self::Unknown(_) => return None,
         })
@@ -266,7 +281,10 @@ mod tests {
     #[test]
     fn json_round_trip_keeps_whole_numbers_whole() {
         let v = Value::from_json(&serde_json::json!({"a": [1, 2.5, "x", true, null]}));
-        assert_eq!(v.to_json().unwrap().to_string(), r#"{"a":[1,2.5,"x",true,null]}"#);
+        assert_eq!(
+            v.to_json().unwrap().to_string(),
+            r#"{"a":[1,2.5,"x",true,null]}"#
+        );
     }
 
     #[test]
@@ -279,7 +297,10 @@ mod tests {
     #[test]
     fn get_path_walks_maps_and_lists() {
         let v = Value::from_json(&serde_json::json!({"vpc_config": [{"subnet_ids": ["a", "b"]}]}));
-        assert_eq!(v.get_path("vpc_config.0.subnet_ids.1"), Some(&Value::string("b")));
+        assert_eq!(
+            v.get_path("vpc_config.0.subnet_ids.1"),
+            Some(&Value::string("b"))
+        );
         assert_eq!(v.get_path("vpc_config.1"), None);
     }
 }

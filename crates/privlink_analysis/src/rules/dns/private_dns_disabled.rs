@@ -21,7 +21,11 @@ fn check(ctx: &Context<'_>, group: &FlowGroup<'_>) -> Draft {
         unreachable!("this rule reports only its own cause");
     };
     let first = group.first();
-    let tail = if ctx.endpoints_only { "" } else { ", where the subnet has no route" };
+    let tail = if ctx.endpoints_only {
+        ""
+    } else {
+        ", where the subnet has no route"
+    };
     Draft {
         message: format!(
             "{endpoint} has private DNS off: {} resolves the public {} endpoint{tail} and never uses the endpoint",
@@ -29,6 +33,7 @@ fn check(ctx: &Context<'_>, group: &FlowGroup<'_>) -> Draft {
             group.services_text()
         ),
         fix: Some(fix_for(ctx, group, &group.cause.cause)),
+        severity: None,
     }
 }
 

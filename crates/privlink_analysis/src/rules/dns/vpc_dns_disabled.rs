@@ -22,7 +22,11 @@ fn check(ctx: &Context<'_>, group: &FlowGroup<'_>) -> Draft {
     };
     let vpc = &group.cause.resource;
     let message = if *attribute == "enableDnsSupport" {
-        format!("{vpc} has enableDnsSupport off: the VPC resolver does not answer, so {} cannot resolve {}", group.first().workload, group.services_text())
+        format!(
+            "{vpc} has enableDnsSupport off: the VPC resolver does not answer, so {} cannot resolve {}",
+            group.first().workload,
+            group.services_text()
+        )
     } else {
         format!(
             "{vpc} has enableDnsHostnames off (Terraform's default for aws_vpc): AWS rejects interface endpoints with private DNS, so {} cannot reach {}",
@@ -30,7 +34,11 @@ fn check(ctx: &Context<'_>, group: &FlowGroup<'_>) -> Draft {
             group.services_text()
         )
     };
-    Draft { message, fix: Some(fix_for(ctx, group, &group.cause.cause)) }
+    Draft {
+        message,
+        fix: Some(fix_for(ctx, group, &group.cause.cause)),
+        severity: None,
+    }
 }
 
 const DOCS: &str = r#"# vpc-dns-disabled (PL006)

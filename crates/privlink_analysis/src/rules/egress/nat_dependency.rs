@@ -23,8 +23,14 @@ fn check(ctx: &Context<'_>, group: &FlowGroup<'_>) -> Draft {
         _ => "NAT",
     };
     let why = match &group.cause.cause {
-        Cause::PrivateDnsDisabled { endpoint } => format!(" ({endpoint} exists but has private DNS off)"),
-        Cause::S3GatewayNotOnRouteTable { endpoint, route_table, .. } => {
+        Cause::PrivateDnsDisabled { endpoint } => {
+            format!(" ({endpoint} exists but has private DNS off)")
+        }
+        Cause::S3GatewayNotOnRouteTable {
+            endpoint,
+            route_table,
+            ..
+        } => {
             format!(" ({endpoint} exists but is not on {route_table})")
         }
         _ => String::new(),
@@ -36,6 +42,7 @@ fn check(ctx: &Context<'_>, group: &FlowGroup<'_>) -> Draft {
             group.services_text()
         ),
         fix: Some(fix_for(ctx, group, &group.cause.cause)),
+        severity: None,
     }
 }
 

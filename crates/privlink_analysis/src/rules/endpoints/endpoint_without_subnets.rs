@@ -27,6 +27,7 @@ fn check(ctx: &Context<'_>, group: &FlowGroup<'_>) -> Draft {
             group.first().workload
         ),
         fix: Some(fix_for(ctx, group, &group.cause.cause)),
+        severity: None,
     }
 }
 

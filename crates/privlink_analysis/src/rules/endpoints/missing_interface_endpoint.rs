@@ -17,9 +17,20 @@ pub(crate) static RULE: Rule = Rule {
 
 fn check(ctx: &Context<'_>, group: &FlowGroup<'_>) -> Draft {
     let first = group.first();
-    let vpc = first.vpc.as_ref().map_or_else(|| "the VPC".to_owned(), ToString::to_string);
-    let why = if ctx.endpoints_only { "" } else { ", and its subnets have no route out" };
-    let purposes: Vec<String> = group.flows.iter().map(|f| format!("{} for {}", f.service, f.purpose)).collect::<Vec<_>>();
+    let vpc = first
+        .vpc
+        .as_ref()
+        .map_or_else(|| "the VPC".to_owned(), ToString::to_string);
+    let why = if ctx.endpoints_only {
+        ""
+    } else {
+        ", and its subnets have no route out"
+    };
+    let purposes: Vec<String> = group
+        .flows
+        .iter()
+        .map(|f| format!("{} for {}", f.service, f.purpose))
+        .collect::<Vec<_>>();
     let mut purposes_unique: Vec<String> = Vec::new();
     for p in purposes {
         if !purposes_unique.contains(&p) {
@@ -31,9 +42,14 @@ fn check(ctx: &Context<'_>, group: &FlowGroup<'_>) -> Draft {
             "{} needs {} but {vpc} has no endpoint for {}{why}",
             first.workload,
             purposes_unique.join("; "),
-            if group.services.len() == 1 { "it" } else { "them" },
+            if group.services.len() == 1 {
+                "it"
+            } else {
+                "them"
+            },
         ),
         fix: Some(fix_for(ctx, group, &group.cause.cause)),
+        severity: None,
     }
 }
 

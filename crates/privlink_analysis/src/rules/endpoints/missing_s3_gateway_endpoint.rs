@@ -17,11 +17,22 @@ pub(crate) static RULE: Rule = Rule {
 
 fn check(ctx: &Context<'_>, group: &FlowGroup<'_>) -> Draft {
     let first = group.first();
-    let vpc = first.vpc.as_ref().map_or_else(|| "the VPC".to_owned(), ToString::to_string);
-    let why = if ctx.endpoints_only { "" } else { " and its subnets have no route out" };
+    let vpc = first
+        .vpc
+        .as_ref()
+        .map_or_else(|| "the VPC".to_owned(), ToString::to_string);
+    let why = if ctx.endpoints_only {
+        ""
+    } else {
+        " and its subnets have no route out"
+    };
     Draft {
-        message: format!("{} needs S3 for {}, but {vpc} has no S3 gateway endpoint{why}", first.workload, first.purpose),
+        message: format!(
+            "{} needs S3 for {}, but {vpc} has no S3 gateway endpoint{why}",
+            first.workload, first.purpose
+        ),
         fix: Some(fix_for(ctx, group, &group.cause.cause)),
+        severity: None,
     }
 }
 

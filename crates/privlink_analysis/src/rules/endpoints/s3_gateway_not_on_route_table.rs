@@ -18,22 +18,35 @@ pub(crate) static RULE: Rule = Rule {
 
 fn check(ctx: &Context<'_>, group: &FlowGroup<'_>) -> Draft {
     let first = group.first();
-    let Cause::S3GatewayNotOnRouteTable { endpoint, route_table, main_table } = &group.cause.cause else {
+    let Cause::S3GatewayNotOnRouteTable {
+        endpoint,
+        route_table,
+        main_table,
+    } = &group.cause.cause
+    else {
         unreachable!("this rule reports only its own cause");
     };
     let subnets = join_and(&group.subnets);
-    let (has, uses) = if group.subnets.len() == 1 { ("has", "uses") } else { ("have", "use") };
+    let (has, uses) = if group.subnets.len() == 1 {
+        ("has", "uses")
+    } else {
+        ("have", "use")
+    };
     let message = if *main_table {
         format!(
             "{} pulls image layers from S3, but {subnets} {has} no explicit route table association, so the VPC main route table ({route_table}) applies, and {endpoint} is not on it",
             first.workload
         )
     } else {
-        format!("{} pulls image layers from S3, but {subnets} {uses} {route_table}, and {endpoint} is not on it", first.workload)
+        format!(
+            "{} pulls image layers from S3, but {subnets} {uses} {route_table}, and {endpoint} is not on it",
+            first.workload
+        )
     };
     Draft {
         message,
         fix: Some(fix_for(ctx, group, &group.cause.cause)),
+        severity: None,
     }
 }
 

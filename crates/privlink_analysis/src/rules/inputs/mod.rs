@@ -26,7 +26,11 @@ pub(super) fn diagnostics(ctx: &Context<'_>, kind: DiagnosticKind, rule: &Rule) 
             location: d.location.clone(),
             subnets: Vec::new(),
             predicted_error: d.predicted_error.clone(),
-            fix: d.help.as_ref().map(|h| Fix { summary: h.clone(), applicability: Applicability::Manual, intents: Vec::new() }),
+            fix: d.help.as_ref().map(|h| Fix {
+                summary: h.clone(),
+                applicability: Applicability::Manual,
+                intents: Vec::new(),
+            }),
         })
         .collect()
 }

@@ -17,15 +17,23 @@ pub(crate) static RULE: Rule = Rule {
 };
 
 fn check(ctx: &Context<'_>, group: &FlowGroup<'_>) -> Draft {
-    let Cause::EndpointSgBlocksHttps { endpoint, default_group } = &group.cause.cause else {
+    let Cause::EndpointSgBlocksHttps {
+        endpoint,
+        default_group,
+    } = &group.cause.cause
+    else {
         unreachable!("this rule reports only its own cause");
     };
-    let endpoints: Vec<String> = group.flows.iter().filter_map(|f| f.via.as_ref().map(ToString::to_string)).fold(Vec::new(), |mut acc, e| {
-        if !acc.contains(&e) {
-            acc.push(e);
-        }
-        acc
-    });
+    let endpoints: Vec<String> = group
+        .flows
+        .iter()
+        .filter_map(|f| f.via.as_ref().map(ToString::to_string))
+        .fold(Vec::new(), |mut acc, e| {
+            if !acc.contains(&e) {
+                acc.push(e);
+            }
+            acc
+        });
     let message = if *default_group {
         format!(
             "{endpoint} has no security group, so AWS attaches the VPC default group, which admits only its own members: {} cannot reach {} on tcp/443",
@@ -39,11 +47,19 @@ fn check(ctx: &Context<'_>, group: &FlowGroup<'_>) -> Draft {
             group.first().workload,
             join_and(&group.subnets),
             group.services_text(),
-            if group.services.len() == 1 { "is" } else { "are" },
+            if group.services.len() == 1 {
+                "is"
+            } else {
+                "are"
+            },
             join_and(&endpoints)
         )
     };
-    Draft { message, fix: Some(fix_for(ctx, group, &group.cause.cause)) }
+    Draft {
+        message,
+        fix: Some(fix_for(ctx, group, &group.cause.cause)),
+        severity: None,
+    }
 }
 
 const DOCS: &str = r#"# endpoint-sg-blocks-https (PL008)

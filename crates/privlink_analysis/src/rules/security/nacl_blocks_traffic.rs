@@ -32,6 +32,7 @@ fn check(ctx: &Context<'_>, group: &FlowGroup<'_>) -> Draft {
             group.cause.detail
         ),
         fix: Some(fix_for(ctx, group, &group.cause.cause)),
+        severity: None,
     }
 }
 

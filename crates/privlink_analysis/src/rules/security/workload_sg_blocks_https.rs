@@ -22,7 +22,10 @@ fn check(ctx: &Context<'_>, group: &FlowGroup<'_>) -> Draft {
     };
     let target = match to {
         HttpsPeer::PrefixList(_) => "the S3 prefix list (image layers)".to_owned(),
-        HttpsPeer::SecurityGroup(_) => format!("the network interfaces of the {} endpoint", group.services_text()),
+        HttpsPeer::SecurityGroup(_) => format!(
+            "the network interfaces of the {} endpoint",
+            group.services_text()
+        ),
         HttpsPeer::Cidr(c) => format!("{c} ({})", group.services_text()),
     };
     Draft {
@@ -32,6 +35,7 @@ fn check(ctx: &Context<'_>, group: &FlowGroup<'_>) -> Draft {
             group.cause.resource
         ),
         fix: Some(fix_for(ctx, group, &group.cause.cause)),
+        severity: None,
     }
 }
 

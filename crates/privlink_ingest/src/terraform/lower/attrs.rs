@@ -14,7 +14,10 @@ pub(super) fn unknown_of(value: &Value) -> Unknown {
             Some(r) => Unknown::new(format!("{r} is known only after apply")),
             None => Unknown::new(u.reason.clone()),
         },
-        other => Unknown::new(format!("expected another type, found {}", other.type_name())),
+        other => Unknown::new(format!(
+            "expected another type, found {}",
+            other.type_name()
+        )),
     }
 }
 
@@ -27,7 +30,9 @@ pub(super) fn bool_or(res: &TfResource, path: &str, default: bool) -> Known<bool
 pub(super) fn bool_value_or(value: Option<&Value>, default: bool) -> Known<bool> {
     match value {
         None | Some(Value::Null) => Known::Value(default),
-        Some(v) => v.as_bool().map_or_else(|| Known::Unknown(unknown_of(v)), Known::Value),
+        Some(v) => v
+            .as_bool()
+            .map_or_else(|| Known::Unknown(unknown_of(v)), Known::Value),
     }
 }
 
@@ -57,8 +62,10 @@ fn plain_text(value: &Value) -> String {
 /// An IPv4 CIDR value.
 pub(super) fn cidr_value(value: &Value) -> Known<Ipv4Net> {
     match value {
-        Value::String(s) => parse_ipv4_cidr(s)
-            .map_or_else(|| Known::unknown(format!("`{s}` is not an IPv4 CIDR block")), Known::Value),
+        Value::String(s) => parse_ipv4_cidr(s).map_or_else(
+            || Known::unknown(format!("`{s}` is not an IPv4 CIDR block")),
+            Known::Value,
+        ),
         other => Known::Unknown(unknown_of(other)),
     }
 }
@@ -72,8 +79,13 @@ pub(super) fn cidr_list(value: Option<&Value>) -> Partial<Known<Ipv4Net>> {
 pub(super) fn each_element<T>(value: Option<&Value>, mut f: impl FnMut(&Value) -> T) -> Partial<T> {
     match value {
         None | Some(Value::Null) => Partial::default(),
-        Some(Value::List(items) | Value::Set(items)) => Partial::complete(items.iter().map(&mut f).collect()),
-        Some(Value::Unknown(u)) => Partial { known: Vec::new(), unknown: Some(unknown_of(&Value::Unknown(u.clone()))) },
+        Some(Value::List(items) | Value::Set(items)) => {
+            Partial::complete(items.iter().map(&mut f).collect())
+        }
+        Some(Value::Unknown(u)) => Partial {
+            known: Vec::new(),
+            unknown: Some(unknown_of(&Value::Unknown(u.clone()))),
+        },
         Some(single) => Partial::complete(vec![f(single)]),
     }
 }
@@ -104,7 +116,8 @@ pub(super) fn protocol_and_ports(
         },
         None => return Err(Unknown::new("the rule has no protocol")),
     };
-    let protocol = Protocol::parse(&text).ok_or_else(|| Unknown::new(format!("unknown protocol `{text}`")))?;
+    let protocol =
+        Protocol::parse(&text).ok_or_else(|| Unknown::new(format!("unknown protocol `{text}`")))?;
     let ports = match protocol {
         Protocol::Tcp | Protocol::Udp => match (port(from), port(to)) {
             (Some(f), Some(t)) => PortRange::new(f, t),
@@ -117,7 +130,10 @@ pub(super) fn protocol_and_ports(
 }
 
 /// The elements of a block list (`ingress`, `route`, `vpc_config`), each with its index.
-pub(super) fn blocks<'a>(res: &'a TfResource, name: &str) -> Result<Vec<(usize, &'a Value)>, Unknown> {
+pub(super) fn blocks<'a>(
+    res: &'a TfResource,
+    name: &str,
+) -> Result<Vec<(usize, &'a Value)>, Unknown> {
     match res.get(name) {
         None | Some(Value::Null) => Ok(Vec::new()),
         Some(Value::List(items) | Value::Set(items)) => Ok(items.iter().enumerate().collect()),

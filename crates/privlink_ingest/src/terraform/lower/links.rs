@@ -9,8 +9,8 @@
 
 use privlink_model::net::{PortRange, Protocol};
 use privlink_model::{
-    Diagnostic, DiagnosticKind, Known, Location, NetworkAcl, Partial, Provenance, ResourceId, RouteTable,
-    SecurityGroup, SgRule, Subnet, Unknown, Vpc,
+    Diagnostic, DiagnosticKind, Known, Location, NetworkAcl, Partial, Provenance, ResourceId,
+    RouteTable, SecurityGroup, SgRule, Subnet, Unknown, Vpc,
 };
 
 use super::Lowerer;
@@ -68,12 +68,18 @@ impl ElementKind {
 }
 
 /// Prefixes of AWS ids, to tell a literal id from other strings.
-const AWS_ID_PREFIXES: [&str; 10] =
-    ["vpc-", "subnet-", "rtb-", "sg-", "acl-", "vpce-", "igw-", "nat-", "eni-", "tgw-"];
+const AWS_ID_PREFIXES: [&str; 10] = [
+    "vpc-", "subnet-", "rtb-", "sg-", "acl-", "vpce-", "igw-", "nat-", "eni-", "tgw-",
+];
 
 impl Lowerer<'_> {
     /// Resolves a value naming one element of `kind`. `at` is where the value is written.
-    pub(super) fn resolve(&mut self, value: &Value, kind: ElementKind, at: Option<&Location>) -> Known<ResourceId> {
+    pub(super) fn resolve(
+        &mut self,
+        value: &Value,
+        kind: ElementKind,
+        at: Option<&Location>,
+    ) -> Known<ResourceId> {
         match value {
             Value::Unknown(u) => match &u.reference {
                 Some(r) => self.resolve_reference(r, kind, at),
@@ -81,12 +87,21 @@ impl Lowerer<'_> {
             },
             Value::String(s) => self.resolve_literal(s, kind, at),
             Value::Null => Known::unknown(format!("no {} is given", kind.noun())),
-            other => Known::unknown(format!("expected the id of a {}, found a {}", kind.noun(), other.type_name())),
+            other => Known::unknown(format!(
+                "expected the id of a {}, found a {}",
+                kind.noun(),
+                other.type_name()
+            )),
         }
     }
 
     /// Resolves a list of values naming elements of `kind`.
-    pub(super) fn resolve_list(&mut self, value: Option<&Value>, kind: ElementKind, at: Option<&Location>) -> Partial<ResourceId> {
+    pub(super) fn resolve_list(
+        &mut self,
+        value: Option<&Value>,
+        kind: ElementKind,
+        at: Option<&Location>,
+    ) -> Partial<ResourceId> {
         let mut out = Partial::default();
         match value {
             None | Some(Value::Null) => {}
@@ -116,7 +131,12 @@ impl Lowerer<'_> {
         out
     }
 
-    fn resolve_reference(&mut self, r: &Reference, kind: ElementKind, at: Option<&Location>) -> Known<ResourceId> {
+    fn resolve_reference(
+        &mut self,
+        r: &Reference,
+        kind: ElementKind,
+        at: Option<&Location>,
+    ) -> Known<ResourceId> {
         let Some(target) = self.by_address.get(r.address.as_str()).copied() else {
             return self.placeholder(&r.address, &r.to_string(), kind, at);
         };
@@ -125,15 +145,22 @@ impl Lowerer<'_> {
         }
         let own = ResourceId::new(&r.address);
         let special = match (target.resource_type.as_str(), r.attribute.as_str()) {
-            ("aws_vpc" | "aws_default_vpc", "default_security_group_id") => {
-                self.model.vpcs.get(&own).map(|v| Known::Value(v.default_security_group.clone()))
-            }
+            ("aws_vpc" | "aws_default_vpc", "default_security_group_id") => self
+                .model
+                .vpcs
+                .get(&own)
+                .map(|v| Known::Value(v.default_security_group.clone())),
             ("aws_vpc" | "aws_default_vpc", "main_route_table_id" | "default_route_table_id") => {
-                self.model.vpcs.get(&own).map(|v| v.main_route_table.clone())
+                self.model
+                    .vpcs
+                    .get(&own)
+                    .map(|v| v.main_route_table.clone())
             }
-            ("aws_vpc" | "aws_default_vpc", "default_network_acl_id") => {
-                self.model.vpcs.get(&own).map(|v| Known::Value(v.default_network_acl.clone()))
-            }
+            ("aws_vpc" | "aws_default_vpc", "default_network_acl_id") => self
+                .model
+                .vpcs
+                .get(&own)
+                .map(|v| Known::Value(v.default_network_acl.clone())),
             ("aws_eks_cluster", "vpc_config.0.cluster_security_group_id") => {
                 Some(Known::Value(own.implicit("cluster-security-group")))
             }
@@ -143,7 +170,10 @@ impl Lowerer<'_> {
             return found;
         }
         let target_kind = ElementKind::of_type(&target.resource_type);
-        let names_element = matches!(r.attribute.as_str(), "id" | "arn" | "name" | "family" | "arn_without_revision");
+        let names_element = matches!(
+            r.attribute.as_str(),
+            "id" | "arn" | "name" | "family" | "arn_without_revision"
+        );
         if names_element && (kind == ElementKind::Other || target_kind == kind) {
             Known::Value(own)
         } else {
@@ -151,7 +181,12 @@ impl Lowerer<'_> {
         }
     }
 
-    fn resolve_literal(&mut self, text: &str, kind: ElementKind, at: Option<&Location>) -> Known<ResourceId> {
+    fn resolve_literal(
+        &mut self,
+        text: &str,
+        kind: ElementKind,
+        at: Option<&Location>,
+    ) -> Known<ResourceId> {
         if let Some(address) = self.by_aws_id.get(text) {
             return Known::Value(ResourceId::new(*address));
         }
@@ -186,15 +221,29 @@ impl Lowerer<'_> {
     }
 
     /// Reports once that `reference` points outside the inputs.
-    pub(super) fn report_external(&mut self, r: &Reference, at: Option<&Location>, kind: ElementKind) {
-        let is_outside = self.by_address.get(r.address.as_str()).is_none_or(|t| t.mode == ResourceMode::Data);
+    pub(super) fn report_external(
+        &mut self,
+        r: &Reference,
+        at: Option<&Location>,
+        kind: ElementKind,
+    ) {
+        let is_outside = self
+            .by_address
+            .get(r.address.as_str())
+            .is_none_or(|t| t.mode == ResourceMode::Data);
         if is_outside && self.reported.insert(r.address.clone()) {
             self.diagnostics.push(unresolved(&r.address, kind, at));
         }
     }
 
     /// The placeholder element for something outside the inputs, created on first use.
-    fn placeholder(&mut self, address: &str, reference: &str, kind: ElementKind, at: Option<&Location>) -> Known<ResourceId> {
+    fn placeholder(
+        &mut self,
+        address: &str,
+        reference: &str,
+        kind: ElementKind,
+        at: Option<&Location>,
+    ) -> Known<ResourceId> {
         let id = ResourceId::new(address);
         if self.reported.insert(address.to_owned()) {
             self.diagnostics.push(unresolved(address, kind, at));
@@ -206,72 +255,117 @@ impl Lowerer<'_> {
                 if !self.model.vpcs.contains_key(&id) {
                     let sg = id.implicit("default-security-group");
                     let acl = id.implicit("default-network-acl");
-                    self.model.security_groups.insert(sg.clone(), SecurityGroup {
-                        id: sg.clone(),
-                        provenance: provenance.clone(),
-                        vpc: Known::Value(id.clone()),
-                        is_default: true,
-                        ingress: Partial { known: Vec::new(), unknown: Some(outside()) },
-                        egress: Partial { known: Vec::new(), unknown: Some(outside()) },
-                    });
-                    self.model.network_acls.insert(acl.clone(), NetworkAcl {
-                        id: acl.clone(),
-                        provenance: provenance.clone(),
-                        vpc: Known::Value(id.clone()),
-                        is_default: true,
-                        subnets: Partial::default(),
-                        entries: Partial { known: Vec::new(), unknown: Some(outside()) },
-                    });
-                    self.model.vpcs.insert(id.clone(), Vpc {
-                        id: id.clone(),
-                        provenance,
-                        region: self.default_region.clone(),
-                        cidrs: Partial { known: Vec::new(), unknown: Some(outside()) },
-                        dns_support: Known::Unknown(outside()),
-                        dns_hostnames: Known::Unknown(outside()),
-                        main_route_table: Known::Unknown(outside()),
-                        default_security_group: sg,
-                        default_network_acl: acl,
-                    });
+                    self.model.security_groups.insert(
+                        sg.clone(),
+                        SecurityGroup {
+                            id: sg.clone(),
+                            provenance: provenance.clone(),
+                            vpc: Known::Value(id.clone()),
+                            is_default: true,
+                            ingress: Partial {
+                                known: Vec::new(),
+                                unknown: Some(outside()),
+                            },
+                            egress: Partial {
+                                known: Vec::new(),
+                                unknown: Some(outside()),
+                            },
+                        },
+                    );
+                    self.model.network_acls.insert(
+                        acl.clone(),
+                        NetworkAcl {
+                            id: acl.clone(),
+                            provenance: provenance.clone(),
+                            vpc: Known::Value(id.clone()),
+                            is_default: true,
+                            subnets: Partial::default(),
+                            entries: Partial {
+                                known: Vec::new(),
+                                unknown: Some(outside()),
+                            },
+                        },
+                    );
+                    self.model.vpcs.insert(
+                        id.clone(),
+                        Vpc {
+                            id: id.clone(),
+                            provenance,
+                            region: self.default_region.clone(),
+                            cidrs: Partial {
+                                known: Vec::new(),
+                                unknown: Some(outside()),
+                            },
+                            dns_support: Known::Unknown(outside()),
+                            dns_hostnames: Known::Unknown(outside()),
+                            main_route_table: Known::Unknown(outside()),
+                            default_security_group: sg,
+                            default_network_acl: acl,
+                        },
+                    );
                 }
             }
             ElementKind::Subnet => {
-                self.model.subnets.entry(id.clone()).or_insert_with(|| Subnet {
-                    id: id.clone(),
-                    provenance,
-                    vpc: Known::Unknown(outside()),
-                    cidr: Known::Unknown(outside()),
-                    availability_zone: Known::Unknown(outside()),
-                    map_public_ip_on_launch: Known::Unknown(outside()),
-                });
+                self.model
+                    .subnets
+                    .entry(id.clone())
+                    .or_insert_with(|| Subnet {
+                        id: id.clone(),
+                        provenance,
+                        vpc: Known::Unknown(outside()),
+                        cidr: Known::Unknown(outside()),
+                        availability_zone: Known::Unknown(outside()),
+                        map_public_ip_on_launch: Known::Unknown(outside()),
+                    });
             }
             ElementKind::RouteTable => {
-                self.model.route_tables.entry(id.clone()).or_insert_with(|| RouteTable {
-                    id: id.clone(),
-                    provenance,
-                    vpc: Known::Unknown(outside()),
-                    routes: Partial { known: Vec::new(), unknown: Some(outside()) },
-                });
+                self.model
+                    .route_tables
+                    .entry(id.clone())
+                    .or_insert_with(|| RouteTable {
+                        id: id.clone(),
+                        provenance,
+                        vpc: Known::Unknown(outside()),
+                        routes: Partial {
+                            known: Vec::new(),
+                            unknown: Some(outside()),
+                        },
+                    });
             }
             ElementKind::SecurityGroup => {
-                self.model.security_groups.entry(id.clone()).or_insert_with(|| SecurityGroup {
-                    id: id.clone(),
-                    provenance,
-                    vpc: Known::Unknown(outside()),
-                    is_default: false,
-                    ingress: Partial { known: Vec::new(), unknown: Some(outside()) },
-                    egress: Partial { known: Vec::new(), unknown: Some(outside()) },
-                });
+                self.model
+                    .security_groups
+                    .entry(id.clone())
+                    .or_insert_with(|| SecurityGroup {
+                        id: id.clone(),
+                        provenance,
+                        vpc: Known::Unknown(outside()),
+                        is_default: false,
+                        ingress: Partial {
+                            known: Vec::new(),
+                            unknown: Some(outside()),
+                        },
+                        egress: Partial {
+                            known: Vec::new(),
+                            unknown: Some(outside()),
+                        },
+                    });
             }
             ElementKind::NetworkAcl => {
-                self.model.network_acls.entry(id.clone()).or_insert_with(|| NetworkAcl {
-                    id: id.clone(),
-                    provenance,
-                    vpc: Known::Unknown(outside()),
-                    is_default: false,
-                    subnets: Partial::default(),
-                    entries: Partial { known: Vec::new(), unknown: Some(outside()) },
-                });
+                self.model
+                    .network_acls
+                    .entry(id.clone())
+                    .or_insert_with(|| NetworkAcl {
+                        id: id.clone(),
+                        provenance,
+                        vpc: Known::Unknown(outside()),
+                        is_default: false,
+                        subnets: Partial::default(),
+                        entries: Partial {
+                            known: Vec::new(),
+                            unknown: Some(outside()),
+                        },
+                    });
             }
             // Gateways, endpoints and clusters outside the inputs are kept as bare ids: routes and
             // rules name them, and analysis says what it cannot see behind them.
@@ -288,12 +382,18 @@ impl Lowerer<'_> {
 fn unresolved(address: &str, kind: ElementKind, at: Option<&Location>) -> Diagnostic {
     let (message, help) = if address.starts_with("data.") || address.contains(".data.") {
         (
-            format!("{address} is read from the AWS account at plan time; privlink does not know this {}'s attributes", kind.noun()),
+            format!(
+                "{address} is read from the AWS account at plan time; privlink does not know this {}'s attributes",
+                kind.noun()
+            ),
             "give privlink the configuration that creates it, or analyse the live account with `privlink aws scan`",
         )
     } else {
         (
-            format!("{address} is not defined in the inputs; privlink does not know this {}'s attributes", kind.noun()),
+            format!(
+                "{address} is not defined in the inputs; privlink does not know this {}'s attributes",
+                kind.noun()
+            ),
             "add the configuration that defines it to the inputs",
         )
     };
@@ -309,5 +409,10 @@ fn unresolved(address: &str, kind: ElementKind, at: Option<&Location>) -> Diagno
 
 /// A security-group rule that allows everything to or from `peer` (AWS's defaults).
 pub(super) fn allow_all(peer: privlink_model::SgPeer, provenance: Provenance) -> SgRule {
-    SgRule { protocol: Protocol::All, ports: PortRange::ALL, peer, provenance }
+    SgRule {
+        protocol: Protocol::All,
+        ports: PortRange::ALL,
+        peer,
+        provenance,
+    }
 }

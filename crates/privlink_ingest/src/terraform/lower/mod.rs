@@ -67,7 +67,9 @@ impl<'a> Lowerer<'a> {
 
     fn run(&mut self, resources: &'a [TfResource]) {
         let managed = |types: &'static [&'static str]| {
-            resources.iter().filter(move |r| r.mode == ResourceMode::Managed && types.contains(&r.resource_type.as_str()))
+            resources.iter().filter(move |r| {
+                r.mode == ResourceMode::Managed && types.contains(&r.resource_type.as_str())
+            })
         };
         for r in managed(&["aws_vpc", "aws_default_vpc"]) {
             self.vpc(r);
@@ -105,7 +107,11 @@ impl<'a> Lowerer<'a> {
         for r in managed(&["aws_eks_cluster"]) {
             self.eks_cluster(r);
         }
-        for r in managed(&["aws_security_group_rule", "aws_vpc_security_group_ingress_rule", "aws_vpc_security_group_egress_rule"]) {
+        for r in managed(&[
+            "aws_security_group_rule",
+            "aws_vpc_security_group_ingress_rule",
+            "aws_vpc_security_group_egress_rule",
+        ]) {
             self.security_group_rule(r);
         }
         for r in managed(&["aws_network_acl"]) {

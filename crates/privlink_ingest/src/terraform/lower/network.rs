@@ -2,9 +2,9 @@
 
 use privlink_model::net::{PortRange, Protocol};
 use privlink_model::{
-    Direction, InternetGateway, Known, NaclAction, NaclEntry, NatConnectivity, NatGateway, NetworkAcl, Partial,
-    PrefixListRef, Provenance, ResourceId, Route, RouteDestination, RouteTable, RouteTableAssociation, RouteTarget,
-    SecurityGroup, SgPeer, Subnet, Unknown, Vpc,
+    Direction, InternetGateway, Known, NaclAction, NaclEntry, NatConnectivity, NatGateway,
+    NetworkAcl, Partial, PrefixListRef, Provenance, ResourceId, Route, RouteDestination,
+    RouteTable, RouteTableAssociation, RouteTarget, SecurityGroup, SgPeer, Subnet, Unknown, Vpc,
 };
 
 use super::Lowerer;
@@ -26,66 +26,91 @@ impl Lowerer<'_> {
             },
             None if is_default_vpc => cidrs.push("172.31.0.0/16".parse().expect("valid CIDR")),
             // `ipv4_ipam_pool_id` allocates the block at apply.
-            None => cidrs.mark_incomplete(Unknown::new(format!("{} gets its CIDR block at apply", r.address))),
+            None => cidrs.mark_incomplete(Unknown::new(format!(
+                "{} gets its CIDR block at apply",
+                r.address
+            ))),
         }
         let main_rt = id.implicit("main-route-table");
         let default_sg = id.implicit("default-security-group");
         let default_acl = id.implicit("default-network-acl");
         let note = format!("created with {}", r.address);
         let implicit = Provenance::implicit;
-        self.model.route_tables.insert(main_rt.clone(), RouteTable {
-            id: main_rt.clone(),
-            provenance: implicit(main_rt.as_str(), at.clone(), note.clone()),
-            vpc: Known::Value(id.clone()),
-            routes: Partial::default(),
-        });
+        self.model.route_tables.insert(
+            main_rt.clone(),
+            RouteTable {
+                id: main_rt.clone(),
+                provenance: implicit(main_rt.as_str(), at.clone(), note.clone()),
+                vpc: Known::Value(id.clone()),
+                routes: Partial::default(),
+            },
+        );
         let sg_prov = implicit(default_sg.as_str(), at.clone(), note.clone());
-        self.model.security_groups.insert(default_sg.clone(), SecurityGroup {
-            id: default_sg.clone(),
-            provenance: sg_prov.clone(),
-            vpc: Known::Value(id.clone()),
-            is_default: true,
-            ingress: Partial::complete(vec![allow_all(SgPeer::SecurityGroup(default_sg.clone()), sg_prov.clone())]),
-            egress: Partial::complete(vec![allow_all(SgPeer::Ipv4("0.0.0.0/0".parse().expect("valid")), sg_prov)]),
-        });
+        self.model.security_groups.insert(
+            default_sg.clone(),
+            SecurityGroup {
+                id: default_sg.clone(),
+                provenance: sg_prov.clone(),
+                vpc: Known::Value(id.clone()),
+                is_default: true,
+                ingress: Partial::complete(vec![allow_all(
+                    SgPeer::SecurityGroup(default_sg.clone()),
+                    sg_prov.clone(),
+                )]),
+                egress: Partial::complete(vec![allow_all(
+                    SgPeer::Ipv4("0.0.0.0/0".parse().expect("valid")),
+                    sg_prov,
+                )]),
+            },
+        );
         let acl_prov = implicit(default_acl.as_str(), at.clone(), note);
-        self.model.network_acls.insert(default_acl.clone(), NetworkAcl {
-            id: default_acl.clone(),
-            provenance: acl_prov.clone(),
-            vpc: Known::Value(id.clone()),
-            is_default: true,
-            subnets: Partial::default(),
-            entries: Partial::complete(
-                [Direction::Ingress, Direction::Egress]
-                    .into_iter()
-                    .map(|direction| NaclEntry {
-                        rule_number: 100,
-                        direction,
-                        protocol: Protocol::All,
-                        ports: PortRange::ALL,
-                        cidr: Known::Value("0.0.0.0/0".parse().expect("valid")),
-                        action: NaclAction::Allow,
-                        provenance: acl_prov.clone(),
-                    })
-                    .collect(),
-            ),
-        });
-        self.model.vpcs.insert(id.clone(), Vpc {
-            id,
-            provenance: Provenance::declared(&r.address, at),
-            region: r.region.clone(),
-            cidrs,
-            dns_support: bool_or(r, "enable_dns_support", true),
-            dns_hostnames: bool_or(r, "enable_dns_hostnames", is_default_vpc),
-            main_route_table: Known::Value(main_rt),
-            default_security_group: default_sg,
-            default_network_acl: default_acl,
-        });
+        self.model.network_acls.insert(
+            default_acl.clone(),
+            NetworkAcl {
+                id: default_acl.clone(),
+                provenance: acl_prov.clone(),
+                vpc: Known::Value(id.clone()),
+                is_default: true,
+                subnets: Partial::default(),
+                entries: Partial::complete(
+                    [Direction::Ingress, Direction::Egress]
+                        .into_iter()
+                        .map(|direction| NaclEntry {
+                            rule_number: 100,
+                            direction,
+                            protocol: Protocol::All,
+                            ports: PortRange::ALL,
+                            cidr: Known::Value("0.0.0.0/0".parse().expect("valid")),
+                            action: NaclAction::Allow,
+                            provenance: acl_prov.clone(),
+                        })
+                        .collect(),
+                ),
+            },
+        );
+        self.model.vpcs.insert(
+            id.clone(),
+            Vpc {
+                id,
+                provenance: Provenance::declared(&r.address, at),
+                region: r.region.clone(),
+                cidrs,
+                dns_support: bool_or(r, "enable_dns_support", true),
+                dns_hostnames: bool_or(r, "enable_dns_hostnames", is_default_vpc),
+                main_route_table: Known::Value(main_rt),
+                default_security_group: default_sg,
+                default_network_acl: default_acl,
+            },
+        );
     }
 
     pub(super) fn secondary_cidr(&mut self, r: &TfResource) {
         let at = r.location_of("vpc_id");
-        let Known::Value(vpc) = self.resolve(r.get("vpc_id").unwrap_or(&Value::Null), ElementKind::Vpc, at.as_ref()) else {
+        let Known::Value(vpc) = self.resolve(
+            r.get("vpc_id").unwrap_or(&Value::Null),
+            ElementKind::Vpc,
+            at.as_ref(),
+        ) else {
             return;
         };
         let cidr = r.get("cidr_block").map_or_else(
@@ -102,33 +127,54 @@ impl Lowerer<'_> {
 
     /// The VPC whose implicit companion `value` names (`aws_vpc.main.default_route_table_id`, or in
     /// state the companion's AWS id).
-    pub(super) fn companion_vpc(&self, value: Option<&Value>, attributes: &[&str]) -> Option<ResourceId> {
+    pub(super) fn companion_vpc(
+        &self,
+        value: Option<&Value>,
+        attributes: &[&str],
+    ) -> Option<ResourceId> {
         match value? {
             Value::Unknown(u) => {
                 let r = u.reference.as_ref()?;
                 let target = self.by_address.get(r.address.as_str())?;
-                (ElementKind::of_type(&target.resource_type) == ElementKind::Vpc && attributes.contains(&r.attribute.as_str()))
-                    .then(|| ResourceId::new(&r.address))
+                (ElementKind::of_type(&target.resource_type) == ElementKind::Vpc
+                    && attributes.contains(&r.attribute.as_str()))
+                .then(|| ResourceId::new(&r.address))
             }
-            Value::String(s) => self.model.vpcs.keys().find(|vpc| {
-                self.by_address
-                    .get(vpc.as_str())
-                    .is_some_and(|res| attributes.iter().any(|a| res.get(a).and_then(Value::as_str) == Some(s)))
-            }).cloned(),
+            Value::String(s) => self
+                .model
+                .vpcs
+                .keys()
+                .find(|vpc| {
+                    self.by_address.get(vpc.as_str()).is_some_and(|res| {
+                        attributes
+                            .iter()
+                            .any(|a| res.get(a).and_then(Value::as_str) == Some(s))
+                    })
+                })
+                .cloned(),
             _ => None,
         }
     }
 
     pub(super) fn default_route_table(&mut self, r: &TfResource) {
         let id = ResourceId::new(&r.address);
-        let vpc = self.companion_vpc(r.get("default_route_table_id"), &["default_route_table_id", "main_route_table_id"]);
+        let vpc = self.companion_vpc(
+            r.get("default_route_table_id"),
+            &["default_route_table_id", "main_route_table_id"],
+        );
         let routes = self.routes_of(r, "route");
-        self.model.route_tables.insert(id.clone(), RouteTable {
-            id: id.clone(),
-            provenance: Provenance::declared(&r.address, r.location.clone()),
-            vpc: vpc.clone().map_or_else(|| Known::unknown("the VPC of this default route table is not in the inputs"), Known::Value),
-            routes,
-        });
+        self.model.route_tables.insert(
+            id.clone(),
+            RouteTable {
+                id: id.clone(),
+                provenance: Provenance::declared(&r.address, r.location.clone()),
+                vpc: vpc.clone().map_or_else(
+                    || Known::unknown("the VPC of this default route table is not in the inputs"),
+                    Known::Value,
+                ),
+                routes,
+            },
+        );
         if let Some(v) = vpc.and_then(|vpc| self.model.vpcs.get_mut(&vpc)) {
             let implicit = v.main_route_table.value().cloned();
             v.main_route_table = Known::Value(id);
@@ -140,8 +186,16 @@ impl Lowerer<'_> {
     }
 
     pub(super) fn main_route_table_association(&mut self, r: &TfResource) {
-        let vpc = self.resolve(r.get("vpc_id").unwrap_or(&Value::Null), ElementKind::Vpc, r.location_of("vpc_id").as_ref());
-        let rt = self.resolve(r.get("route_table_id").unwrap_or(&Value::Null), ElementKind::RouteTable, r.location_of("route_table_id").as_ref());
+        let vpc = self.resolve(
+            r.get("vpc_id").unwrap_or(&Value::Null),
+            ElementKind::Vpc,
+            r.location_of("vpc_id").as_ref(),
+        );
+        let rt = self.resolve(
+            r.get("route_table_id").unwrap_or(&Value::Null),
+            ElementKind::RouteTable,
+            r.location_of("route_table_id").as_ref(),
+        );
         if let Known::Value(vpc) = vpc
             && let Some(v) = self.model.vpcs.get_mut(&vpc)
         {
@@ -154,38 +208,62 @@ impl Lowerer<'_> {
         let is_default = r.resource_type == "aws_default_subnet";
         let vpc = match r.get("vpc_id") {
             Some(v) => self.resolve(v, ElementKind::Vpc, r.location_of("vpc_id").as_ref()),
-            None => Known::unknown(format!("{} is in the region's default VPC, which is not in the inputs", r.address)),
+            None => Known::unknown(format!(
+                "{} is in the region's default VPC, which is not in the inputs",
+                r.address
+            )),
         };
         let availability_zone = string(r, "availability_zone")
             .or_else(|| string(r, "availability_zone_id"))
-            .unwrap_or_else(|| Known::unknown(format!("AWS picks the availability zone of {} at apply", r.address)));
+            .unwrap_or_else(|| {
+                Known::unknown(format!(
+                    "AWS picks the availability zone of {} at apply",
+                    r.address
+                ))
+            });
         let cidr = r.get("cidr_block").map_or_else(
             || Known::unknown(format!("{} gets its CIDR block at apply", r.address)),
             cidr_value,
         );
-        self.model.subnets.insert(id.clone(), Subnet {
-            id,
-            provenance: Provenance::declared(&r.address, r.location.clone()),
-            vpc,
-            cidr,
-            availability_zone,
-            map_public_ip_on_launch: bool_or(r, "map_public_ip_on_launch", is_default),
-        });
+        self.model.subnets.insert(
+            id.clone(),
+            Subnet {
+                id,
+                provenance: Provenance::declared(&r.address, r.location.clone()),
+                vpc,
+                cidr,
+                availability_zone,
+                map_public_ip_on_launch: bool_or(r, "map_public_ip_on_launch", is_default),
+            },
+        );
     }
 
     pub(super) fn internet_gateway(&mut self, r: &TfResource) {
-        let vpc = r.get("vpc_id").map(|v| self.resolve(v, ElementKind::Vpc, r.location_of("vpc_id").as_ref()));
+        let vpc = r
+            .get("vpc_id")
+            .map(|v| self.resolve(v, ElementKind::Vpc, r.location_of("vpc_id").as_ref()));
         let id = ResourceId::new(&r.address);
-        self.model.internet_gateways.insert(id.clone(), InternetGateway {
-            id,
-            provenance: Provenance::declared(&r.address, r.location.clone()),
-            vpc,
-        });
+        self.model.internet_gateways.insert(
+            id.clone(),
+            InternetGateway {
+                id,
+                provenance: Provenance::declared(&r.address, r.location.clone()),
+                vpc,
+            },
+        );
     }
 
     pub(super) fn internet_gateway_attachment(&mut self, r: &TfResource) {
-        let igw = self.resolve(r.get("internet_gateway_id").unwrap_or(&Value::Null), ElementKind::InternetGateway, r.location.as_ref());
-        let vpc = self.resolve(r.get("vpc_id").unwrap_or(&Value::Null), ElementKind::Vpc, r.location_of("vpc_id").as_ref());
+        let igw = self.resolve(
+            r.get("internet_gateway_id").unwrap_or(&Value::Null),
+            ElementKind::InternetGateway,
+            r.location.as_ref(),
+        );
+        let vpc = self.resolve(
+            r.get("vpc_id").unwrap_or(&Value::Null),
+            ElementKind::Vpc,
+            r.location_of("vpc_id").as_ref(),
+        );
         if let Known::Value(igw) = igw
             && let Some(g) = self.model.internet_gateways.get_mut(&igw)
         {
@@ -195,29 +273,43 @@ impl Lowerer<'_> {
 
     pub(super) fn nat_gateway(&mut self, r: &TfResource) {
         let id = ResourceId::new(&r.address);
-        let subnet = self.resolve(r.get("subnet_id").unwrap_or(&Value::Null), ElementKind::Subnet, r.location_of("subnet_id").as_ref());
+        let subnet = self.resolve(
+            r.get("subnet_id").unwrap_or(&Value::Null),
+            ElementKind::Subnet,
+            r.location_of("subnet_id").as_ref(),
+        );
         let connectivity = match string(r, "connectivity_type") {
             Some(Known::Value(t)) if t == "private" => NatConnectivity::Private,
             _ => NatConnectivity::Public,
         };
-        self.model.nat_gateways.insert(id.clone(), NatGateway {
-            id,
-            provenance: Provenance::declared(&r.address, r.location.clone()),
-            subnet,
-            connectivity,
-        });
+        self.model.nat_gateways.insert(
+            id.clone(),
+            NatGateway {
+                id,
+                provenance: Provenance::declared(&r.address, r.location.clone()),
+                subnet,
+                connectivity,
+            },
+        );
     }
 
     pub(super) fn route_table(&mut self, r: &TfResource) {
         let id = ResourceId::new(&r.address);
-        let vpc = self.resolve(r.get("vpc_id").unwrap_or(&Value::Null), ElementKind::Vpc, r.location_of("vpc_id").as_ref());
+        let vpc = self.resolve(
+            r.get("vpc_id").unwrap_or(&Value::Null),
+            ElementKind::Vpc,
+            r.location_of("vpc_id").as_ref(),
+        );
         let routes = self.routes_of(r, "route");
-        self.model.route_tables.insert(id.clone(), RouteTable {
-            id,
-            provenance: Provenance::declared(&r.address, r.location.clone()),
-            vpc,
-            routes,
-        });
+        self.model.route_tables.insert(
+            id.clone(),
+            RouteTable {
+                id,
+                provenance: Provenance::declared(&r.address, r.location.clone()),
+                vpc,
+                routes,
+            },
+        );
     }
 
     /// The inline routes of a route table (`route` blocks or a `route = [...]` list).
@@ -227,7 +319,16 @@ impl Lowerer<'_> {
             Ok(list) => {
                 for (i, block) in list {
                     let at = r.location_of(&format!("{name}.{i}"));
-                    if let Some(route) = self.route_from(block, ["cidr_block", "ipv6_cidr_block", "destination_prefix_list_id"], &r.address, at) {
+                    if let Some(route) = self.route_from(
+                        block,
+                        [
+                            "cidr_block",
+                            "ipv6_cidr_block",
+                            "destination_prefix_list_id",
+                        ],
+                        &r.address,
+                        at,
+                    ) {
                         routes.push(route);
                     }
                 }
@@ -238,11 +339,19 @@ impl Lowerer<'_> {
     }
 
     pub(super) fn route(&mut self, r: &TfResource) {
-        let rt = self.resolve(r.get("route_table_id").unwrap_or(&Value::Null), ElementKind::RouteTable, r.location_of("route_table_id").as_ref());
+        let rt = self.resolve(
+            r.get("route_table_id").unwrap_or(&Value::Null),
+            ElementKind::RouteTable,
+            r.location_of("route_table_id").as_ref(),
+        );
         let block = Value::Map(r.attributes.clone());
         let route = self.route_from(
             &block,
-            ["destination_cidr_block", "destination_ipv6_cidr_block", "destination_prefix_list_id"],
+            [
+                "destination_cidr_block",
+                "destination_ipv6_cidr_block",
+                "destination_prefix_list_id",
+            ],
             &r.address,
             r.location.clone(),
         );
@@ -255,7 +364,10 @@ impl Lowerer<'_> {
             (Known::Unknown(u), Some(_)) => {
                 // A route we cannot place could be on any table: those tables are then incomplete.
                 for table in self.model.route_tables.values_mut() {
-                    table.routes.mark_incomplete(Unknown::new(format!("{} adds a route to a table privlink cannot determine ({})", r.address, u.reason)));
+                    table.routes.mark_incomplete(Unknown::new(format!(
+                        "{} adds a route to a table privlink cannot determine ({})",
+                        r.address, u.reason
+                    )));
                 }
             }
             _ => {}
@@ -263,7 +375,13 @@ impl Lowerer<'_> {
     }
 
     /// One route from a block with the given destination field names (IPv4, IPv6, prefix list).
-    fn route_from(&mut self, block: &Value, [v4, v6, pl]: [&str; 3], address: &str, at: Option<privlink_model::Location>) -> Option<Route> {
+    fn route_from(
+        &mut self,
+        block: &Value,
+        [v4, v6, pl]: [&str; 3],
+        address: &str,
+        at: Option<privlink_model::Location>,
+    ) -> Option<Route> {
         let destination = if let Some(v) = field(block, v4) {
             match cidr_value(v) {
                 Known::Value(net) => RouteDestination::Ipv4(net),
@@ -277,19 +395,29 @@ impl Lowerer<'_> {
             RouteDestination::Unknown(Unknown::new("the route has no destination"))
         };
         let target = self.route_target(block, at.as_ref())?;
-        Some(Route { destination, target, provenance: Provenance::declared(address, at) })
+        Some(Route {
+            destination,
+            target,
+            provenance: Provenance::declared(address, at),
+        })
     }
 
     /// The target of a route; `None` for the implicit `local` route.
-    fn route_target(&mut self, block: &Value, at: Option<&privlink_model::Location>) -> Option<RouteTarget> {
+    fn route_target(
+        &mut self,
+        block: &Value,
+        at: Option<&privlink_model::Location>,
+    ) -> Option<RouteTarget> {
         let other = |this: &mut Self, v: &Value| match this.resolve(v, ElementKind::Other, at) {
             Known::Value(id) => Ok(id),
             Known::Unknown(u) => Err(u),
         };
-        let pick = |result: Result<ResourceId, Unknown>, make: fn(ResourceId) -> RouteTarget| match result {
-            Ok(id) => make(id),
-            Err(u) => RouteTarget::Unknown(u),
-        };
+        let pick =
+            |result: Result<ResourceId, Unknown>, make: fn(ResourceId) -> RouteTarget| match result
+            {
+                Ok(id) => make(id),
+                Err(u) => RouteTarget::Unknown(u),
+            };
         let target = if let Some(v) = field(block, "gateway_id") {
             if v.as_str() == Some("local") {
                 return None;
@@ -313,8 +441,15 @@ impl Lowerer<'_> {
             pick(other(self, v), RouteTarget::VpcEndpoint)
         } else if let Some(v) = field(block, "egress_only_gateway_id") {
             pick(other(self, v), RouteTarget::EgressOnlyInternetGateway)
-        } else if let Some(name) = ["local_gateway_id", "carrier_gateway_id", "core_network_arn"].into_iter().find(|n| field(block, n).is_some()) {
-            RouteTarget::Other(name.trim_end_matches("_id").trim_end_matches("_arn").replace('_', " "))
+        } else if let Some(name) = ["local_gateway_id", "carrier_gateway_id", "core_network_arn"]
+            .into_iter()
+            .find(|n| field(block, n).is_some())
+        {
+            RouteTarget::Other(
+                name.trim_end_matches("_id")
+                    .trim_end_matches("_arn")
+                    .replace('_', " "),
+            )
         } else {
             RouteTarget::Unknown(Unknown::new("the route has no target"))
         };
@@ -325,11 +460,17 @@ impl Lowerer<'_> {
     /// some endpoint gateways).
     fn gateway_kind(&self, value: &Value) -> GatewayKind {
         let resource_type = match value {
-            Value::Unknown(u) => u.reference.as_ref().and_then(|r| self.by_address.get(r.address.as_str())).map(|t| t.resource_type.as_str()),
+            Value::Unknown(u) => u
+                .reference
+                .as_ref()
+                .and_then(|r| self.by_address.get(r.address.as_str()))
+                .map(|t| t.resource_type.as_str()),
             _ => None,
         };
         let text = value.as_str().unwrap_or_default();
-        if resource_type.is_some_and(|t| t.starts_with("aws_vpn_gateway")) || text.starts_with("vgw-") {
+        if resource_type.is_some_and(|t| t.starts_with("aws_vpn_gateway"))
+            || text.starts_with("vgw-")
+        {
             GatewayKind::Vpn
         } else if resource_type == Some("aws_vpc_endpoint") || text.starts_with("vpce-") {
             GatewayKind::Endpoint
@@ -339,25 +480,46 @@ impl Lowerer<'_> {
     }
 
     /// A prefix-list reference (route destination or security-group peer).
-    pub(super) fn prefix_list(&mut self, value: &Value, at: Option<&privlink_model::Location>) -> PrefixListRef {
+    pub(super) fn prefix_list(
+        &mut self,
+        value: &Value,
+        at: Option<&privlink_model::Location>,
+    ) -> PrefixListRef {
         match value {
             Value::Unknown(u) => {
-                let Some(r) = &u.reference else { return PrefixListRef::Unknown(attrs::unknown_of(value)) };
-                match self.by_address.get(r.address.as_str()).map(|t| (t.resource_type.as_str(), t.mode)) {
+                let Some(r) = &u.reference else {
+                    return PrefixListRef::Unknown(attrs::unknown_of(value));
+                };
+                match self
+                    .by_address
+                    .get(r.address.as_str())
+                    .map(|t| (t.resource_type.as_str(), t.mode))
+                {
                     Some(("aws_vpc_endpoint", _)) if r.attribute == "prefix_list_id" => {
-                        PrefixListRef::OfEndpoint { endpoint: ResourceId::new(&r.address) }
+                        PrefixListRef::OfEndpoint {
+                            endpoint: ResourceId::new(&r.address),
+                        }
                     }
-                    Some(("aws_prefix_list" | "aws_ec2_managed_prefix_list", crate::terraform::resource::ResourceMode::Data)) => {
+                    Some((
+                        "aws_prefix_list" | "aws_ec2_managed_prefix_list",
+                        crate::terraform::resource::ResourceMode::Data,
+                    )) => {
                         let target = self.by_address[r.address.as_str()];
                         match string(target, "name") {
                             Some(name) => PrefixListRef::AwsManaged { name },
                             None => {
                                 self.report_external(r, at, ElementKind::Other);
-                                PrefixListRef::Unknown(Unknown::new(format!("{} is read from the account at plan time", r.address)))
+                                PrefixListRef::Unknown(Unknown::new(format!(
+                                    "{} is read from the account at plan time",
+                                    r.address
+                                )))
                             }
                         }
                     }
-                    Some(("aws_ec2_managed_prefix_list", crate::terraform::resource::ResourceMode::Managed)) => {
+                    Some((
+                        "aws_ec2_managed_prefix_list",
+                        crate::terraform::resource::ResourceMode::Managed,
+                    )) => {
                         let target = self.by_address[r.address.as_str()];
                         let mut cidrs = Partial::default();
                         match attrs::blocks(target, "entry") {
@@ -372,7 +534,10 @@ impl Lowerer<'_> {
                             }
                             Err(u) => cidrs.mark_incomplete(u),
                         }
-                        PrefixListRef::CustomerManaged { id: ResourceId::new(&r.address), cidrs }
+                        PrefixListRef::CustomerManaged {
+                            id: ResourceId::new(&r.address),
+                            cidrs,
+                        }
                     }
                     _ => {
                         self.report_external(r, at, ElementKind::Other);
@@ -383,11 +548,17 @@ impl Lowerer<'_> {
             Value::String(s) => {
                 // Gateway endpoints in state know their prefix list id.
                 let endpoint = self.by_address.values().find(|t| {
-                    t.resource_type == "aws_vpc_endpoint" && t.get("prefix_list_id").and_then(Value::as_str) == Some(s)
+                    t.resource_type == "aws_vpc_endpoint"
+                        && t.get("prefix_list_id").and_then(Value::as_str) == Some(s)
                 });
                 match endpoint {
-                    Some(e) => PrefixListRef::OfEndpoint { endpoint: ResourceId::new(&e.address) },
-                    None => PrefixListRef::Id { id: s.clone(), service: None },
+                    Some(e) => PrefixListRef::OfEndpoint {
+                        endpoint: ResourceId::new(&e.address),
+                    },
+                    None => PrefixListRef::Id {
+                        id: s.clone(),
+                        service: None,
+                    },
                 }
             }
             other => PrefixListRef::Unknown(attrs::unknown_of(other)),
@@ -396,14 +567,26 @@ impl Lowerer<'_> {
 
     pub(super) fn route_table_association(&mut self, r: &TfResource) {
         // An edge association (`gateway_id`) routes inbound traffic and does not concern subnets.
-        let Some(subnet) = r.get("subnet_id") else { return };
-        let subnet = self.resolve(subnet, ElementKind::Subnet, r.location_of("subnet_id").as_ref());
-        let route_table = self.resolve(r.get("route_table_id").unwrap_or(&Value::Null), ElementKind::RouteTable, r.location_of("route_table_id").as_ref());
-        self.model.route_table_associations.push(RouteTableAssociation {
+        let Some(subnet) = r.get("subnet_id") else {
+            return;
+        };
+        let subnet = self.resolve(
             subnet,
-            route_table,
-            provenance: Provenance::declared(&r.address, r.location.clone()),
-        });
+            ElementKind::Subnet,
+            r.location_of("subnet_id").as_ref(),
+        );
+        let route_table = self.resolve(
+            r.get("route_table_id").unwrap_or(&Value::Null),
+            ElementKind::RouteTable,
+            r.location_of("route_table_id").as_ref(),
+        );
+        self.model
+            .route_table_associations
+            .push(RouteTableAssociation {
+                subnet,
+                route_table,
+                provenance: Provenance::declared(&r.address, r.location.clone()),
+            });
     }
 }
 

@@ -2,8 +2,8 @@
 //! Fargate profiles, EFS mount targets.
 
 use privlink_model::{
-    EfsMountTarget, EksCluster, Feature, Known, Partial, Provenance, ResourceId, SecurityGroup, SgPeer, Workload,
-    WorkloadKind,
+    EfsMountTarget, EksCluster, Feature, Known, Partial, Provenance, ResourceId, SecurityGroup,
+    SgPeer, Workload, WorkloadKind,
 };
 
 use super::Lowerer;
@@ -18,7 +18,11 @@ impl<'a> Lowerer<'a> {
     pub(super) fn eks_cluster(&mut self, r: &TfResource) {
         let id = ResourceId::new(&r.address);
         let at = r.location_of("vpc_config.0");
-        let subnets = self.resolve_list(r.get("vpc_config.0.subnet_ids"), ElementKind::Subnet, at.as_ref());
+        let subnets = self.resolve_list(
+            r.get("vpc_config.0.subnet_ids"),
+            ElementKind::Subnet,
+            at.as_ref(),
+        );
         let vpc = subnets.iter().next().map_or_else(
             || Known::unknown("the cluster's subnets are not known"),
             |s| self.model.subnet_vpc(s),
@@ -26,44 +30,79 @@ impl<'a> Lowerer<'a> {
         // EKS creates this group and attaches it to the control plane and to managed nodes that
         // have no launch-template security groups: all traffic from itself, all egress.
         let sg = id.implicit("cluster-security-group");
-        let prov = Provenance::implicit(sg.as_str(), r.location.clone(), format!("created by EKS for {}", r.address));
-        self.model.security_groups.insert(sg.clone(), SecurityGroup {
-            id: sg.clone(),
-            provenance: prov.clone(),
-            vpc,
-            is_default: false,
-            ingress: Partial::complete(vec![allow_all(SgPeer::SecurityGroup(sg.clone()), prov.clone())]),
-            egress: Partial::complete(vec![allow_all(SgPeer::Ipv4("0.0.0.0/0".parse().expect("valid")), prov)]),
-        });
-        self.model.eks_clusters.insert(id.clone(), EksCluster {
-            id,
-            provenance: Provenance::declared(&r.address, r.location.clone()),
-            name: string(r, "name").unwrap_or_else(|| Known::unknown("no cluster name")),
-            subnets,
-            endpoint_private_access: bool_or(r, "vpc_config.0.endpoint_private_access", false),
-            endpoint_public_access: bool_or(r, "vpc_config.0.endpoint_public_access", true),
-            cluster_security_group: sg,
-        });
+        let prov = Provenance::implicit(
+            sg.as_str(),
+            r.location.clone(),
+            format!("created by EKS for {}", r.address),
+        );
+        self.model.security_groups.insert(
+            sg.clone(),
+            SecurityGroup {
+                id: sg.clone(),
+                provenance: prov.clone(),
+                vpc,
+                is_default: false,
+                ingress: Partial::complete(vec![allow_all(
+                    SgPeer::SecurityGroup(sg.clone()),
+                    prov.clone(),
+                )]),
+                egress: Partial::complete(vec![allow_all(
+                    SgPeer::Ipv4("0.0.0.0/0".parse().expect("valid")),
+                    prov,
+                )]),
+            },
+        );
+        self.model.eks_clusters.insert(
+            id.clone(),
+            EksCluster {
+                id,
+                provenance: Provenance::declared(&r.address, r.location.clone()),
+                name: string(r, "name").unwrap_or_else(|| Known::unknown("no cluster name")),
+                subnets,
+                endpoint_private_access: bool_or(r, "vpc_config.0.endpoint_private_access", false),
+                endpoint_public_access: bool_or(r, "vpc_config.0.endpoint_public_access", true),
+                cluster_security_group: sg,
+            },
+        );
     }
 
     pub(super) fn efs_mount_target(&mut self, r: &TfResource) {
         let id = ResourceId::new(&r.address);
-        let file_system = self.resolve(r.get("file_system_id").unwrap_or(&Value::Null), ElementKind::Other, r.location_of("file_system_id").as_ref());
-        let subnet = self.resolve(r.get("subnet_id").unwrap_or(&Value::Null), ElementKind::Subnet, r.location_of("subnet_id").as_ref());
-        let security_groups = self.resolve_list(r.get("security_groups"), ElementKind::SecurityGroup, r.location_of("security_groups").as_ref());
-        self.model.efs_mount_targets.insert(id.clone(), EfsMountTarget {
-            id,
-            provenance: Provenance::declared(&r.address, r.location.clone()),
-            file_system,
-            subnet,
-            security_groups,
-        });
+        let file_system = self.resolve(
+            r.get("file_system_id").unwrap_or(&Value::Null),
+            ElementKind::Other,
+            r.location_of("file_system_id").as_ref(),
+        );
+        let subnet = self.resolve(
+            r.get("subnet_id").unwrap_or(&Value::Null),
+            ElementKind::Subnet,
+            r.location_of("subnet_id").as_ref(),
+        );
+        let security_groups = self.resolve_list(
+            r.get("security_groups"),
+            ElementKind::SecurityGroup,
+            r.location_of("security_groups").as_ref(),
+        );
+        self.model.efs_mount_targets.insert(
+            id.clone(),
+            EfsMountTarget {
+                id,
+                provenance: Provenance::declared(&r.address, r.location.clone()),
+                file_system,
+                subnet,
+                security_groups,
+            },
+        );
     }
 
     pub(super) fn ecs_service(&mut self, r: &'a TfResource) {
-        let task = r.get("task_definition").and_then(|v| self.task_definition_of(v));
-        // ECS Anywhere (no kind) runs outside the VPC.
-        let Some(kind) = self.ecs_launch(r, task) else { return };
+        let task = r
+            .get("task_definition")
+            .and_then(|v| self.task_definition_of(v));
+        // ECS Anywhere runs outside the VPC.
+        let Some(kind) = self.ecs_launch(r, task) else {
+            return;
+        };
         let mut facts = match task {
             Some(t) => {
                 if let Some(Value::Unknown(u)) = t.get("container_definitions")
@@ -102,10 +141,16 @@ impl<'a> Lowerer<'a> {
         let (mut subnets, mut security_groups) = match network {
             Some(n) => (
                 self.resolve_list(field(n, "subnets"), ElementKind::Subnet, at.as_ref()),
-                self.resolve_list(field(n, "security_groups"), ElementKind::SecurityGroup, at.as_ref()),
+                self.resolve_list(
+                    field(n, "security_groups"),
+                    ElementKind::SecurityGroup,
+                    at.as_ref(),
+                ),
             ),
             None => (
-                Partial::unknown("the service has no network_configuration: tasks use the container instances' network"),
+                Partial::unknown(
+                    "the service has no network_configuration: tasks use the container instances' network",
+                ),
                 Partial::unknown("the service has no network_configuration"),
             ),
         };
@@ -130,11 +175,15 @@ impl<'a> Lowerer<'a> {
             facts.features.insert(Feature::Efs);
         }
         let assign_public_ip = match (kind, network) {
-            (WorkloadKind::EcsFargate, Some(n)) => Some(attrs::bool_value_or(field(n, "assign_public_ip"), false)),
+            (WorkloadKind::EcsFargate, Some(n)) => {
+                Some(attrs::bool_value_or(field(n, "assign_public_ip"), false))
+            }
             (WorkloadKind::EcsFargate, None) => Some(Known::Value(false)),
             _ => None,
         };
-        let name = string(r, "name").and_then(|n| n.value().cloned()).unwrap_or_else(|| r.name.clone());
+        let name = string(r, "name")
+            .and_then(|n| n.value().cloned())
+            .unwrap_or_else(|| r.name.clone());
         self.model.workloads.push(Workload {
             name,
             kind,
@@ -156,7 +205,10 @@ impl<'a> Lowerer<'a> {
     fn task_definition_of(&self, value: &Value) -> Option<&'a TfResource> {
         match value {
             Value::Unknown(u) => {
-                let target = self.by_address.get(u.reference.as_ref()?.address.as_str()).copied()?;
+                let target = self
+                    .by_address
+                    .get(u.reference.as_ref()?.address.as_str())
+                    .copied()?;
                 match (target.mode, target.resource_type.as_str()) {
                     (ResourceMode::Managed, "aws_ecs_task_definition") => Some(target),
                     // `data "aws_ecs_task_definition"` reads a family the inputs may define (a task
@@ -179,7 +231,9 @@ impl<'a> Lowerer<'a> {
         self.by_address
             .values()
             .copied()
-            .filter(|t| t.mode == ResourceMode::Managed && t.resource_type == "aws_ecs_task_definition")
+            .filter(|t| {
+                t.mode == ResourceMode::Managed && t.resource_type == "aws_ecs_task_definition"
+            })
             .filter(|t| t.get("family").and_then(Value::as_str) == Some(family))
             .min_by(|a, b| a.address.cmp(&b.address))
     }
@@ -187,7 +241,10 @@ impl<'a> Lowerer<'a> {
     /// Fargate or EC2, from the launch type, the capacity provider strategy (the service's or the
     /// cluster's default), or the task definition's compatibilities; `None` for ECS Anywhere.
     fn ecs_launch(&self, r: &TfResource, task: Option<&TfResource>) -> Option<WorkloadKind> {
-        match string(r, "launch_type").and_then(|v| v.value().cloned()).as_deref() {
+        match string(r, "launch_type")
+            .and_then(|v| v.value().cloned())
+            .as_deref()
+        {
             Some("FARGATE") => return Some(WorkloadKind::EcsFargate),
             Some("EC2") => return Some(WorkloadKind::EcsEc2),
             Some("EXTERNAL") => return None,
@@ -195,8 +252,14 @@ impl<'a> Lowerer<'a> {
         }
         let providers = self.capacity_providers(r);
         if !providers.is_empty() {
-            let fargate = providers.iter().any(|p| p == "FARGATE" || p == "FARGATE_SPOT");
-            return Some(if fargate { WorkloadKind::EcsFargate } else { WorkloadKind::EcsEc2 });
+            let fargate = providers
+                .iter()
+                .any(|p| p == "FARGATE" || p == "FARGATE_SPOT");
+            return Some(if fargate {
+                WorkloadKind::EcsFargate
+            } else {
+                WorkloadKind::EcsEc2
+            });
         }
         let compat = task
             .and_then(|t| t.get("requires_compatibilities"))
@@ -204,7 +267,11 @@ impl<'a> Lowerer<'a> {
             .map(|l| l.iter().filter_map(Value::as_str).collect::<Vec<_>>())
             .unwrap_or_default();
         // With no launch type and no strategy ECS uses EC2, unless the task can only run on Fargate.
-        Some(if compat == ["FARGATE"] { WorkloadKind::EcsFargate } else { WorkloadKind::EcsEc2 })
+        Some(if compat == ["FARGATE"] {
+            WorkloadKind::EcsFargate
+        } else {
+            WorkloadKind::EcsEc2
+        })
     }
 
     /// Capacity provider names (or addresses of `aws_ecs_capacity_provider`s) of the service's
@@ -225,13 +292,18 @@ impl<'a> Lowerer<'a> {
         if !own.is_empty() {
             return own;
         }
-        let Some(cluster) = r.get("cluster").and_then(|c| self.referenced(c)) else { return Vec::new() };
+        let Some(cluster) = r.get("cluster").and_then(|c| self.referenced(c)) else {
+            return Vec::new();
+        };
         let cluster_name = cluster.get("name").and_then(Value::as_str);
         self.by_address
             .values()
             .filter(|t| t.resource_type == "aws_ecs_cluster_capacity_providers")
             .filter(|t| match t.get("cluster_name") {
-                Some(Value::Unknown(u)) => u.reference.as_ref().is_some_and(|x| x.address == cluster.address),
+                Some(Value::Unknown(u)) => u
+                    .reference
+                    .as_ref()
+                    .is_some_and(|x| x.address == cluster.address),
                 Some(Value::String(s)) => Some(s.as_str()) == cluster_name,
                 _ => false,
             })
@@ -242,25 +314,41 @@ impl<'a> Lowerer<'a> {
     /// The resource a value references (by reference or by AWS id in state).
     fn referenced(&self, value: &Value) -> Option<&'a TfResource> {
         match value {
-            Value::Unknown(u) => self.by_address.get(u.reference.as_ref()?.address.as_str()).copied(),
-            Value::String(s) => self.by_aws_id.get(s.as_str()).and_then(|a| self.by_address.get(a)).copied(),
+            Value::Unknown(u) => self
+                .by_address
+                .get(u.reference.as_ref()?.address.as_str())
+                .copied(),
+            Value::String(s) => self
+                .by_aws_id
+                .get(s.as_str())
+                .and_then(|a| self.by_address.get(a))
+                .copied(),
             _ => None,
         }
     }
 
     /// The subnets and security groups of the container instances: capacity provider → Auto Scaling
     /// group (`vpc_zone_identifier`) → launch template (`vpc_security_group_ids`).
-    fn container_instance_network(&mut self, r: &TfResource) -> Option<(Partial<ResourceId>, Partial<ResourceId>)> {
+    fn container_instance_network(
+        &mut self,
+        r: &TfResource,
+    ) -> Option<(Partial<ResourceId>, Partial<ResourceId>)> {
         let asg = self.capacity_providers(r).into_iter().find_map(|p| {
             let provider = self.by_address.get(p.as_str()).copied().or_else(|| {
                 self.by_address.values().copied().find(|t| {
-                    t.resource_type == "aws_ecs_capacity_provider" && t.get("name").and_then(Value::as_str) == Some(p.as_str())
+                    t.resource_type == "aws_ecs_capacity_provider"
+                        && t.get("name").and_then(Value::as_str) == Some(p.as_str())
                 })
             })?;
             let arn = provider.get("auto_scaling_group_provider.0.auto_scaling_group_arn")?;
-            self.referenced(arn).filter(|t| t.resource_type == "aws_autoscaling_group")
+            self.referenced(arn)
+                .filter(|t| t.resource_type == "aws_autoscaling_group")
         })?;
-        let subnets = self.resolve_list(asg.get("vpc_zone_identifier"), ElementKind::Subnet, asg.location_of("vpc_zone_identifier").as_ref());
+        let subnets = self.resolve_list(
+            asg.get("vpc_zone_identifier"),
+            ElementKind::Subnet,
+            asg.location_of("vpc_zone_identifier").as_ref(),
+        );
         let template = asg
             .get("launch_template.0.id")
             .or_else(|| asg.get("launch_template.0.name"))
@@ -270,9 +358,16 @@ impl<'a> Lowerer<'a> {
             Some(t) => {
                 let direct = t.get("vpc_security_group_ids");
                 let via_eni = t.get("network_interfaces.0.security_groups");
-                self.resolve_list(direct.or(via_eni), ElementKind::SecurityGroup, t.location_of("vpc_security_group_ids").as_ref())
+                self.resolve_list(
+                    direct.or(via_eni),
+                    ElementKind::SecurityGroup,
+                    t.location_of("vpc_security_group_ids").as_ref(),
+                )
             }
-            None => Partial::unknown(format!("the security groups of {}'s instances are not in the inputs", asg.address)),
+            None => Partial::unknown(format!(
+                "the security groups of {}'s instances are not in the inputs",
+                asg.address
+            )),
         };
         Some((subnets, groups))
     }
@@ -293,7 +388,11 @@ impl<'a> Lowerer<'a> {
             .filter_map(|(i, v)| {
                 let fs = field(v, "efs_volume_configuration")?.as_list()?.first()?;
                 let id = field(fs, "file_system_id")?;
-                Some(self.resolve(id, ElementKind::Other, task.location_of(&format!("volume.{i}")).as_ref()))
+                Some(self.resolve(
+                    id,
+                    ElementKind::Other,
+                    task.location_of(&format!("volume.{i}")).as_ref(),
+                ))
             })
             .collect()
     }
@@ -301,30 +400,58 @@ impl<'a> Lowerer<'a> {
     pub(super) fn eks_compute(&mut self, r: &TfResource) {
         let is_fargate = r.resource_type == "aws_eks_fargate_profile";
         let cluster = r.get("cluster_name").and_then(|v| self.cluster_of(v));
-        let subnets = self.resolve_list(r.get("subnet_ids"), ElementKind::Subnet, r.location_of("subnet_ids").as_ref());
-        let cluster_sg = cluster.as_ref().and_then(|c| self.model.eks_clusters.get(c)).map(|c| c.cluster_security_group.clone());
+        let subnets = self.resolve_list(
+            r.get("subnet_ids"),
+            ElementKind::Subnet,
+            r.location_of("subnet_ids").as_ref(),
+        );
+        let cluster_sg = cluster
+            .as_ref()
+            .and_then(|c| self.model.eks_clusters.get(c))
+            .map(|c| c.cluster_security_group.clone());
         let template = r
             .get("launch_template.0.id")
             .or_else(|| r.get("launch_template.0.name"))
             .and_then(|v| self.referenced(v))
             .filter(|t| t.resource_type == "aws_launch_template");
-        let template_groups = template.and_then(|t| t.get("vpc_security_group_ids").or_else(|| t.get("network_interfaces.0.security_groups")));
+        let template_groups = template.and_then(|t| {
+            t.get("vpc_security_group_ids")
+                .or_else(|| t.get("network_interfaces.0.security_groups"))
+        });
         let security_groups = match (template_groups, cluster_sg) {
             // With launch-template security groups, EKS does not add the cluster security group.
             (Some(groups), _) if !is_fargate => {
                 let t = template.expect("groups come from the template");
-                self.resolve_list(Some(groups), ElementKind::SecurityGroup, t.location_of("vpc_security_group_ids").as_ref())
+                self.resolve_list(
+                    Some(groups),
+                    ElementKind::SecurityGroup,
+                    t.location_of("vpc_security_group_ids").as_ref(),
+                )
             }
             (_, Some(sg)) => Partial::complete(vec![sg]),
-            (_, None) => Partial::unknown("the EKS cluster security group of a cluster outside the inputs"),
+            (_, None) => {
+                Partial::unknown("the EKS cluster security group of a cluster outside the inputs")
+            }
         };
-        let name_attr = if is_fargate { "fargate_profile_name" } else { "node_group_name" };
-        let name = string(r, name_attr).and_then(|n| n.value().cloned()).unwrap_or_else(|| r.name.clone());
+        let name_attr = if is_fargate {
+            "fargate_profile_name"
+        } else {
+            "node_group_name"
+        };
+        let name = string(r, name_attr)
+            .and_then(|n| n.value().cloned())
+            .unwrap_or_else(|| r.name.clone());
         self.model.workloads.push(Workload {
             name,
-            kind: if is_fargate { WorkloadKind::EksFargate } else { WorkloadKind::EksNode },
+            kind: if is_fargate {
+                WorkloadKind::EksFargate
+            } else {
+                WorkloadKind::EksNode
+            },
             platform_version: None,
-            windows: string(r, "ami_type").and_then(|t| t.value().cloned()).is_some_and(|t| t.starts_with("WINDOWS")),
+            windows: string(r, "ami_type")
+                .and_then(|t| t.value().cloned())
+                .is_some_and(|t| t.starts_with("WINDOWS")),
             subnets,
             security_groups,
             assign_public_ip: is_fargate.then_some(Known::Value(false)),
@@ -384,8 +511,14 @@ fn deferred_json(value: &Value) -> serde_json::Value {
             Some(r) => format!("${{{r}}}"),
             None => "${unknown}".to_owned(),
         }),
-        Value::List(v) | Value::Set(v) => serde_json::Value::Array(v.iter().map(deferred_json).collect()),
-        Value::Map(m) => serde_json::Value::Object(m.iter().map(|(k, v)| (k.clone(), deferred_json(v))).collect()),
+        Value::List(v) | Value::Set(v) => {
+            serde_json::Value::Array(v.iter().map(deferred_json).collect())
+        }
+        Value::Map(m) => serde_json::Value::Object(
+            m.iter()
+                .map(|(k, v)| (k.clone(), deferred_json(v)))
+                .collect(),
+        ),
         known => known.to_json().unwrap_or(serde_json::Value::Null),
     }
 }

@@ -1,0 +1,189 @@
+//! Data sources whose results privlink can know without an AWS account: the region, its
+//! availability zones, the partition, endpoint service names, and IAM policy documents.
+//! Everything else a data source returns stays an unknown reference (`data.aws_vpc.shared` / `id`).
+
+use std::collections::BTreeMap;
+
+use privlink_model::Known;
+
+use crate::terraform::value::Value;
+
+/// The availability zone letters privlink assumes per region (one place for the table).
+const AZ_LETTERS: &[(&str, &str)] = &[
+    ("ap-northeast-1", "acd"),
+    ("us-east-1", "abcdef"),
+    ("us-west-1", "ac"),
+];
+const DEFAULT_AZ_LETTERS: &str = "abc";
+
+/// Whether privlink computes attributes of this data source type.
+pub(crate) fn is_known(resource_type: &str) -> bool {
+    matches!(
+        resource_type,
+        "aws_region"
+            | "aws_availability_zones"
+            | "aws_partition"
+            | "aws_vpc_endpoint_service"
+            | "aws_iam_policy_document"
+    )
+}
+
+/// The synthesized availability zones of a region.
+pub(crate) fn availability_zones(region: &str) -> Vec<String> {
+    let letters = AZ_LETTERS
+        .iter()
+        .find(|(r, _)| *r == region)
+        .map_or(DEFAULT_AZ_LETTERS, |(_, l)| l);
+    letters.chars().map(|c| format!("{region}{c}")).collect()
+}
+
+/// The partition and DNS suffix of a region.
+pub(crate) fn partition(region: &str) -> (&'static str, &'static str) {
+    if region.starts_with("cn-") {
+        ("aws-cn", "amazonaws.com.cn")
+    } else if region.starts_with("us-gov-") {
+        ("aws-us-gov", "amazonaws.com")
+    } else {
+        ("aws", "amazonaws.com")
+    }
+}
+
+/// The attributes privlink knows for a data source, given its configured arguments and its
+/// provider's region. Configured arguments win.
+pub(crate) fn known_attributes(
+    resource_type: &str,
+    configured: &BTreeMap<String, Value>,
+    region: &Known<String>,
+) -> BTreeMap<String, Value> {
+    let mut out = BTreeMap::new();
+    let region_value = || match region {
+        Known::Value(r) => Value::string(r.clone()),
+        Known::Unknown(u) => Value::unknown(u.reason.clone()),
+    };
+    match resource_type {
+        "aws_region" => {
+            let value = configured
+                .get("name")
+                .or_else(|| configured.get("region"))
+                .cloned()
+                .unwrap_or_else(region_value);
+            if let Value::String(region) = &value {
+                let suffix = partition(region).1;
+                out.insert(
+                    "endpoint".to_owned(),
+                    Value::String(format!("ec2.{region}.{suffix}")),
+                );
+            }
+            for name in ["name", "id", "region"] {
+                out.insert(name.to_owned(), value.clone());
+            }
+        }
+        "aws_availability_zones" => {
+            let names = match region {
+                Known::Value(r) => {
+                    let excluded: Vec<&str> = configured
+                        .get("exclude_names")
+                        .and_then(Value::as_list)
+                        .map(|l| l.iter().filter_map(Value::as_str).collect())
+                        .unwrap_or_default();
+                    Value::List(
+                        availability_zones(r)
+                            .into_iter()
+                            .filter(|z| !excluded.contains(&z.as_str()))
+                            .map(Value::String)
+                            .collect(),
+                    )
+                }
+                Known::Unknown(u) => Value::unknown(u.reason.clone()),
+            };
+            out.insert("names".to_owned(), names);
+        }
+        "aws_partition" => match region {
+            Known::Value(r) => {
+                let (partition, suffix) = partition(r);
+                out.insert("partition".to_owned(), Value::string(partition));
+                out.insert("id".to_owned(), Value::string(partition));
+                out.insert("dns_suffix".to_owned(), Value::string(suffix));
+                out.insert(
+                    "reverse_dns_prefix".to_owned(),
+                    Value::string(suffix.split('.').rev().collect::<Vec<_>>().join(".")),
+                );
+            }
+            Known::Unknown(u) => {
+                for name in ["partition", "dns_suffix"] {
+                    out.insert(name.to_owned(), Value::unknown(u.reason.clone()));
+                }
+            }
+        },
+        "aws_vpc_endpoint_service" => {
+            if let (Some(Value::String(service)), None) =
+                (configured.get("service"), configured.get("service_name"))
+            {
+                let name = match region {
+                    Known::Value(r) => Value::String(format!("com.amazonaws.{r}.{service}")),
+                    Known::Unknown(u) => Value::unknown(u.reason.clone()),
+                };
+                out.insert("service_name".to_owned(), name);
+            }
+        }
+        "aws_iam_policy_document" => {
+            out.insert(
+                "json".to_owned(),
+                super::iam_policy::policy_json(configured),
+            );
+        }
+        _ => {}
+    }
+    out.retain(|k, _| !configured.contains_key(k));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn availability_zone_table() {
+        assert_eq!(
+            availability_zones("ap-northeast-1"),
+            ["ap-northeast-1a", "ap-northeast-1c", "ap-northeast-1d"]
+        );
+        assert_eq!(availability_zones("us-east-1").len(), 6);
+        assert_eq!(
+            availability_zones("us-west-1"),
+            ["us-west-1a", "us-west-1c"]
+        );
+        assert_eq!(
+            availability_zones("eu-west-3"),
+            ["eu-west-3a", "eu-west-3b", "eu-west-3c"]
+        );
+    }
+
+    #[test]
+    fn partitions_follow_the_region_prefix() {
+        assert_eq!(partition("cn-north-1"), ("aws-cn", "amazonaws.com.cn"));
+        assert_eq!(partition("us-gov-west-1"), ("aws-us-gov", "amazonaws.com"));
+        assert_eq!(partition("eu-west-1"), ("aws", "amazonaws.com"));
+    }
+
+    #[test]
+    fn endpoint_service_names_need_a_known_region() {
+        let configured: BTreeMap<String, Value> =
+            [("service".to_owned(), Value::string("ecr.dkr"))].into();
+        let known = known_attributes(
+            "aws_vpc_endpoint_service",
+            &configured,
+            &Known::Value("eu-west-1".into()),
+        );
+        assert_eq!(
+            known["service_name"],
+            Value::string("com.amazonaws.eu-west-1.ecr.dkr")
+        );
+        let unknown = known_attributes(
+            "aws_vpc_endpoint_service",
+            &configured,
+            &Known::unknown("no region"),
+        );
+        assert!(unknown["service_name"].as_unknown().is_some());
+    }
+}
