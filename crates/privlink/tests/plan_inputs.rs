@@ -182,3 +182,46 @@ fn task_definitions_from_files_beside_the_plan_and_from_workload_specs() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_plan_with_its_directory_points_at_the_hcl() {
+    let plan = format!("{FIXTURES}/plans/seed-001-fargate-secrets.plan.json");
+    let (status, alone, _) = run(&["check", &plan]);
+    assert_eq!(status, 0);
+    assert!(
+        alone.contains(
+            "info[unresolved-input]: the container definitions of aws_ecs_task_definition.app"
+        ),
+        "{alone}"
+    );
+    let (status, paired, _) = run(&["check", &plan, "examples/seed-001-fargate-secrets"]);
+    assert_eq!(status, 0, "{paired}");
+    assert!(
+        !paired.contains("unresolved-input"),
+        "the directory says what the plan could not: {paired}"
+    );
+    assert!(
+        paired.contains("logs            endpoint  via aws_vpc_endpoint.logs"),
+        "{paired}"
+    );
+    let (_, hcl, _) = run(&["check", "examples/seed-001-fargate-secrets"]);
+    assert_eq!(paired, hcl, "the same report as the configuration alone");
+
+    let (status, json, _) = run(&[
+        "check",
+        "--format",
+        "json",
+        &format!("{FIXTURES}/plans/equivalence.plan.json"),
+        &format!("{FIXTURES}/equivalence/hcl"),
+    ]);
+    assert_eq!(status, 1);
+    let report: serde_json::Value = serde_json::from_str(&json).expect("json");
+    assert_eq!(report["inputs"][0]["format"], "terraform-plan");
+    assert_eq!(report["inputs"][1]["format"], "terraform-hcl");
+    let location = &report["findings"][0]["location"];
+    assert_eq!(
+        location["path"],
+        format!("{FIXTURES}/equivalence/hcl/main.tf")
+    );
+    assert_eq!(location["line"], 24, "aws_vpc.main");
+}

@@ -304,3 +304,98 @@ fn bad_address(display: &str, address: &str) -> InputError {
         format!("privlink cannot read the resource address `{address}`; that resource is skipped"),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn addresses(read: &TerraformJson) -> Vec<&str> {
+        read.resources.iter().map(|r| r.address.as_str()).collect()
+    }
+
+    #[test]
+    fn instances_after_apply() {
+        let plan = json!({
+            "format_version": "1.2",
+            "planned_values": {"root_module": {
+                "resources": [{"address": "aws_vpc.kept", "mode": "managed", "values": {"cidr_block": "10.0.0.0/16"}}],
+                "child_modules": [{"address": "module.m", "resources": [
+                    {"address": "module.m.aws_subnet.new[0]", "mode": "managed", "values": {"cidr_block": "10.0.1.0/24"}}
+                ]}]
+            }},
+            "resource_changes": [
+                {"address": "aws_vpc.kept", "mode": "managed", "change": {"actions": ["no-op"], "after": {"cidr_block": "10.0.0.0/16", "id": "vpc-1"}, "after_unknown": {}}},
+                {"address": "module.m.aws_subnet.new[0]", "module_address": "module.m", "mode": "managed",
+                 "change": {"actions": ["create"], "after": {"cidr_block": "10.0.1.0/24"}, "after_unknown": {"id": true}}},
+                {"address": "aws_subnet.gone", "mode": "managed", "change": {"actions": ["delete"], "before": {"id": "subnet-1"}, "after": null}},
+                {"address": "aws_subnet.replaced", "mode": "managed", "deposed": "00000001",
+                 "change": {"actions": ["delete"], "before": {"id": "subnet-2"}, "after": null}},
+                {"address": "aws_subnet.replaced", "mode": "managed",
+                 "change": {"actions": ["create"], "after": {"cidr_block": "10.0.2.0/24"}, "after_unknown": {"id": true}}}
+            ],
+            "prior_state": {"format_version": "1.0", "values": {"root_module": {"resources": [
+                {"address": "aws_subnet.gone", "mode": "managed", "values": {"id": "subnet-1"}},
+                {"address": "aws_subnet.untargeted", "mode": "managed", "values": {"id": "subnet-3", "arn": "arn:aws:ec2:eu-west-1:1:subnet/subnet-3"}},
+                {"address": "data.aws_region.current", "mode": "data", "values": {"name": "eu-west-1"}}
+            ]}}}
+        });
+        let read = read_plan(&plan.to_string(), "plan.json").unwrap();
+        assert!(read.errors.is_empty(), "{:?}", read.errors);
+        assert_eq!(
+            addresses(&read),
+            [
+                "aws_vpc.kept",
+                "module.m.aws_subnet.new[0]",
+                "aws_subnet.replaced",
+                "aws_subnet.untargeted",
+                "data.aws_region.current"
+            ]
+        );
+        let new = &read.resources[1];
+        assert_eq!(
+            (new.module.as_str(), new.name.as_str()),
+            ("module.m", "new")
+        );
+        assert_eq!(new.key, Some(super::super::resource::InstanceKey::Index(0)));
+        assert_eq!(read.resources[4].mode, ResourceMode::Data);
+        // No provider configuration: the region the one ARN records.
+        assert!(
+            read.resources
+                .iter()
+                .all(|r| r.region == Known::Value("eu-west-1".to_owned()))
+        );
+    }
+
+    #[test]
+    fn errored_plans_and_bad_addresses_are_reported_and_the_rest_read() {
+        let plan = json!({
+            "format_version": "1.2",
+            "errored": true,
+            "planned_values": {"root_module": {"resources": [
+                {"address": "aws_vpc.a", "mode": "managed", "values": {}},
+                {"address": "not an address", "mode": "managed", "values": {}}
+            ]}}
+        });
+        let read = read_plan(&plan.to_string(), "plan.json").unwrap();
+        assert_eq!(addresses(&read), ["aws_vpc.a"]);
+        assert_eq!(read.errors.len(), 2);
+        assert!(read.errors[0].message.contains("errored"));
+        assert!(read.errors[1].message.contains("`not an address`"));
+    }
+
+    #[test]
+    fn empty_state_and_unsupported_versions() {
+        assert!(
+            read_state(r#"{"format_version": "1.0"}"#, "s.json")
+                .unwrap()
+                .resources
+                .is_empty()
+        );
+        let e = read_state(r#"{"format_version": "2.0", "values": {}}"#, "s.json").unwrap_err();
+        assert!(e.message.contains("format_version `2.0`"), "{e}");
+        let e = read_plan(r#"{"format_version": "1.2", "planned_values": {}, "prior_state": {"format_version": "9.9"}}"#, "p.json").unwrap_err();
+        assert!(e.message.contains("prior_state"), "{e}");
+    }
+}
