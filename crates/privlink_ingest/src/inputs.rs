@@ -220,6 +220,20 @@ fn unrecognised(text: &str, display: &str) -> InputError {
         if let Err(e) = serde_json::from_str::<IgnoredAny>(text) {
             return InputError::json(display, &e, "an input");
         }
+        let is_raw_state = serde_json::from_str::<JsonKeys>(text).is_ok_and(|JsonKeys(k)| {
+            ["version", "lineage", "resources"]
+                .iter()
+                .all(|key| k.contains_key(*key))
+        });
+        if is_raw_state {
+            return InputError::file(
+                display,
+                "a Terraform state file in its storage format, which privlink does not read",
+            )
+            .with_help(format!(
+                "write it as JSON with `terraform show -json {display} > state.json` and check that"
+            ));
+        }
         return InputError::file(display, "a JSON file that is not a Terraform plan or state, CloudFormation template, ECS task definition or privlink snapshot")
             .with_help("a plan is read from `terraform show -json plan.out`, a state from `terraform show -json`");
     }

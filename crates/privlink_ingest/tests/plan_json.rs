@@ -334,9 +334,15 @@ fn bad_files_are_errors_with_their_path_and_the_others_still_load() {
         r#"{"format_version": "1.2", "planned_values": {"root_module": {"resources": 7}}}"#,
     )
     .unwrap();
+    let raw_state = dir.join("terraform.tfstate");
+    std::fs::copy(
+        fixture("plans/src/brownfield/terraform.tfstate"),
+        &raw_state,
+    )
+    .unwrap();
     let good = fixture("plans/seed-001-fargate-secrets.plan.json");
     let loaded = load(
-        &[truncated, not_a_plan, future, wrong_shape, good],
+        &[truncated, not_a_plan, future, wrong_shape, raw_state, good],
         &LoadOptions::default(),
     );
     let error = |i: usize| {
@@ -366,7 +372,15 @@ fn bad_files_are_errors_with_their_path_and_the_others_still_load() {
         "{}",
         error(3)
     );
-    assert!(loaded.inputs[4].is_ok());
+    let raw = error(4);
+    assert!(raw.message.contains("storage format"), "{raw}");
+    assert!(
+        raw.help
+            .as_deref()
+            .is_some_and(|h| h.contains("terraform show -json")),
+        "{raw:?}"
+    );
+    assert!(loaded.inputs[5].is_ok());
     assert!(
         loaded
             .model
