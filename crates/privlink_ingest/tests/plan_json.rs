@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use privlink_ingest::{InputFormat, LoadOptions, Loaded, load};
-use privlink_model::{DiagnosticKind, Feature, Known, ResourceId};
+use privlink_model::{DiagnosticKind, Feature, Known, ResourceId, RouteTarget};
 
 fn fixture(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -86,6 +86,7 @@ fn every_example_plan_loads() {
         "equivalence",
         "modules",
         "brownfield",
+        "nat",
     ] {
         let loaded = load_ok(&[fixture(&format!("plans/{name}.plan.json"))]);
         assert!(!loaded.model.vpcs.is_empty(), "{name}");
@@ -197,6 +198,32 @@ fn modules_counted_resources_and_references_through_outputs_and_variables() {
     let app = &m.security_groups[&id("module.net.aws_security_group.app")];
     assert!(app.egress.is_complete());
     assert!(app.egress.iter().any(|r| matches!(&r.peer, privlink_model::SgPeer::PrefixList(privlink_model::PrefixListRef::OfEndpoint { endpoint }) if endpoint.as_str() == "module.net.aws_vpc_endpoint.s3")));
+}
+
+#[test]
+fn inline_routes_get_their_target_and_unset_targets_stay_unset() {
+    let m = load_ok(&[fixture("plans/nat.plan.json")]).model;
+    let private = &m.route_tables[&id("aws_route_table.private")];
+    assert!(private.routes.is_complete(), "{:?}", private.routes);
+    let targets: Vec<&RouteTarget> = private.routes.iter().map(|r| &r.target).collect();
+    assert_eq!(
+        targets,
+        [&RouteTarget::NatGateway(id("aws_nat_gateway.main"))],
+        "not the \"\" gateway_id"
+    );
+    let public = &m.route_tables[&id("aws_route_table.public")];
+    let targets: Vec<&RouteTarget> = public.routes.iter().map(|r| &r.target).collect();
+    assert_eq!(
+        targets,
+        [&RouteTarget::InternetGateway(id(
+            "aws_internet_gateway.main"
+        ))],
+        "from the aws_route"
+    );
+    assert_eq!(
+        m.nat_gateways[&id("aws_nat_gateway.main")].subnet,
+        Known::Value(id("aws_subnet.public"))
+    );
 }
 
 #[test]

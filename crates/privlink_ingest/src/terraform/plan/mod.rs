@@ -80,7 +80,8 @@ pub fn read_plan(text: &str, display: &str) -> Result<TerraformJson, InputError>
                 key: entry.address.key.clone(),
             },
         };
-        let attributes = reader.attributes(entry.after, entry.unknown, entry.shape);
+        let attributes =
+            unset_empty_strings(reader.attributes(entry.after, entry.unknown, entry.shape));
         let region =
             own_region(&attributes).or_else(|| configuration.provider_region(&entry.address));
         out.resources
@@ -108,7 +109,7 @@ pub fn read_state(text: &str, display: &str) -> Result<TerraformJson, InputError
             out.errors.push(bad_address(display, &r.address));
             continue;
         };
-        let attributes = known_attributes(&r.values);
+        let attributes = unset_empty_strings(known_attributes(&r.values));
         let region = own_region(&attributes);
         out.resources.push(resource(&address, attributes, region));
     }
@@ -247,6 +248,29 @@ fn known_attributes(values: &Json) -> BTreeMap<String, Value> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// The AWS provider records an optional string it was not given as `""` in plans and states (a
+/// route's `gateway_id` next to its `nat_gateway_id`, an association's `subnet_id`), where the HCL
+/// front-end has nothing: such strings are not written, so they are left out at the top level and
+/// null inside blocks.
+fn unset_empty_strings(attributes: BTreeMap<String, Value>) -> BTreeMap<String, Value> {
+    fn inside(value: Value) -> Value {
+        match value {
+            Value::String(s) if s.is_empty() => Value::Null,
+            Value::List(items) => Value::List(items.into_iter().map(inside).collect()),
+            Value::Set(items) => Value::Set(items.into_iter().map(inside).collect()),
+            Value::Map(fields) => {
+                Value::Map(fields.into_iter().map(|(k, v)| (k, inside(v))).collect())
+            }
+            other => other,
+        }
+    }
+    attributes
+        .into_iter()
+        .map(|(k, v)| (k, inside(v)))
+        .filter(|(_, v)| !v.is_null())
+        .collect()
 }
 
 /// The region a resource itself records: the `region` argument (AWS provider 6), or its ARN.
