@@ -41,14 +41,70 @@ pub(crate) enum Command {
     Rules(RulesArgs),
     /// Print one rule's documentation.
     Rule(RuleArgs),
+    /// Price NAT gateways against VPC endpoints for the workloads found: monthly cost of the design
+    /// as written, all egress through NAT gateways (one per AZ, or a single one), and every required
+    /// service through endpoints, with the traffic at which endpoints become cheaper.
+    #[command(
+        after_help = "Traffic defaults to 100 GB a month (80 image pulls, 10 logs, 10 other); set it with --gb-per-month or a [traffic] table in privlink.toml.\nPrices: the table shipped with privlink (every figure dated and sourced), or --prices FILE.\nExit status: 0 priced, 2 on a usage error, an unreadable input, or a region privlink has no prices for."
+    )]
+    Cost(CostArgs),
 }
 
-/// Output formats.
+/// `cost`.
+#[derive(Debug, Args)]
+pub(crate) struct CostArgs {
+    /// Inputs and options as for `check`.
+    #[command(flatten)]
+    pub(crate) inputs: InputArgs,
+
+    /// Total traffic to AWS services in GB a month, split as the [traffic] table of privlink.toml
+    /// splits it (default: 80% image pulls, 10% logs, 10% other).
+    #[arg(long, value_name = "GB", value_parser = parse_gb)]
+    pub(crate) gb_per_month: Option<rust_decimal::Decimal>,
+
+    /// A price table replacing the one shipped with privlink (same TOML shape; every region must
+    /// have every figure).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) prices: Option<PathBuf>,
+}
+
+/// A non-negative number of GB, kept exact.
+fn parse_gb(text: &str) -> Result<rust_decimal::Decimal, String> {
+    let gb: rust_decimal::Decimal = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{text}` is not a number of GB, e.g. 1500 or 250.5"))?;
+    if gb.is_sign_negative() {
+        return Err(format!("`{text}`: traffic cannot be negative"));
+    }
+    let max = privlink_analysis::cost::MAX_TRAFFIC_GB;
+    if gb > rust_decimal::Decimal::from(max) {
+        return Err(format!(
+            "`{text}`: privlink prices at most {max} GB a month"
+        ));
+    }
+    Ok(gb)
+}
+
+/// Report formats.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub(crate) enum Format {
     /// Human-readable, with source snippets.
     Text,
     /// The JSON schema of SPEC.md (schema_version 1).
+    Json,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers (check only).
+    Sarif,
+    /// Markdown, for pull-request comments (check only).
+    Markdown,
+}
+
+/// Formats of the rule list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ListFormat {
+    /// A table.
+    Text,
+    /// JSON.
     Json,
 }
 
@@ -111,6 +167,11 @@ pub(crate) struct InputArgs {
     /// Read Terraform variables from FILE (repeatable), as `terraform plan -var-file` does.
     #[arg(long = "var-file", value_name = "FILE")]
     pub(crate) var_files: Vec<PathBuf>,
+
+    /// Set a CloudFormation parameter of every template that declares it (repeatable), as
+    /// `aws cloudformation deploy --parameter-overrides KEY=VALUE` does.
+    #[arg(long = "parameter", value_name = "KEY=VALUE")]
+    pub(crate) parameters: Vec<String>,
 }
 
 /// `explain`.
@@ -130,8 +191,8 @@ pub(crate) struct ExplainArgs {
 #[derive(Debug, Args)]
 pub(crate) struct RulesArgs {
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub(crate) format: Format,
+    #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+    pub(crate) format: ListFormat,
 }
 
 /// `rule`.

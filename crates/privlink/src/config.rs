@@ -3,8 +3,12 @@
 
 use std::path::{Path, PathBuf};
 
+use std::str::FromStr as _;
+
 use anyhow::{Context as _, Result};
+use privlink_analysis::cost::Traffic;
 use privlink_ingest::workload_spec::WorkloadSpec;
+use rust_decimal::Decimal;
 use serde::Deserialize;
 
 use crate::cli::FailOn;
@@ -23,9 +27,50 @@ pub(crate) struct Config {
     /// Workloads (`[[workload]]`).
     #[serde(default, rename = "workload")]
     pub(crate) workloads: Vec<WorkloadSpec>,
+    /// Monthly traffic for `privlink cost` (`[traffic]`).
+    #[serde(default, deserialize_with = "traffic_table")]
+    pub(crate) traffic: Option<Traffic>,
     /// The file it was read from.
     #[serde(skip)]
     pub(crate) path: Option<PathBuf>,
+}
+
+/// `[traffic]`: GB a month by category; a key left out is 0.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct TrafficTable {
+    /// Image layers pulled (through S3).
+    #[serde(default)]
+    image_pulls_gb: f64,
+    /// Logs sent to CloudWatch Logs.
+    #[serde(default)]
+    logs_gb: f64,
+    /// Everything else the workloads send to AWS services.
+    #[serde(default)]
+    other_gb: f64,
+}
+
+/// Reads `[traffic]` into exact decimals (a TOML number is read back from its shortest decimal
+/// form, so `12.5` is 12.5).
+fn traffic_table<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<Traffic>, D::Error> {
+    let table = TrafficTable::deserialize(deserializer)?;
+    let gb = |key: &str, value: f64| {
+        let max = privlink_analysis::cost::MAX_TRAFFIC_GB;
+        if !value.is_finite() || value < 0.0 || value > max as f64 {
+            return Err(serde::de::Error::custom(format!(
+                "[traffic] {key} = {value}: write a number of GB from 0 to {max}"
+            )));
+        }
+        Decimal::from_str(&value.to_string())
+            .map_err(|e| serde::de::Error::custom(format!("[traffic] {key} = {value}: {e}")))
+    };
+    Ok(Some(Traffic::configured(
+        gb("image-pulls-gb", table.image_pulls_gb)?,
+        gb("logs-gb", table.logs_gb)?,
+        gb("other-gb", table.other_gb)?,
+    )))
 }
 
 /// Reads `explicit`, or else the first `privlink.toml` beside the inputs or in the working directory.
@@ -94,6 +139,25 @@ features = ["awslogs"]
         assert!(config.endpoints_only);
         assert_eq!(config.fail_on, Some(FailOn::Warning));
         assert_eq!(config.workloads[0].subnets, ["aws_subnet.a"]);
+    }
+
+    #[test]
+    fn traffic_table() {
+        let config: Config =
+            toml::from_str("[traffic]\nimage-pulls-gb = 300\nlogs-gb = 12.5\n").unwrap();
+        let traffic = config.traffic.unwrap();
+        assert_eq!(traffic.image_pulls_gb, Decimal::from(300));
+        assert_eq!(traffic.logs_gb, Decimal::from_str("12.5").unwrap());
+        assert_eq!(traffic.other_gb, Decimal::ZERO);
+        let negative = toml::from_str::<Config>("[traffic]\nlogs-gb = -1\n").unwrap_err();
+        assert!(negative.to_string().contains("logs-gb = -1"), "{negative}");
+        assert!(toml::from_str::<Config>("[traffic]\nlog-gb = 1\n").is_err());
+        assert!(
+            toml::from_str::<Config>("region = \"x\"\n")
+                .unwrap()
+                .traffic
+                .is_none()
+        );
     }
 
     #[test]

@@ -26,6 +26,7 @@ fn main() -> ExitCode {
         Command::Explain(args) => commands::explain::run(args),
         Command::Rules(args) => commands::rules::list(args),
         Command::Rule(args) => commands::rules::show(args),
+        Command::Cost(args) => commands::cost::run(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

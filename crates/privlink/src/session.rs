@@ -5,7 +5,7 @@ use privlink_analysis::{Analysis, Options, analyze};
 use privlink_ingest::terraform::config::ConfigOptions;
 use privlink_ingest::workload_spec::WorkloadSpec;
 use privlink_ingest::{InputReport, LoadOptions, load};
-use privlink_model::Severity;
+use privlink_model::{Model, Severity};
 
 use crate::cli::{FailOn, InputArgs};
 use crate::config;
@@ -21,6 +21,10 @@ pub(crate) struct Session {
     pub(crate) endpoints_only: bool,
     /// The severity that fails the run.
     pub(crate) fail_on: FailOn,
+    /// The model analysed (cost prices what it has).
+    pub(crate) model: Model,
+    /// The configuration in force.
+    pub(crate) config: config::Config,
 }
 
 impl Session {
@@ -60,6 +64,13 @@ pub(crate) fn open(args: &InputArgs, names_allowed: bool) -> Result<(Session, Ve
         };
         vars.push((name.trim().to_owned(), value.to_owned()));
     }
+    let mut parameters = Vec::new();
+    for p in &args.parameters {
+        let Some((key, value)) = p.split_once('=') else {
+            bail!("--parameter `{p}` is not KEY=VALUE");
+        };
+        parameters.push((key.trim().to_owned(), value.to_owned()));
+    }
     let region = args.region.clone().or_else(|| config.region.clone());
     let options = LoadOptions {
         terraform: ConfigOptions {
@@ -68,6 +79,7 @@ pub(crate) fn open(args: &InputArgs, names_allowed: bool) -> Result<(Session, Ve
             region: region.clone(),
         },
         region: region.clone(),
+        cloudformation_parameters: parameters,
     };
     let loaded = load(&args.paths, &options);
     let mut model = loaded.model;
@@ -122,6 +134,8 @@ pub(crate) fn open(args: &InputArgs, names_allowed: bool) -> Result<(Session, Ve
             analysis,
             endpoints_only,
             fail_on,
+            model,
+            config,
         },
         names,
     ))

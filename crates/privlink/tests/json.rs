@@ -17,6 +17,7 @@ struct Report {
     flows: Vec<Flow>,
     findings: Vec<Finding>,
     summary: Summary,
+    cost: Cost,
 }
 
 #[derive(Debug, Deserialize)]
@@ -132,6 +133,116 @@ struct Summary {
     errors: usize,
     warnings: usize,
     infos: usize,
+}
+
+/// The cost object: `check`'s `cost` key and what `cost --format json` prints.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Cost {
+    hours_per_month: u32,
+    currency: String,
+    traffic: Traffic,
+    sets: Vec<CostSet>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Traffic {
+    total_gb: f64,
+    image_pulls_gb: f64,
+    logs_gb: f64,
+    other_gb: f64,
+    source: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CostSet {
+    vpc: Option<String>,
+    region: Option<String>,
+    workloads: Vec<String>,
+    not_priced: Option<String>,
+    estimate: Option<Estimate>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Estimate {
+    azs: Vec<String>,
+    interface_services: Vec<String>,
+    gateway_services: Vec<String>,
+    designs: Vec<Design>,
+    comparisons: Vec<Comparison>,
+    nat_vs_endpoints: NatVsEndpoints,
+    prices: Prices,
+    notes: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Design {
+    design: String,
+    summary: String,
+    fixed_usd: f64,
+    traffic_usd: f64,
+    total_usd: f64,
+    unpriced_share: f64,
+    items: Vec<Item>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Item {
+    label: String,
+    quantity: f64,
+    unit: String,
+    unit_usd: f64,
+    usd: f64,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Comparison {
+    against: String,
+    cheaper_at_low_traffic: String,
+    break_even_gb: Option<f64>,
+    crossings: Vec<Crossing>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Crossing {
+    gb: f64,
+    cheaper_above: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NatVsEndpoints {
+    nat_design: String,
+    nat_usd: f64,
+    endpoints_usd: f64,
+    endpoints: usize,
+    break_even_gb: Option<f64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Prices {
+    region: String,
+    figures: Vec<Figure>,
+    interface_endpoint_gb: Vec<Figure>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Figure {
+    name: String,
+    usd: f64,
+    up_to_gb: Option<f64>,
+    date: String,
+    source: String,
+    assumed: bool,
 }
 
 fn report(args: &[&str]) -> Report {
@@ -262,6 +373,107 @@ fn the_report_follows_the_schema() {
         (r.summary.errors, r.summary.warnings, r.summary.infos),
         (2, 0, 0)
     );
+    // The cost of the workload set: priced although its flows are blocked as written.
+    assert_eq!(
+        (r.cost.hours_per_month, r.cost.currency.as_str()),
+        (730, "USD")
+    );
+    let t = &r.cost.traffic;
+    assert_eq!(
+        (
+            t.total_gb,
+            t.image_pulls_gb,
+            t.logs_gb,
+            t.other_gb,
+            t.source.as_str()
+        ),
+        (100.0, 80.0, 10.0, 10.0, "default")
+    );
+    let set = &r.cost.sets[0];
+    assert_eq!(
+        (
+            set.vpc.as_deref(),
+            set.region.as_deref(),
+            set.workloads.as_slice()
+        ),
+        (
+            Some("aws_vpc.main"),
+            Some("ap-northeast-1"),
+            &["app".to_owned()][..]
+        )
+    );
+    assert!(set.not_priced.is_none());
+    let e = set.estimate.as_ref().expect("priced");
+    let kinds: Vec<&str> = e.designs.iter().map(|d| d.design.as_str()).collect();
+    assert_eq!(
+        kinds,
+        ["as-written", "nat-per-az", "single-nat", "endpoints"]
+    );
+    for d in &e.designs {
+        assert!(!d.summary.is_empty() && !d.items.is_empty(), "{d:?}");
+        assert!(
+            (d.fixed_usd + d.traffic_usd - d.total_usd).abs() < 0.011,
+            "{d:?}"
+        );
+        assert!(d.items.iter().all(|i| !i.label.is_empty()
+            && i.quantity >= 0.0
+            && i.unit_usd >= 0.0
+            && i.usd >= 0.0
+            && ["hour", "gb", "free"].contains(&i.unit.as_str())));
+    }
+    assert_eq!(e.comparisons.len(), 3);
+    assert!(e.comparisons.iter().all(|c| {
+        c.crossings
+            .iter()
+            .all(|x| x.gb > 0.0 && !x.cheaper_above.is_empty())
+            && !c.against.is_empty()
+            && !c.cheaper_at_low_traffic.is_empty()
+    }));
+    assert!(
+        e.comparisons
+            .iter()
+            .all(|c| c.break_even_gb.is_none_or(|g| g > 0.0))
+    );
+    assert_eq!(e.interface_services, ["ecr.api", "ecr.dkr", "logs"]);
+    assert_eq!(e.gateway_services, ["s3"]);
+    assert!(!e.azs.is_empty());
+    let n = &e.nat_vs_endpoints;
+    assert!(
+        !n.nat_design.is_empty() && n.nat_usd > 0.0 && n.endpoints_usd > 0.0 && n.endpoints == 4
+    );
+    assert!(n.break_even_gb.is_some_and(|g| g > 0.0), "{n:?}");
+    assert_eq!(e.prices.region, "ap-northeast-1");
+    assert_eq!(e.prices.figures.len(), 5);
+    assert_eq!(e.prices.interface_endpoint_gb.len(), 3);
+    assert!(
+        e.prices
+            .figures
+            .iter()
+            .chain(&e.prices.interface_endpoint_gb)
+            .all(|f| !f.name.is_empty()
+                && f.usd > 0.0
+                && !f.date.is_empty()
+                && !f.source.is_empty())
+    );
+    assert_eq!(
+        e.prices.interface_endpoint_gb[0].up_to_gb,
+        Some(1_048_576.0)
+    );
+    assert!(
+        e.prices.figures.iter().any(|f| f.assumed),
+        "cross-AZ in Tokyo is assumed"
+    );
+    assert!(
+        e.notes
+            .iter()
+            .any(|n| n.contains("blocked or undetermined")),
+        "{:?}",
+        e.notes
+    );
+    // As written every flow of seed 000 is blocked (DNS hostnames off) but S3's: the 80% of image
+    // pulls ride the gateway; the other 20% are not priced there.
+    assert_eq!(e.designs[0].unpriced_share, 0.2);
+    assert!(e.designs[1..].iter().all(|d| d.unpriced_share == 0.0));
 }
 
 #[test]

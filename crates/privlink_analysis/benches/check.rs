@@ -1,7 +1,8 @@
 //! How long `privlink check` takes on an organisation's whole network: 50 VPCs, each with three app
 //! subnets and three endpoint subnets across AZs, eight interface endpoints, an S3 gateway endpoint,
 //! a network ACL and four ECS services, written as one Terraform configuration with modules.
-//! Measures loading (HCL evaluation and lowering) and analysis (tracing and rules) separately.
+//! Measures loading (HCL evaluation and lowering), analysis (tracing and rules) and pricing (cost)
+//! separately.
 //!
 //! Run with `cargo bench -p privlink_analysis --bench check`.
 
@@ -9,6 +10,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use criterion::{Criterion, criterion_group, criterion_main};
+use privlink_analysis::cost::{self, PriceTable, Traffic};
 use privlink_analysis::{Options, analyze};
 use privlink_ingest::{LoadOptions, load};
 
@@ -162,6 +164,13 @@ fn bench(c: &mut Criterion) {
     group.bench_function("load", |b| b.iter(|| load(&paths, &LoadOptions::default())));
     group.bench_function("analyze", |b| {
         b.iter(|| analyze(&loaded.model, &Options::default()));
+    });
+    // Pricing the 50 workload sets (one per VPC) from the analysis: `privlink cost` past analysis.
+    let traffic = Traffic::default();
+    let priced = cost::estimate(&analysis, &loaded.model, PriceTable::embedded(), &traffic);
+    assert!(priced.iter().all(|s| s.result.is_ok()) && priced.len() == VPCS);
+    group.bench_function("cost", |b| {
+        b.iter(|| cost::estimate(&analysis, &loaded.model, PriceTable::embedded(), &traffic));
     });
     group.bench_function("load+analyze", |b| {
         b.iter(|| {

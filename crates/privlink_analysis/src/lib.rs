@@ -2,11 +2,13 @@
 //!
 //! ```text
 //! Model ──► workloads (declared, or assumed) ──► requirements (catalog) ──► flows (reach) ──► findings (rules)
+//!                                                                                 └──► cost (NAT against endpoints)
 //! ```
 //!
 //! Everything here reads only the [`privlink_model::Model`]: no file I/O, no input syntax.
 
 pub mod catalog;
+pub mod cost;
 pub mod finding;
 pub mod images;
 pub mod policy;

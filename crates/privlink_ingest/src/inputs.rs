@@ -15,6 +15,7 @@ use serde::Deserialize;
 use serde::de::IgnoredAny;
 
 use crate::InputError;
+use crate::cloudformation::{self, EvalOptions};
 use crate::task_definition;
 use crate::terraform::config::ConfigOptions;
 use crate::terraform::plan::{read_plan, read_state};
@@ -27,6 +28,8 @@ pub struct LoadOptions {
     pub terraform: ConfigOptions,
     /// `--region`: used where the inputs do not determine the region.
     pub region: Option<String>,
+    /// `--parameter KEY=VALUE`: CloudFormation parameters, for every template that declares KEY.
+    pub cloudformation_parameters: Vec<(String, String)>,
 }
 
 /// The format of an input.
@@ -99,17 +102,21 @@ pub struct Loaded {
     pub inputs: Vec<InputReport>,
 }
 
-/// Loads every path (a file or a directory).
+/// Loads every path (a file or a directory). CloudFormation inputs are gathered and evaluated
+/// together, so imports find the exports of other given templates; Terraform directories, plans,
+/// states and task definitions too, as they complete each other.
 pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Loaded {
     let mut loaded = Loaded::default();
     let mut models = Vec::new();
-    // Terraform directories, plans, states and task definitions complete each other: they are
-    // lowered together once every input is read.
+    let mut templates = cloudformation::Batch::default();
     let mut terraform = Batch::default();
-    for path in paths {
+    for (input, path) in paths.iter().enumerate() {
         let display = display_path(path);
-        let (format, (model, errors)) =
-            load_one(path, &display, &mut terraform, loaded.inputs.len());
+        let (format, (model, errors)) = load_one(path, &display, &mut terraform, input);
+        if matches!(format, InputFormat::CloudFormation | InputFormat::CdkOut) && errors.is_empty()
+        {
+            templates.add(input, path, &display, format);
+        }
         models.push(model);
         loaded.inputs.push(InputReport {
             path: display,
@@ -121,7 +128,28 @@ pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Loaded {
     for model in models {
         loaded.model.merge(model);
     }
+    if !templates.is_empty() {
+        let cfn = EvalOptions {
+            parameters: options.cloudformation_parameters.clone(),
+            region: options.region.clone(),
+        };
+        let (model, errors) = templates.load(&cfn);
+        loaded.model.merge(model);
+        for (input, error) in errors {
+            loaded.inputs[input].errors.push(error);
+        }
+    }
     loaded
+}
+
+/// Whether a directory holds Terraform configuration files.
+fn has_terraform(dir: &Path) -> bool {
+    fs::read_dir(dir).is_ok_and(|entries| {
+        entries.filter_map(Result::ok).any(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            name.ends_with(".tf") || name.ends_with(".tf.json")
+        })
+    })
 }
 
 /// How a path is shown: as given, without a leading `./`.
@@ -153,6 +181,12 @@ fn load_one(
         }
     };
     if metadata.is_dir() {
+        // Templates are loaded together, after every input is known (see `load`).
+        if !has_terraform(path)
+            && let Some(format) = cloudformation::directory_format(path)
+        {
+            return (format, (Model::default(), Vec::new()));
+        }
         terraform.add_directory(index, path, display);
         return (InputFormat::TerraformHcl, (Model::default(), Vec::new()));
     }
@@ -181,6 +215,7 @@ fn load_one(
     };
     let format = detect(&text);
     let outcome = match format {
+        InputFormat::CloudFormation => (Model::default(), Vec::new()),
         InputFormat::TerraformPlan | InputFormat::TerraformState => {
             let read = if format == InputFormat::TerraformPlan {
                 read_plan(&text, display)

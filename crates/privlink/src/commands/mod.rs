@@ -1,6 +1,7 @@
 //! The commands.
 
 pub(crate) mod check;
+pub(crate) mod cost;
 pub(crate) mod explain;
 pub(crate) mod rules;
 

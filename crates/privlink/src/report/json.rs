@@ -18,6 +18,7 @@ pub(crate) struct Report<'a> {
     flows: Vec<FlowOut>,
     findings: &'a [Finding],
     summary: Summary,
+    cost: super::cost::CostJson,
 }
 
 #[derive(Debug, Serialize)]
@@ -210,5 +211,6 @@ pub(crate) fn report(session: &Session) -> Report<'_> {
         flows: analysis.flows.iter().map(flow_out).collect(),
         findings: &analysis.findings,
         summary: summary(&analysis.findings),
+        cost: super::cost::json_for_check(session),
     }
 }

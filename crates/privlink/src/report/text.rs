@@ -22,6 +22,7 @@ pub(crate) fn check(session: &Session) -> String {
     for f in &session.analysis.findings {
         finding(f, &mut sources, &mut out);
     }
+    super::cost::check_lines(session, &mut out);
     summary(session, &mut out);
     out
 }
