@@ -156,6 +156,9 @@ impl Lowerer<'_> {
         if let Some(address) = self.by_aws_id.get(text) {
             return Known::Value(ResourceId::new(*address));
         }
+        if let Some(companion) = self.companion_by_aws_id(text) {
+            return Known::Value(companion);
+        }
         if AWS_ID_PREFIXES.iter().any(|p| text.starts_with(p)) && kind != ElementKind::Other {
             return self.placeholder(text, text, kind, at);
         }
@@ -163,6 +166,24 @@ impl Lowerer<'_> {
             return Known::Value(ResourceId::new(text));
         }
         Known::unknown(format!("`{text}` is not the id of a {}", kind.noun()))
+    }
+
+    /// The implicit companion of a VPC in the inputs (default security group, default network ACL,
+    /// main route table) by the AWS id a state records for it on the VPC.
+    fn companion_by_aws_id(&self, text: &str) -> Option<ResourceId> {
+        self.model.vpcs.values().find_map(|vpc| {
+            let res = self.by_address.get(vpc.id.as_str())?;
+            let is = |attribute: &str| res.get(attribute).and_then(Value::as_str) == Some(text);
+            if is("default_security_group_id") {
+                Some(vpc.default_security_group.clone())
+            } else if is("default_network_acl_id") {
+                Some(vpc.default_network_acl.clone())
+            } else if is("main_route_table_id") || is("default_route_table_id") {
+                vpc.main_route_table.value().cloned()
+            } else {
+                None
+            }
+        })
     }
 
     /// Reports once that `reference` points outside the inputs.

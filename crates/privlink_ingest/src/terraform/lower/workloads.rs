@@ -10,7 +10,8 @@ use super::Lowerer;
 use super::attrs::{self, bool_or, field, string};
 use crate::ecs::{TaskFacts, read_container_definitions};
 use crate::elements::{ElementKind, insert_cluster_security_group};
-use crate::terraform::resource::TfResource;
+use crate::task_definition::family_of;
+use crate::terraform::resource::{ResourceMode, TfResource};
 use crate::terraform::value::Value;
 
 impl<'a> Lowerer<'a> {
@@ -79,7 +80,25 @@ impl<'a> Lowerer<'a> {
             return;
         };
         let mut facts = match task {
-            Some(t) => task_facts(t),
+            Some(t) => {
+                if let Some(Value::Unknown(u)) = t.get("container_definitions")
+                    && u.encoded.is_none()
+                {
+                    // Plans leave a `jsonencode` with values known after apply wholly unknown.
+                    self.diagnostics.push(privlink_model::Diagnostic {
+                        kind: privlink_model::DiagnosticKind::UnresolvedInput,
+                        message: format!(
+                            "the container definitions of {} are not known before apply ({}); its images, log driver and secrets are unknown",
+                            t.address, u.reason
+                        ),
+                        location: t.location_of("container_definitions").or_else(|| r.location.clone()),
+                        resource: Some(t.address.clone()),
+                        help: Some("give the Terraform directory with the plan (`privlink check plan.json DIR`), or keep the task definition as a JSON file".to_owned()),
+                        predicted_error: None,
+                    });
+                }
+                task_facts(t)
+            }
             None => {
                 let at = r.location_of("task_definition");
                 self.diagnostics.push(privlink_model::Diagnostic {
@@ -166,23 +185,33 @@ impl<'a> Lowerer<'a> {
                     .by_address
                     .get(u.reference.as_ref()?.address.as_str())
                     .copied()?;
-                (target.resource_type == "aws_ecs_task_definition").then_some(target)
+                match (target.mode, target.resource_type.as_str()) {
+                    (ResourceMode::Managed, "aws_ecs_task_definition") => Some(target),
+                    // `data "aws_ecs_task_definition"` reads a family the inputs may define (a task
+                    // definition file, typically).
+                    (ResourceMode::Data, "aws_ecs_task_definition") => {
+                        self.task_definition_by_family(target.get("task_definition")?.as_str()?)
+                    }
+                    _ => None,
+                }
             }
-            Value::String(s) => {
-                let family = s
-                    .rsplit('/')
-                    .next()
-                    .unwrap_or(s)
-                    .split(':')
-                    .next()
-                    .unwrap_or(s);
-                self.by_address.values().copied().find(|t| {
-                    t.resource_type == "aws_ecs_task_definition"
-                        && t.get("family").and_then(Value::as_str) == Some(family)
-                })
-            }
+            Value::String(s) => self.task_definition_by_family(s),
             _ => None,
         }
+    }
+
+    /// The task definition of a family (`app`, `app:3` or an ARN), the first by address when several
+    /// define it.
+    fn task_definition_by_family(&self, name: &str) -> Option<&'a TfResource> {
+        let family = family_of(name);
+        self.by_address
+            .values()
+            .copied()
+            .filter(|t| {
+                t.mode == ResourceMode::Managed && t.resource_type == "aws_ecs_task_definition"
+            })
+            .filter(|t| t.get("family").and_then(Value::as_str) == Some(family))
+            .min_by(|a, b| a.address.cmp(&b.address))
     }
 
     /// Fargate or EC2, from the launch type, the capacity provider strategy (the service's or the
