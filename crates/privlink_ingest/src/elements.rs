@@ -304,3 +304,39 @@ pub(crate) fn insert_cluster_security_group(
     );
     sg
 }
+
+/// Associates a subnet with a network ACL: a subnet has exactly one, so the association moves it
+/// off any other. An unknown subnet leaves the ACL's subnets incomplete.
+pub(crate) fn associate_network_acl(
+    model: &mut Model,
+    acl: Known<ResourceId>,
+    subnet: Known<ResourceId>,
+) {
+    match (acl, subnet) {
+        (Known::Value(acl), Known::Value(subnet)) => {
+            for a in model.network_acls.values_mut() {
+                a.subnets.known.retain(|s| s != &subnet);
+            }
+            if let Some(a) = model.network_acls.get_mut(&acl) {
+                a.subnets.push(subnet);
+            }
+        }
+        (Known::Value(acl), Known::Unknown(u)) => {
+            if let Some(a) = model.network_acls.get_mut(&acl) {
+                a.subnets.mark_incomplete(u);
+            }
+        }
+        (Known::Unknown(_), _) => {}
+    }
+}
+
+/// An ACL entry whose ACL is unknown could belong to any: every ACL's entries become incomplete.
+pub(crate) fn mark_acl_entries_unknown(model: &mut Model, address: &str, cause: &Unknown) {
+    let reason = Unknown::new(format!(
+        "{address} adds an entry privlink cannot place ({})",
+        cause.reason
+    ));
+    for a in model.network_acls.values_mut() {
+        a.entries.mark_incomplete(reason.clone());
+    }
+}
