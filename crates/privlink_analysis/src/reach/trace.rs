@@ -564,7 +564,7 @@ impl<'a, 'm> Tracer<'a, 'm> {
         let peer = Peer {
             ranges,
             groups: &endpoint_groups.known,
-            is_s3: false,
+            prefix_list_service: None,
             region: self.region,
             name: format!("the ENIs of {}", endpoint.id),
         };
@@ -629,7 +629,7 @@ impl<'a, 'm> Tracer<'a, 'm> {
         let peer = Peer {
             ranges: own.clone(),
             groups: &self.groups.known,
-            is_s3: false,
+            prefix_list_service: None,
             region: self.region,
             name: own_name.clone(),
         };
@@ -1126,7 +1126,7 @@ impl<'a, 'm> Tracer<'a, 'm> {
         let to_target = Peer {
             ranges: target_range.clone(),
             groups: &groups.known,
-            is_s3: false,
+            prefix_list_service: None,
             region: self.region,
             name: target.id.to_string(),
         };
@@ -1163,7 +1163,7 @@ impl<'a, 'm> Tracer<'a, 'm> {
         let from_workload = Peer {
             ranges: own.clone(),
             groups: &self.groups.known,
-            is_s3: false,
+            prefix_list_service: None,
             region: self.region,
             name: own_name.clone(),
         };
@@ -1443,8 +1443,9 @@ impl<'a, 'm> Tracer<'a, 'm> {
     ) -> Outcome {
         let mut state = PathState::default();
         let public = public_ipv4_ranges();
-        let is_s3 = service == "s3";
-        let name = if gateway_endpoint.is_some() || is_s3 {
+        // Gateway services (S3, DynamoDB) are matched by their prefix lists too.
+        let prefix_list_service = catalog::is_gateway(service).then_some(service);
+        let name = if prefix_list_service.is_some() {
             format!("the {service} prefix list")
         } else {
             "AWS public endpoints".to_owned()
@@ -1452,7 +1453,7 @@ impl<'a, 'm> Tracer<'a, 'm> {
         let peer = Peer {
             ranges: public.clone(),
             groups: &[],
-            is_s3,
+            prefix_list_service,
             region: self.region,
             name: name.clone(),
         };
