@@ -78,6 +78,13 @@ pub(crate) fn open_with(
         };
         vars.push((name.trim().to_owned(), value.to_owned()));
     }
+    let mut parameters = Vec::new();
+    for p in &args.parameters {
+        let Some((key, value)) = p.split_once('=') else {
+            bail!("--parameter `{p}` is not KEY=VALUE");
+        };
+        parameters.push((key.trim().to_owned(), value.to_owned()));
+    }
     let region = args.region.clone().or_else(|| config.region.clone());
     let options = LoadOptions {
         terraform: ConfigOptions {
@@ -86,6 +93,7 @@ pub(crate) fn open_with(
             region: region.clone(),
         },
         region: region.clone(),
+        cloudformation_parameters: parameters,
     };
     let loaded = loader(&options);
     let mut model = loaded.model;

@@ -145,11 +145,22 @@ fn unknown_functions_and_missing_var_files_are_input_errors() {
     let path = dir.path().to_str().expect("utf-8 path");
     let (status, stdout, _) = run(&["check", path, "examples/seed-001-fargate-secrets"]);
     assert_eq!(status, 2, "{stdout}");
-    assert!(stdout.contains("main.tf:2:16"), "file, line and column of the call: {stdout}");
+    assert!(
+        stdout.contains("main.tf:2:16"),
+        "file, line and column of the call: {stdout}"
+    );
     assert!(stdout.contains("cidrsubnett"), "{stdout}");
-    assert!(stdout.contains("app (ecs-fargate)"), "the other input is still analysed: {stdout}");
+    assert!(
+        stdout.contains("app (ecs-fargate)"),
+        "the other input is still analysed: {stdout}"
+    );
 
-    let (status, stdout, _) = run(&["check", "examples/seed-001-fargate-secrets", "--var-file", "no/such.tfvars"]);
+    let (status, stdout, _) = run(&[
+        "check",
+        "examples/seed-001-fargate-secrets",
+        "--var-file",
+        "no/such.tfvars",
+    ]);
     assert_eq!(status, 2, "{stdout}");
     assert!(stdout.contains("no/such.tfvars"), "{stdout}");
 }

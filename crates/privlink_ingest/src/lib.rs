@@ -11,10 +11,13 @@
 //! [`InputError`] in its [`InputReport`], everything else still loads. `--workload` specs and
 //! `privlink.toml` workloads are inputs too ([`workload_spec`]).
 
+mod cloudformation;
 pub mod ecs;
+mod elements;
 mod error;
 mod inputs;
 pub mod snapshot;
+pub mod task_definition;
 pub mod terraform;
 pub mod workload_spec;
 

@@ -4,7 +4,7 @@ use anyhow::Result;
 
 use super::emit;
 use crate::cli::{Format, InputArgs};
-use crate::report::{json, text};
+use crate::report::{json, markdown, sarif, text};
 use crate::session::{self, Session};
 
 /// Runs `check`; returns the exit status.
@@ -19,5 +19,7 @@ pub(crate) fn render(session: &Session, format: Format) -> Result<String> {
     Ok(match format {
         Format::Text => text::check(session),
         Format::Json => serde_json::to_string_pretty(&json::report(session))? + "\n",
+        Format::Sarif => serde_json::to_string_pretty(&sarif::report(session))? + "\n",
+        Format::Markdown => markdown::check(session),
     })
 }
