@@ -1,0 +1,573 @@
+//! The HTML report (`check --format html`): a stable snapshot of a shipped example; well-formed
+//! HTML (html5ever reports no parse error) that carries every finding and every flow, one subnet
+//! box per subnet and the verdict colours; names from the inputs escaped; and the page as a real
+//! browser sees it: Debian's Chromium, headless, dumps the DOM and a screenshot, and its network
+//! log shows that the page asks for nothing.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::{Command as Process, Stdio};
+use std::time::{Duration, Instant};
+
+use assert_cmd::Command;
+use scraper::{Html, Selector};
+use serde_json::Value;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .expect("workspace root")
+}
+
+fn privlink(args: &[&str]) -> (i32, String) {
+    let out = Command::cargo_bin("privlink")
+        .expect("binary")
+        .current_dir(root())
+        .args(args)
+        .output()
+        .expect("runs");
+    (
+        out.status.code().expect("exit code"),
+        String::from_utf8(out.stdout).expect("utf-8"),
+    )
+}
+
+/// The HTML report and the JSON report of the same inputs.
+fn reports(args: &[&str]) -> (String, Value) {
+    let (_, html) = privlink(&[&["check", "--format", "html"][..], args].concat());
+    let (_, json) = privlink(&[&["check", "--format", "json"][..], args].concat());
+    (html, serde_json::from_str(&json).expect("json report"))
+}
+
+fn select<'a>(doc: &'a Html, css: &str) -> Vec<scraper::ElementRef<'a>> {
+    let selector = Selector::parse(css).expect("a valid selector");
+    doc.select(&selector).collect()
+}
+
+fn text(e: &scraper::ElementRef<'_>) -> String {
+    e.text().collect()
+}
+
+/// Parses a page and fails on any HTML parse error.
+fn parse_strict(html: &str) -> Html {
+    let doc = Html::parse_document(html);
+    assert!(doc.errors.is_empty(), "HTML parse errors: {:?}", doc.errors);
+    doc
+}
+
+const FIXTURE_MANY: &str = "crates/privlink/tests/fixtures/html/many";
+
+#[test]
+fn snapshot_of_seed_000_as_written() {
+    let (status, html) = privlink(&["check", "--format", "html", "examples/seed-000-as-written"]);
+    assert_eq!(status, 1, "seed 000 as written has errors");
+    insta::assert_snapshot!("html_seed-000-as-written", html);
+}
+
+#[test]
+fn the_same_inputs_give_the_same_bytes() {
+    let (_, first) = privlink(&["check", "--format", "html", FIXTURE_MANY]);
+    let (_, second) = privlink(&["check", "--format", "html", FIXTURE_MANY]);
+    assert_eq!(first, second);
+}
+
+/// Everything the JSON report says is on the page: each finding's row, each flow's cell.
+fn assert_complete(doc: &Html, json: &Value) {
+    let findings = json["findings"].as_array().expect("findings");
+    let rows = select(doc, "table.findings tr.finding");
+    assert_eq!(rows.len(), findings.len(), "one row per finding");
+    for (f, row) in findings.iter().zip(&rows) {
+        let rule = f["rule"].as_str().expect("rule");
+        assert_eq!(row.value().attr("data-rule"), Some(rule));
+        let row_text = text(row);
+        for key in ["message", "predicted_error"] {
+            if let Some(expected) = f[key].as_str() {
+                assert!(
+                    row_text.contains(expected),
+                    "{key} `{expected}` in {row_text}"
+                );
+            }
+        }
+        if let Some(fix) = f["fix"]["summary"].as_str() {
+            assert!(row_text.contains(fix), "fix `{fix}` in {row_text}");
+        }
+        if let Some(path) = f["location"]["path"].as_str() {
+            let at = format!("{path}:{}", f["location"]["line"]);
+            assert!(row_text.contains(&at), "location `{at}` in {row_text}");
+        }
+        // The rule's link opens its documentation on the same page.
+        let docs = select(doc, &format!("details.rule[id=\"rule-{rule}\"]"));
+        assert_eq!(docs.len(), 1, "documentation of {rule}");
+        assert!(text(&docs[0]).contains("What it does"));
+    }
+    let flows = json["flows"].as_array().expect("flows");
+    let cells = select(doc, "table.flows td.cell");
+    assert_eq!(cells.len(), flows.len(), "one cell per flow");
+    for verdict in flows
+        .iter()
+        .map(|f| f["verdict"].as_str().expect("verdict"))
+    {
+        let class = format!("table.flows td.cell.v-{verdict}");
+        assert!(!select(doc, &class).is_empty(), "a {verdict} cell");
+    }
+    let counts = &json["summary"];
+    let summary = text(&select(doc, "header .summary")[0]);
+    for (key, word) in [
+        ("errors", "error"),
+        ("warnings", "warning"),
+        ("infos", "info"),
+    ] {
+        let n = counts[key].as_u64().expect("count");
+        assert!(summary.contains(&format!("{n} {word}")), "{summary}");
+    }
+}
+
+/// Nothing on the page can make the browser fetch anything.
+fn assert_self_contained(doc: &Html) {
+    let csp = select(doc, "meta[http-equiv=\"Content-Security-Policy\"]");
+    assert_eq!(csp.len(), 1);
+    assert!(
+        csp[0]
+            .value()
+            .attr("content")
+            .is_some_and(|c| c.starts_with("default-src 'none'"))
+    );
+    assert!(select(doc, "script, link, img, iframe, object, embed").is_empty());
+    assert!(
+        select(doc, "[src]").is_empty(),
+        "nothing loaded from anywhere"
+    );
+    for a in select(doc, "[href]") {
+        let href = a.value().attr("href").unwrap_or_default();
+        assert!(href.starts_with('#'), "only links within the page: {href}");
+    }
+}
+
+fn subnet_boxes(doc: &Html) -> BTreeSet<String> {
+    let boxes = select(doc, "svg.diagram rect.subnet");
+    let names: BTreeSet<String> = boxes
+        .iter()
+        .map(|r| {
+            r.value()
+                .attr("data-subnet")
+                .expect("data-subnet")
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(names.len(), boxes.len(), "one box per subnet, none twice");
+    names
+}
+
+#[test]
+fn seed_000_as_written_is_well_formed_and_complete() {
+    let (html, json) = reports(&["examples/seed-000-as-written"]);
+    let doc = parse_strict(&html);
+    assert_complete(&doc, &json);
+    assert_self_contained(&doc);
+    let expected: BTreeSet<String> = [
+        "aws_subnet.private_1a_app1",
+        "aws_subnet.private_1a_app2",
+        "aws_subnet.private_1a_vpc_endpoint",
+        "aws_subnet.private_1c_app1",
+        "aws_subnet.private_1c_app2",
+        "aws_subnet.private_1c_vpc_endpoint",
+    ]
+    .into_iter()
+    .map(String::from)
+    .collect();
+    assert_eq!(subnet_boxes(&doc), expected);
+    // The DNS bug blocks ecr.api, ecr.dkr and logs: their ENIs are drawn red, the S3 gateway green.
+    let blocked_enis: Vec<String> = select(&doc, "g.eni.v-blocked").iter().map(text).collect();
+    assert_eq!(
+        blocked_enis.len(),
+        6,
+        "three services × two AZs: {blocked_enis:?}"
+    );
+    assert_eq!(select(&doc, "g.edge.gateway-endpoint.v-endpoint").len(), 1);
+    assert!(!select(&doc, "g.link.v-blocked").is_empty());
+    assert!(!select(&doc, "g.link.v-endpoint").is_empty());
+    // Both AZs are columns, in order.
+    let azs: Vec<String> = select(&doc, "svg.diagram text.az")
+        .iter()
+        .map(text)
+        .collect();
+    assert_eq!(azs, ["ap-northeast-1a", "ap-northeast-1c"]);
+}
+
+#[test]
+fn the_corrected_seed_draws_only_green() {
+    let (html, json) = reports(&["examples/seed-000-corrected"]);
+    let doc = parse_strict(&html);
+    assert_complete(&doc, &json);
+    assert!(select(&doc, "tr.finding").is_empty());
+    assert!(select(&doc, "g.link.v-blocked, g.link.v-nat, g.link.v-unknown").is_empty());
+    assert!(!select(&doc, "g.link.v-endpoint").is_empty());
+    assert!(text(&select(&doc, "#findings")[0]).contains("No findings"));
+}
+
+#[test]
+fn a_larger_network_keeps_every_subnet_flow_and_verdict() {
+    let (html, json) = reports(&[FIXTURE_MANY]);
+    let doc = parse_strict(&html);
+    assert_complete(&doc, &json);
+    assert_self_contained(&doc);
+    let boxes = subnet_boxes(&doc);
+    assert_eq!(boxes.len(), 15, "{boxes:?}");
+    assert!(boxes.contains("aws_subnet.batch"));
+    assert_eq!(
+        select(&doc, "svg.diagram g.vpc").len(),
+        2,
+        "two VPCs, stacked"
+    );
+    let azs: Vec<String> = select(&doc, "svg.diagram text.az")
+        .iter()
+        .map(text)
+        .collect();
+    assert_eq!(
+        azs,
+        [
+            "ap-northeast-1a",
+            "ap-northeast-1c",
+            "ap-northeast-1d",
+            "ap-northeast-1a",
+            "ap-northeast-1c",
+            "AZ unknown"
+        ]
+    );
+    assert_eq!(select(&doc, "rect.subnet.public").len(), 3);
+    for class in ["v-endpoint", "v-nat", "v-blocked"] {
+        assert!(
+            !select(&doc, &format!("g.link.{class}")).is_empty(),
+            "{class}"
+        );
+    }
+    // Flows are aggregated: one link per (subnet, target), never more links than flows.
+    let links = select(&doc, "g.link");
+    let flows = json["flows"].as_array().expect("flows").len();
+    assert!(
+        links.len() < flows,
+        "{} links for {flows} flows",
+        links.len()
+    );
+    // Nine interface endpoints in three subnets, X-Ray in one, the isolated ecr.api in two.
+    assert_eq!(select(&doc, "g.eni").len(), 30);
+    // The NAT gateway, the internet gateway, the S3 gateway and the isolated VPC's missing services.
+    for edge in [
+        "g.edge.nat",
+        "g.edge.igw",
+        "g.edge.gateway-endpoint",
+        "g.edge.no-path",
+    ] {
+        assert!(!select(&doc, edge).is_empty(), "{edge}");
+    }
+    // Each link names what it carries.
+    for link in links {
+        let fragment = Html::parse_fragment(&link.html());
+        let title = select(&fragment, "title");
+        assert_eq!(title.len(), 1);
+        assert!(text(&title[0]).contains(" → "), "{}", text(&title[0]));
+    }
+}
+
+#[test]
+fn endpoints_only_says_so_and_blocks_the_nat_flows() {
+    let (html, json) = reports(&["--endpoints-only", "examples/seed-004-nat-vs-endpoints"]);
+    let doc = parse_strict(&html);
+    assert_complete(&doc, &json);
+    assert!(text(&select(&doc, "header .mode")[0]).contains("--endpoints-only"));
+    assert!(select(&doc, "g.link.v-nat").is_empty());
+    assert!(!select(&doc, "g.link.v-blocked").is_empty());
+    let (html, _) = reports(&["examples/seed-004-nat-vs-endpoints"]);
+    let doc = parse_strict(&html);
+    assert!(!select(&doc, "g.link.v-nat").is_empty(), "without it, NAT");
+}
+
+#[test]
+fn the_cost_table_shows_each_design() {
+    let (html, json) = reports(&["examples/seed-004-nat-vs-endpoints"]);
+    let doc = parse_strict(&html);
+    let rows = select(&doc, "table.cost tbody tr");
+    let designs = json["cost"]["sets"][0]["estimate"]["designs"]
+        .as_array()
+        .expect("designs");
+    assert_eq!(rows.len(), designs.len());
+    for (row, design) in rows.iter().zip(designs) {
+        let total = format!("${:.2}", design["total_usd"].as_f64().expect("total"));
+        let row = text(row).replace(',', "");
+        assert!(row.contains(&total), "{total} in {row}");
+    }
+    // The cheapest design is marked (as written and the single NAT gateway tie in seed 004).
+    let cheapest = designs
+        .iter()
+        .filter_map(|d| d["total_usd"].as_f64())
+        .fold(f64::INFINITY, f64::min);
+    let marked = select(&doc, "table.cost tr.cheapest");
+    let expected = designs
+        .iter()
+        .filter(|d| d["total_usd"].as_f64() == Some(cheapest))
+        .count();
+    assert!(expected >= 1);
+    assert_eq!(marked.len(), expected);
+}
+
+/// A workload, a subnet key and a directory named to break out of the markup.
+const HOSTILE: &str = r#"<script>alert("x")</script> & 'q'"#;
+
+fn hostile_inputs() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let inputs = dir.path().join(r#"in<"&'>put"#);
+    std::fs::create_dir(&inputs).expect("mkdir");
+    let escaped = HOSTILE.replace('"', "\\\"");
+    std::fs::write(
+        inputs.join("main.tf"),
+        format!(
+            r#"provider "aws" {{
+  region = "ap-northeast-1"
+}}
+
+resource "aws_vpc" "main" {{
+  cidr_block = "10.0.0.0/16"
+}}
+
+resource "aws_subnet" "app" {{
+  for_each          = toset(["{escaped}"])
+  vpc_id            = aws_vpc.main.id
+  cidr_block        = "10.0.1.0/24"
+  availability_zone = "ap-northeast-1a"
+}}
+
+resource "aws_ecs_cluster" "main" {{
+  name = "c"
+}}
+
+resource "aws_ecs_task_definition" "app" {{
+  family                   = "app"
+  requires_compatibilities = ["FARGATE"]
+  network_mode             = "awsvpc"
+  container_definitions = jsonencode([{{
+    name  = "app"
+    image = "nginx:1.27"
+  }}])
+}}
+
+resource "aws_ecs_service" "app" {{
+  name            = "{escaped}"
+  cluster         = aws_ecs_cluster.main.id
+  task_definition = aws_ecs_task_definition.app.arn
+  launch_type     = "FARGATE"
+  network_configuration {{
+    subnets = [for s in aws_subnet.app : s.id]
+  }}
+}}
+"#
+        ),
+    )
+    .expect("write main.tf");
+    dir
+}
+
+#[test]
+fn names_from_the_inputs_are_escaped() {
+    let dir = hostile_inputs();
+    let inputs = dir.path().join(r#"in<"&'>put"#);
+    let path = inputs.to_str().expect("utf-8 path");
+    let (html, json) = reports(&[path]);
+    assert!(
+        json["workloads"][0]["name"].as_str() == Some(HOSTILE),
+        "the fixture reaches the report: {json}"
+    );
+    assert!(
+        !html.contains("<script>alert"),
+        "raw markup from the inputs"
+    );
+    assert!(!html.contains(r#"in<"&'>put"#), "a raw path");
+    let doc = parse_strict(&html);
+    assert_complete(&doc, &json);
+    assert_self_contained(&doc);
+    // The names are there, as text.
+    let page: String = doc.root_element().text().collect();
+    assert!(page.contains(HOSTILE), "the workload's name, as text");
+    // Terraform writes the key's quotes escaped in the address.
+    let subnet = format!(r#"aws_subnet.app["{}"]"#, HOSTILE.replace('"', "\\\""));
+    assert!(page.contains(&subnet), "{subnet}");
+    assert!(page.contains(path), "the input's path, as text");
+    let boxes = subnet_boxes(&doc);
+    assert!(boxes.contains(&subnet), "{boxes:?}");
+}
+
+// ---- a real browser --------------------------------------------------------------------------
+
+/// Debian's chromium, as `scripts/test` installs it.
+fn chromium() -> PathBuf {
+    let found = std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|p| p.join("chromium"))
+            .find(|p| p.is_file())
+    });
+    found.unwrap_or_else(|| {
+        panic!("chromium is not installed: run scripts/test, which installs Debian's chromium")
+    })
+}
+
+/// Runs headless Chromium on a page with a fresh profile, the flags that keep it off the network
+/// on its own account, and a network log; returns standard output and the log.
+fn browse(page: &Path, extra: &[&str]) -> (String, Value) {
+    let work = tempfile::tempdir().expect("tempdir");
+    let netlog = work.path().join("netlog.json");
+    // To a file: a DOM larger than a pipe's buffer would stall a browser writing to a pipe.
+    let dom = work.path().join("dom.html");
+    let mut child = Process::new(chromium())
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--hide-scrollbars",
+        ])
+        .arg(format!(
+            "--user-data-dir={}",
+            work.path().join("profile").display()
+        ))
+        .arg(format!("--log-net-log={}", netlog.display()))
+        .args(extra)
+        .arg(format!("file://{}", page.display()))
+        .stdout(std::fs::File::create(&dom).expect("dom file"))
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("chromium starts");
+    // A guard against a browser that never exits, not a measurement.
+    let deadline = Instant::now() + Duration::from_secs(180);
+    loop {
+        if child.try_wait().expect("wait").is_some() {
+            break;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("chromium did not exit within 180 s on {}", page.display());
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let status = child.wait().expect("exit status");
+    assert!(status.success(), "chromium failed on {}", page.display());
+    let log = std::fs::read_to_string(&netlog).expect("chromium writes its network log");
+    (
+        std::fs::read_to_string(&dom).expect("utf-8 DOM"),
+        serde_json::from_str(&log).expect("the network log is JSON"),
+    )
+}
+
+/// The URLs the page itself asked for: requests whose network isolation key is the page's own
+/// `file://` site. Chromium's own traffic (update checks and the like) has another key.
+fn page_requests(log: &Value) -> Vec<String> {
+    let types = &log["constants"]["logEventTypes"];
+    let start = types["URL_REQUEST_START_JOB"].as_u64().expect("event type");
+    log["events"]
+        .as_array()
+        .expect("events")
+        .iter()
+        .filter(|e| e["type"].as_u64() == Some(start))
+        .filter(|e| {
+            e["params"]["network_isolation_key"]
+                .as_str()
+                .is_some_and(|k| k.contains("file://"))
+        })
+        .filter_map(|e| e["params"]["url"].as_str().map(String::from))
+        .filter(|url| !url.starts_with("file:") && !url.starts_with("data:"))
+        .collect()
+}
+
+#[test]
+fn chromium_renders_the_report_without_fetching_anything() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let page = dir.path().join("report.html");
+    let (status, _) = privlink(&[
+        "check",
+        "--format",
+        "html",
+        "--output",
+        page.to_str().expect("utf-8"),
+        FIXTURE_MANY,
+    ]);
+    assert_eq!(status, 1, "the fixture has errors");
+    let (_, json) = reports(&[FIXTURE_MANY]);
+
+    let (dom, log) = browse(&page, &["--dump-dom"]);
+    assert_eq!(
+        page_requests(&log),
+        Vec::<String>::new(),
+        "the page fetched something"
+    );
+    let doc = Html::parse_document(&dom);
+    assert_eq!(select(&doc, "svg.diagram rect.subnet").len(), 15);
+    assert_eq!(
+        select(&doc, "tr.finding").len(),
+        json["findings"].as_array().expect("findings").len()
+    );
+    let shown: String = doc.root_element().text().collect();
+    for f in json["findings"].as_array().expect("findings") {
+        let message = f["message"].as_str().expect("message");
+        assert!(shown.contains(message), "{message}");
+    }
+    assert!(!select(&doc, "svg.diagram g.link.v-blocked").is_empty());
+
+    // The screenshot shows the drawing in its colours: the SVG rendered and its style applied.
+    let shot = dir.path().join("report.png");
+    browse(
+        &page,
+        &[
+            "--window-size=1400,1400",
+            &format!("--screenshot={}", shot.display()),
+        ],
+    );
+    let decoder = png::Decoder::new(std::io::BufReader::new(
+        std::fs::File::open(&shot).expect("chromium writes the screenshot"),
+    ));
+    let mut reader = decoder.read_info().expect("a PNG");
+    let mut pixels = vec![0; reader.output_buffer_size().expect("size")];
+    let info = reader.next_frame(&mut pixels).expect("a frame");
+    let channels = info.color_type.samples();
+    let count = |rgb: [u8; 3]| {
+        pixels[..info.buffer_size()]
+            .chunks(channels)
+            .filter(|p| p[..3] == rgb)
+            .count()
+    };
+    let (green, amber, red) = (
+        count([0x1a, 0x7f, 0x37]),
+        count([0xb2, 0x6b, 0x00]),
+        count([0xcf, 0x22, 0x2e]),
+    );
+    assert!(
+        green > 500 && amber > 200 && red > 200,
+        "verdict colours on screen: green {green}, amber {amber}, red {red}"
+    );
+}
+
+#[test]
+fn the_network_log_sees_what_a_page_fetches_and_the_policy_stops_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // Port 9 (discard) on the loopback: nothing listens, nothing leaves the machine.
+    let image = r#"<img src="http://127.0.0.1:9/pixel.png" alt="">"#;
+    let open = dir.path().join("open.html");
+    std::fs::write(&open, format!("<!DOCTYPE html><title>t</title>{image}")).expect("write");
+    let (_, log) = browse(&open, &["--dump-dom"]);
+    assert_eq!(page_requests(&log), ["http://127.0.0.1:9/pixel.png"]);
+
+    // The report's policy, taken from a real report.
+    let (_, html) = privlink(&["check", "--format", "html", "examples/seed-000-corrected"]);
+    let doc = Html::parse_document(&html);
+    let csp = select(&doc, "meta[http-equiv=\"Content-Security-Policy\"]")[0].html();
+    let guarded = dir.path().join("guarded.html");
+    std::fs::write(
+        &guarded,
+        format!("<!DOCTYPE html><head>{csp}<title>t</title></head>{image}"),
+    )
+    .expect("write");
+    let (_, log) = browse(&guarded, &["--dump-dom"]);
+    assert_eq!(page_requests(&log), Vec::<String>::new());
+}
