@@ -346,3 +346,24 @@ fn names_from_the_inputs_are_escaped() {
     let boxes = subnet_boxes(&doc);
     assert!(boxes.contains(&subnet), "{boxes:?}");
 }
+
+#[test]
+fn an_unreadable_input_is_on_the_page_and_the_others_are_still_drawn() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let broken = dir.path().join("broken");
+    std::fs::create_dir(&broken).expect("mkdir");
+    std::fs::write(broken.join("main.tf"), "resource \"aws_vpc\" {\n").expect("write");
+    let broken = broken.to_str().expect("utf-8");
+    let args = ["check", "--format", "html", "examples/seed-000-corrected", broken];
+    let (status, html) = privlink(&args);
+    assert_eq!(status, 2, "an unreadable input");
+    let doc = parse_strict(&html);
+    let errors = select(&doc, "table.inputs tr.input-error");
+    assert!(!errors.is_empty());
+    assert!(
+        text(&errors[0]).contains(&format!("{broken}/main.tf:")),
+        "file and line: {}",
+        text(&errors[0])
+    );
+    assert_eq!(select(&doc, "svg.diagram rect.subnet").len(), 6, "the other input");
+}

@@ -115,10 +115,15 @@ fn how(f: &Flow) -> String {
         (Some(b), _) => format!("{} ({})", b.cause.rule(), b.resource),
         (None, Some(via)) => format!("via {via}"),
         (None, None) => {
-            // NAT and internet flows name their gateway; undetermined ones what is not known.
+            // NAT and internet flows name their gateway (a NAT instance, the route to it);
+            // undetermined ones what is not known.
             let decisive = match f.verdict {
                 Verdict::Unknown => f.hops.iter().find(|h| h.status == HopStatus::Unknown),
-                _ => f.hops.iter().find(|h| h.kind == HopKind::Gateway),
+                _ => f
+                    .hops
+                    .iter()
+                    .find(|h| h.kind == HopKind::Gateway)
+                    .or_else(|| f.hops.iter().find(|h| h.kind == HopKind::Route)),
             };
             match decisive {
                 Some(h) if h.kind == HopKind::Gateway => h

@@ -229,10 +229,14 @@ fn subnet_box(s: &SubnetBox, g: &super::layout::SubnetGeometry, out: &mut String
     }
     for (chip, c) in s.chips.iter().zip(&g.chips) {
         let verdict = chip.verdict.map_or("unused", verdict_class);
+        let mut tip = chip.title.clone();
+        if chip.verdict.is_none() {
+            tip.push("no traced flow uses this ENI".to_owned());
+        }
         let _ = writeln!(
             out,
             r#"<g class="eni {verdict}">{}<rect class="chip" x="{}" y="{}" width="{}" height="{}" rx="9"/><text class="chip-label" x="{}" y="{}">{}</text></g>"#,
-            title(&chip.title),
+            title(&tip),
             c.x,
             c.y,
             c.w,
