@@ -204,28 +204,26 @@ fn layout_vpc(vpc: &VpcBox, x0: i32, y0: i32) -> VpcGeometry {
     }
     let inner_w = (x - inner_x).max(MIN_INNER_W);
 
-    // The edge band, wrapped to the inner width.
+    // The edge band: one row (a second row would stand between the first and the lines coming
+    // up to it); the box widens to hold it.
     let band_y = y0 + TITLE_H;
     let mut edge = Vec::new();
-    let (mut ex, mut ey) = (inner_x, band_y);
+    let mut ex = inner_x;
     for item in &vpc.edge {
         let w = edge_w(&item.label);
-        if ex > inner_x && ex + w > inner_x + inner_w {
-            ex = inner_x;
-            ey += EDGE_H + 8;
-        }
         edge.push(Rect {
             x: ex,
-            y: ey,
+            y: band_y,
             w,
             h: EDGE_H,
         });
         ex += w + 10;
     }
+    let inner_w = inner_w.max(ex - 10 - inner_x);
     let band_bottom = if vpc.edge.is_empty() {
         band_y + 18
     } else {
-        ey + EDGE_H
+        band_y + EDGE_H
     };
     let edge_links = drawn().filter(|r| r.uses_channel()).count();
     let channel_top = band_bottom + 6;

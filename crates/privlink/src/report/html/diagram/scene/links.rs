@@ -185,11 +185,19 @@ fn target(
         let at = edge_item(vpc, EdgeKind::OtherGateway, &table, label, title);
         return (Target::Edge(at), format!("the default route of {table}"));
     }
-    let service = ResourceId::new(flow.service.clone());
-    let title = vec![format!(
-        "{}: no endpoint or gateway carries this flow",
-        flow.service
-    )];
-    let at = edge_item(vpc, EdgeKind::NoPath, &service, flow.service.clone(), title);
+    // One item for every service without a target, so the edge stays one row however many
+    // services the VPC lacks; its label lists them.
+    let title = vec!["services no endpoint or gateway carries".to_owned()];
+    let at = edge_item(
+        vpc,
+        EdgeKind::NoPath,
+        &ResourceId::new("no-path"),
+        String::new(),
+        title,
+    );
+    let services = &mut vpc.edge[at].services;
+    if !services.contains(&flow.service) {
+        services.push(flow.service.clone());
+    }
     (Target::Edge(at), format!("{} (no path)", flow.service))
 }

@@ -101,6 +101,8 @@ pub(crate) struct EdgeItem {
     pub(crate) label: String,
     pub(crate) title: Vec<String>,
     pub(crate) verdict: Option<Verdict>,
+    /// For [`EdgeKind::NoPath`]: the services without a path.
+    pub(crate) services: Vec<String>,
 }
 
 /// Where a link ends.
@@ -208,7 +210,7 @@ pub(crate) fn build(
                     Some(Verdict::Blocked) => "no path",
                     _ => "path not known",
                 };
-                item.label = format!("{}: {what}", item.label);
+                item.label = format!("{what}: {}", item.services.join(", "));
             }
         }
     }
@@ -282,6 +284,7 @@ pub(super) fn edge_item(
         label,
         title,
         verdict: None,
+        services: Vec::new(),
     });
     vpc.edge.len() - 1
 }
