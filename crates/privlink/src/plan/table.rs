@@ -46,7 +46,8 @@ pub(super) fn why(row: &Row) -> String {
     }
 }
 
-/// Greedy word wrap; a word longer than the width is cut.
+/// Greedy word wrap. A word longer than the width (an image reference, a bucket name) is broken
+/// after its last `/` that fits, else its last `.` or `-`, else cut.
 pub(super) fn wrap(text: &str, width: usize) -> Vec<String> {
     let width = width.max(1);
     let mut lines = Vec::new();
@@ -57,7 +58,11 @@ pub(super) fn wrap(text: &str, width: usize) -> Vec<String> {
             if !line.is_empty() {
                 lines.push(std::mem::take(&mut line));
             }
-            lines.push(word.drain(..width).collect());
+            let after_last = |set: &[char]| word[..width].iter().rposition(|c| set.contains(c));
+            let at = after_last(&['/'])
+                .or_else(|| after_last(&['.', '-']))
+                .map_or(width, |i| i + 1);
+            lines.push(word.drain(..at).collect());
         }
         let word: String = word.into_iter().collect();
         if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
@@ -154,11 +159,24 @@ pub(crate) fn render(plan: &Plan) -> String {
     };
     let (interface, gateway) = (count(EndpointKind::Interface), count(EndpointKind::Gateway));
     let plural = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
-    let summary = format!(
-        "{} (a network interface in each of the workload's AZs, private DNS on) and {} (free, on the route tables of the workload's subnets).",
-        plural(interface, "interface endpoint"),
-        plural(gateway, "gateway endpoint")
-    );
+    let interface_text = || {
+        format!(
+            "{} (a network interface in each of the workload's AZs, private DNS on)",
+            plural(interface, "interface endpoint")
+        )
+    };
+    let gateway_text = || {
+        format!(
+            "{} (free, on the route tables of the workload's subnets)",
+            plural(gateway, "gateway endpoint")
+        )
+    };
+    let summary = match (interface, gateway) {
+        (0, 0) => "No VPC endpoint serves what this workload needs as it stands.".to_owned(),
+        (_, 0) => format!("{}.", interface_text()),
+        (0, _) => format!("{}.", gateway_text()),
+        _ => format!("{} and {}.", interface_text(), gateway_text()),
+    };
     for line in wrap(&summary, WIDTH) {
         let _ = writeln!(out, "{line}");
     }
@@ -192,6 +210,8 @@ mod tests {
     fn wraps_words_and_cuts_long_ones() {
         assert_eq!(wrap("a bb ccc", 4), ["a bb", "ccc"]);
         assert_eq!(wrap("abcdefghij x", 4), ["abcd", "efgh", "ij x"]);
+        assert_eq!(wrap("a/bcd/efgh", 7), ["a/bcd/", "efgh"]);
+        assert_eq!(wrap("a/b.c:1.27", 8), ["a/", "b.c:1.27"]);
         assert_eq!(wrap("", 4), [""]);
     }
 

@@ -10,7 +10,7 @@ use privlink_model::{EndpointKind, Feature, WorkloadKind};
 use serde_json::json;
 
 use super::Row;
-use super::hcl::{Block, Expr, File, list_text, literal};
+use super::hcl::{Block, Expr, File, literal};
 use super::reference::{ENDPOINT_SUBNET_BASE, NAME, Reference};
 
 /// The Terraform text of the reference network.
@@ -340,7 +340,15 @@ impl Writer<'_> {
                 .attr("role", raw(format!("aws_iam_role.{name}.name")))
                 .attr("policy_arn", Expr::string(one)),
             _ => attachment
-                .attr("for_each", raw(format!("toset({})", list_text(managed))))
+                .attr(
+                    "for_each",
+                    Expr::Call(
+                        "toset",
+                        Box::new(Expr::List(
+                            managed.iter().map(|m| Expr::string(m)).collect(),
+                        )),
+                    ),
+                )
                 .attr("role", raw(format!("aws_iam_role.{name}.name")))
                 .attr("policy_arn", raw("each.value")),
         };
