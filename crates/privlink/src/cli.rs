@@ -98,12 +98,25 @@ fn parse_gb(text: &str) -> Result<rust_decimal::Decimal, String> {
     Ok(gb)
 }
 
-/// Output formats.
+/// Report formats.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub(crate) enum Format {
     /// Human-readable, with source snippets.
     Text,
     /// The JSON schema of SPEC.md (schema_version 1).
+    Json,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers (check only).
+    Sarif,
+    /// Markdown, for pull-request comments (check only).
+    Markdown,
+}
+
+/// Formats of the rule list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ListFormat {
+    /// A table.
+    Text,
+    /// JSON.
     Json,
 }
 
@@ -166,6 +179,11 @@ pub(crate) struct InputArgs {
     /// Read Terraform variables from FILE (repeatable), as `terraform plan -var-file` does.
     #[arg(long = "var-file", value_name = "FILE")]
     pub(crate) var_files: Vec<PathBuf>,
+
+    /// Set a CloudFormation parameter of every template that declares it (repeatable), as
+    /// `aws cloudformation deploy --parameter-overrides KEY=VALUE` does.
+    #[arg(long = "parameter", value_name = "KEY=VALUE")]
+    pub(crate) parameters: Vec<String>,
 }
 
 /// `explain`.
@@ -185,8 +203,8 @@ pub(crate) struct ExplainArgs {
 #[derive(Debug, Args)]
 pub(crate) struct RulesArgs {
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub(crate) format: Format,
+    #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+    pub(crate) format: ListFormat,
 }
 
 /// `rule`.

@@ -64,6 +64,13 @@ pub(crate) fn open(args: &InputArgs, names_allowed: bool) -> Result<(Session, Ve
         };
         vars.push((name.trim().to_owned(), value.to_owned()));
     }
+    let mut parameters = Vec::new();
+    for p in &args.parameters {
+        let Some((key, value)) = p.split_once('=') else {
+            bail!("--parameter `{p}` is not KEY=VALUE");
+        };
+        parameters.push((key.trim().to_owned(), value.to_owned()));
+    }
     let region = args.region.clone().or_else(|| config.region.clone());
     let options = LoadOptions {
         terraform: ConfigOptions {
@@ -72,6 +79,7 @@ pub(crate) fn open(args: &InputArgs, names_allowed: bool) -> Result<(Session, Ve
             region: region.clone(),
         },
         region: region.clone(),
+        cloudformation_parameters: parameters,
     };
     let loaded = load(&args.paths, &options);
     let mut model = loaded.model;

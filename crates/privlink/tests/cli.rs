@@ -135,6 +135,37 @@ fn unreadable_input_is_exit_2_and_the_others_are_still_analysed() {
 }
 
 #[test]
+fn unknown_functions_and_missing_var_files_are_input_errors() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("main.tf"),
+        "resource \"aws_vpc\" \"x\" {\n  cidr_block = cidrsubnett(\"10.0.0.0/8\", 8, 1)\n}\n",
+    )
+    .expect("write");
+    let path = dir.path().to_str().expect("utf-8 path");
+    let (status, stdout, _) = run(&["check", path, "examples/seed-001-fargate-secrets"]);
+    assert_eq!(status, 2, "{stdout}");
+    assert!(
+        stdout.contains("main.tf:2:16"),
+        "file, line and column of the call: {stdout}"
+    );
+    assert!(stdout.contains("cidrsubnett"), "{stdout}");
+    assert!(
+        stdout.contains("app (ecs-fargate)"),
+        "the other input is still analysed: {stdout}"
+    );
+
+    let (status, stdout, _) = run(&[
+        "check",
+        "examples/seed-001-fargate-secrets",
+        "--var-file",
+        "no/such.tfvars",
+    ]);
+    assert_eq!(status, 2, "{stdout}");
+    assert!(stdout.contains("no/such.tfvars"), "{stdout}");
+}
+
+#[test]
 fn workloads_from_flags_and_from_privlink_toml() {
     let spec = "kind=ecs-fargate,name=web,subnets=aws_subnet.private-a,security-groups=aws_security_group.app,features=awslogs+service:sqs";
     let (status, stdout, _) = run(&[

@@ -42,6 +42,7 @@ fn run(case: &Case) -> (Analysis, Vec<String>) {
             ..ConfigOptions::default()
         },
         region: None,
+        ..LoadOptions::default()
     };
     let loaded = load(&[fixtures().join(&case.fixture)], &options);
     let errors = loaded

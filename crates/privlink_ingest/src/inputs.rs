@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use privlink_model::{Known, Model};
 
 use crate::InputError;
+use crate::cloudformation::{self, EvalOptions};
 use crate::terraform::config::{ConfigOptions, evaluate_directory};
 use crate::terraform::lower::lower;
 
@@ -20,6 +21,8 @@ pub struct LoadOptions {
     pub terraform: ConfigOptions,
     /// `--region`: used where the inputs do not determine the region.
     pub region: Option<String>,
+    /// `--parameter KEY=VALUE`: CloudFormation parameters, for every template that declares KEY.
+    pub cloudformation_parameters: Vec<(String, String)>,
 }
 
 /// The format of an input.
@@ -92,13 +95,19 @@ pub struct Loaded {
     pub inputs: Vec<InputReport>,
 }
 
-/// Loads every path (a file or a directory).
+/// Loads every path (a file or a directory). CloudFormation inputs are gathered and evaluated
+/// together, so imports find the exports of other given templates.
 pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Loaded {
     let mut loaded = Loaded::default();
-    for path in paths {
+    let mut templates = cloudformation::Batch::default();
+    for (input, path) in paths.iter().enumerate() {
         let display = display_path(path);
         let (format, result) = load_one(path, &display, options);
         let (model, errors) = result;
+        if matches!(format, InputFormat::CloudFormation | InputFormat::CdkOut) && errors.is_empty()
+        {
+            templates.add(input, path, &display, format);
+        }
         loaded.model.merge(model);
         loaded.inputs.push(InputReport {
             path: display,
@@ -106,7 +115,28 @@ pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Loaded {
             errors,
         });
     }
+    if !templates.is_empty() {
+        let cfn = EvalOptions {
+            parameters: options.cloudformation_parameters.clone(),
+            region: options.region.clone(),
+        };
+        let (model, errors) = templates.load(&cfn);
+        loaded.model.merge(model);
+        for (input, error) in errors {
+            loaded.inputs[input].errors.push(error);
+        }
+    }
     loaded
+}
+
+/// Whether a directory holds Terraform configuration files.
+fn has_terraform(dir: &Path) -> bool {
+    fs::read_dir(dir).is_ok_and(|entries| {
+        entries.filter_map(Result::ok).any(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            name.ends_with(".tf") || name.ends_with(".tf.json")
+        })
+    })
 }
 
 /// How a path is shown: as given, without a leading `./`.
@@ -132,6 +162,12 @@ fn load_one(path: &Path, display: &str, options: &LoadOptions) -> (InputFormat, 
         }
     };
     if metadata.is_dir() {
+        // Templates are loaded together, after every input is known (see `load`).
+        if !has_terraform(path)
+            && let Some(format) = cloudformation::directory_format(path)
+        {
+            return (format, (Model::default(), Vec::new()));
+        }
         return (
             InputFormat::TerraformHcl,
             load_terraform_dir(path, display, options),
@@ -164,6 +200,7 @@ fn load_one(path: &Path, display: &str, options: &LoadOptions) -> (InputFormat, 
     };
     let format = detect(&text);
     let outcome = match format {
+        InputFormat::CloudFormation => (Model::default(), Vec::new()),
         InputFormat::Unknown => (
             Model::default(),
             vec![InputError::file(display, "not a Terraform plan or state, CloudFormation template, task definition or privlink snapshot")

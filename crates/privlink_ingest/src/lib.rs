@@ -11,6 +11,7 @@
 //! [`InputError`] in its [`InputReport`], everything else still loads. `--workload` specs and
 //! `privlink.toml` workloads are inputs too ([`workload_spec`]).
 
+mod cloudformation;
 pub mod ecs;
 mod error;
 mod inputs;

@@ -4,7 +4,7 @@ use anyhow::Result;
 
 use super::emit;
 use crate::cli::{Format, InputArgs};
-use crate::report::{json, text};
+use crate::report::{json, markdown, sarif, text};
 use crate::session;
 
 /// Runs `check`; returns the exit status.
@@ -13,6 +13,8 @@ pub(crate) fn run(args: &InputArgs) -> Result<u8> {
     let rendered = match args.format {
         Format::Text => text::check(&session),
         Format::Json => serde_json::to_string_pretty(&json::report(&session))? + "\n",
+        Format::Sarif => serde_json::to_string_pretty(&sarif::report(&session))? + "\n",
+        Format::Markdown => markdown::check(&session),
     };
     emit(&rendered, args.output.as_deref())?;
     Ok(session.exit_code())

@@ -6,19 +6,19 @@ use anyhow::{Result, bail};
 use privlink_analysis::rules::{RULES, Rule};
 
 use super::emit;
-use crate::cli::{Format, RuleArgs, RulesArgs};
+use crate::cli::{ListFormat, RuleArgs, RulesArgs};
 
 /// Lists the rules.
 pub(crate) fn list(args: &RulesArgs) -> Result<u8> {
     let rendered = match args.format {
-        Format::Json => {
+        ListFormat::Json => {
             let rules: Vec<serde_json::Value> = RULES
                 .iter()
                 .map(|r| serde_json::json!({"code": r.code, "name": r.name, "severity": r.severity, "summary": r.summary}))
                 .collect();
             serde_json::to_string_pretty(&rules)? + "\n"
         }
-        Format::Text => {
+        ListFormat::Text => {
             let mut out = String::new();
             let width = RULES.iter().map(|r| r.name.len()).max().unwrap_or(0);
             let mut sorted: Vec<&&Rule> = RULES.iter().collect();

@@ -2,6 +2,8 @@
 
 pub(crate) mod cost;
 pub(crate) mod json;
+pub(crate) mod markdown;
+pub(crate) mod sarif;
 mod snippet;
 pub(crate) mod style;
 pub(crate) mod text;

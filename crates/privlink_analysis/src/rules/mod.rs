@@ -149,6 +149,7 @@ pub static RULES: &[&Rule] = &[
     &images::image_cross_region::RULE,
     &images::image_not_in_ecr::RULE,
     &endpoints::interface_endpoint_with_route_tables::RULE,
+    &inputs::invalid_cloudformation::RULE,
     &inputs::invalid_terraform::RULE,
     &endpoints::missing_interface_endpoint::RULE,
     &endpoints::missing_s3_gateway_endpoint::RULE,

@@ -1,5 +1,6 @@
 //! Rules about the inputs themselves, reported from the front-ends' diagnostics.
 
+pub(super) mod invalid_cloudformation;
 pub(super) mod invalid_terraform;
 pub(super) mod unresolved_input;
 
