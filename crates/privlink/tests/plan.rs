@@ -603,8 +603,23 @@ fn terraform_validates_and_formats_the_reference_configurations() {
         eprintln!("terraform or {PLUGIN_DIR} is not on this machine: nothing to validate");
         return;
     }
-    // Every case needs the same provider: initialise once, then validate each file in turn.
-    let dir = written("main.tf", &CASES[0].plan("terraform"));
+    // One validation covers every case: each is a module of one root configuration, which
+    // `terraform validate` checks as it would the file alone (a provider starts once, not ten times).
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut root_module = String::new();
+    for (i, case) in CASES.iter().enumerate() {
+        let module = dir.path().join(format!("case{i}"));
+        std::fs::create_dir(&module).expect("mkdir");
+        std::fs::write(module.join("main.tf"), case.plan("terraform")).expect("write");
+        root_module.push_str(&format!(
+            "module \"case{i}\" {{\n  source = \"./case{i}\"\n}}\n\n"
+        ));
+    }
+    std::fs::write(
+        dir.path().join("main.tf"),
+        root_module.trim_end().to_owned() + "\n",
+    )
+    .expect("write");
     let terraform = |args: &[&str]| {
         Process::new("terraform")
             .args(args)
@@ -624,18 +639,15 @@ fn terraform_validates_and_formats_the_reference_configurations() {
         "{}",
         String::from_utf8_lossy(&init.stderr)
     );
-    for case in CASES {
-        std::fs::write(dir.path().join("main.tf"), case.plan("terraform")).expect("write");
-        let fmt = terraform(&["fmt", "-check", "-diff", "-no-color"]);
-        assert!(
-            fmt.status.success(),
-            "{case:?}: terraform fmt would change:\n{}",
-            String::from_utf8_lossy(&fmt.stdout)
-        );
-        let validate = terraform(&["validate", "-json", "-no-color"]);
-        let report: serde_json::Value =
-            serde_json::from_slice(&validate.stdout).expect("validate -json");
-        assert_eq!(report["valid"], true, "{case:?}: {report:#}");
-        assert_eq!(report["warning_count"], 0, "{case:?}: {report:#}");
-    }
+    let fmt = terraform(&["fmt", "-check", "-recursive", "-diff", "-no-color"]);
+    assert!(
+        fmt.status.success(),
+        "terraform fmt would change (case N is CASES[N]):\n{}",
+        String::from_utf8_lossy(&fmt.stdout)
+    );
+    let validate = terraform(&["validate", "-json", "-no-color"]);
+    let report: serde_json::Value =
+        serde_json::from_slice(&validate.stdout).expect("validate -json");
+    assert_eq!(report["valid"], true, "case N is CASES[N]: {report:#}");
+    assert_eq!(report["warning_count"], 0, "case N is CASES[N]: {report:#}");
 }
