@@ -57,7 +57,7 @@ pub(crate) enum Command {
     /// security group admitting HTTPS from the VPC, every interface endpoint with private DNS and a
     /// minimal policy, the S3 gateway endpoint on the app route tables, and an example workload.
     #[command(
-        after_help = "Examples:\n  privlink plan --kind ecs-fargate --feature awslogs --feature secretsmanager --region ap-northeast-1\n  privlink plan --kind eks-node --region eu-west-1 --format terraform > main.tf\nExit status: 0 planned, 2 on a usage error or a plan privlink cannot write as a network (an image in another region or outside AWS)."
+        after_help = "Examples:\n  privlink plan --kind ecs-fargate --feature awslogs,secretsmanager --region ap-northeast-1\n  privlink plan --kind eks-node --region eu-west-1 --format terraform > main.tf\nExit status: 0 planned, 2 on a usage error or a plan privlink cannot write as a network (an image in another region or outside AWS)."
     )]
     Plan(crate::commands::plan::PlanArgs),
 }
