@@ -52,6 +52,18 @@ pub(crate) enum Command {
     #[cfg(feature = "aws")]
     #[command(subcommand)]
     Aws(crate::commands::aws::AwsCommand),
+    /// Which VPC endpoints a workload kind needs, and a private network that serves it (no input
+    /// needed).
+    ///
+    /// `--format table` (the default) and `json` list each required service with its endpoint type,
+    /// service name and why; `terraform` and `cloudformation` write a complete reference network:
+    /// isolated app subnets across `--azs` AZs, a dedicated endpoint subnet per AZ, an endpoint
+    /// security group admitting HTTPS from the VPC, every interface endpoint with private DNS and a
+    /// minimal policy, the S3 gateway endpoint on the app route tables, and an example workload.
+    #[command(
+        after_help = "Examples:\n  privlink plan --kind ecs-fargate --feature awslogs,secretsmanager --region ap-northeast-1\n  privlink plan --kind eks-node --region eu-west-1 --format terraform > main.tf\nExit status: 0 planned, 2 on a usage error or a plan privlink cannot write as a network (an image in another region or outside AWS)."
+    )]
+    Plan(crate::commands::plan::PlanArgs),
 }
 
 /// `cost`.
@@ -102,6 +114,8 @@ pub(crate) enum Format {
     Sarif,
     /// Markdown, for pull-request comments (check only).
     Markdown,
+    /// One self-contained HTML page: diagram, flows, findings, cost (check only).
+    Html,
 }
 
 /// Formats of the rule list.

@@ -7,6 +7,7 @@
 mod cli;
 mod commands;
 mod config;
+mod plan;
 mod report;
 mod session;
 
@@ -29,6 +30,7 @@ fn main() -> ExitCode {
         Command::Cost(args) => commands::cost::run(args),
         #[cfg(feature = "aws")]
         Command::Aws(command) => commands::aws::run(command),
+        Command::Plan(args) => commands::plan::run(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

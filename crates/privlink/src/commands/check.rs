@@ -4,7 +4,7 @@ use anyhow::Result;
 
 use super::emit;
 use crate::cli::{Format, InputArgs};
-use crate::report::{json, markdown, sarif, text};
+use crate::report::{html, json, markdown, sarif, text};
 use crate::session::{self, Session};
 
 /// Runs `check`; returns the exit status.
@@ -21,5 +21,6 @@ pub(crate) fn render(session: &Session, format: Format) -> Result<String> {
         Format::Json => serde_json::to_string_pretty(&json::report(session))? + "\n",
         Format::Sarif => serde_json::to_string_pretty(&sarif::report(session))? + "\n",
         Format::Markdown => markdown::check(session),
+        Format::Html => html::check(session),
     })
 }
