@@ -3,6 +3,7 @@
 
 mod support;
 
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use base64::Engine as _;
@@ -316,13 +317,35 @@ fn an_endpoint_left_with_the_default_group_gets_a_group_of_its_own() {
     );
 }
 
-/// The EC2 action, ECS target or EKS method of each recorded request.
-fn recorded_calls(moto: &Moto) -> Vec<String> {
+/// The recorded requests, in order.
+fn recorded(moto: &Moto) -> Vec<Value> {
     let text = std::fs::read_to_string(moto.recording_path()).unwrap_or_default();
     text.lines()
         .filter(|l| !l.trim().is_empty())
-        .map(|line| {
-            let entry: Value = serde_json::from_str(line).expect("a recorded request");
+        .map(|line| serde_json::from_str(line).expect("a recorded request"))
+        .collect()
+}
+
+/// A recorded request's body, decoded.
+fn body_of(entry: &Value) -> String {
+    let body = entry["body"].as_str().unwrap_or_default();
+    if entry["body_encoded"].as_bool() == Some(true) {
+        String::from_utf8_lossy(&BASE64.decode(body).unwrap_or_default()).into_owned()
+    } else {
+        body.to_owned()
+    }
+}
+
+/// The bodies of the recorded requests.
+fn recorded_bodies(moto: &Moto) -> Vec<String> {
+    recorded(moto).iter().map(body_of).collect()
+}
+
+/// The EC2 action, ECS target or EKS method of each recorded request.
+fn recorded_calls(moto: &Moto) -> Vec<String> {
+    recorded(moto)
+        .into_iter()
+        .map(|entry| {
             let header = |name: &str| {
                 entry["headers"]
                     .as_object()
@@ -333,12 +356,7 @@ fn recorded_calls(moto: &Moto) -> Vec<String> {
             if let Some(target) = header("X-Amz-Target") {
                 return target.rsplit('.').next().unwrap_or_default().to_owned();
             }
-            let body = entry["body"].as_str().unwrap_or_default();
-            let body = if entry["body_encoded"].as_bool() == Some(true) {
-                String::from_utf8_lossy(&BASE64.decode(body).unwrap_or_default()).into_owned()
-            } else {
-                body.to_owned()
-            };
+            let body = body_of(&entry);
             match body.split('&').find_map(|p| p.strip_prefix("Action=")) {
                 Some(action) => action.to_owned(),
                 None => format!(
@@ -627,4 +645,172 @@ fn apply_stops_at_the_first_failure_and_a_second_run_finishes_the_job() {
         summary(&analyse(&scan_of(&moto).snapshot).1),
         Vec::<String>::new()
     );
+}
+
+/// The IAM action (`service:Action`) of each recorded request: EC2 and STS name it in the query body,
+/// ECS in `X-Amz-Target`, EKS by its REST path.
+fn recorded_iam_actions(moto: &Moto) -> BTreeSet<String> {
+    recorded_calls(moto)
+        .into_iter()
+        .map(|call| match call.split_once(' ') {
+            Some((method, url)) => {
+                let path = url.split_once("://").map_or(url, |(_, rest)| {
+                    rest.find('/').map_or("", |slash| &rest[slash..])
+                });
+                let path = path.split('?').next().unwrap_or_default();
+                let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
+                let action = match (method, &parts[..]) {
+                    ("GET", ["clusters"]) => "ListClusters",
+                    ("GET", ["clusters", _]) => "DescribeCluster",
+                    ("GET", ["clusters", _, "node-groups"]) => "ListNodegroups",
+                    ("GET", ["clusters", _, "node-groups", _]) => "DescribeNodegroup",
+                    ("GET", ["clusters", _, "fargate-profiles"]) => "ListFargateProfiles",
+                    ("GET", ["clusters", _, "fargate-profiles", _]) => "DescribeFargateProfile",
+                    _ => panic!("an EKS request this test does not know: {call}"),
+                };
+                format!("eks:{action}")
+            }
+            None if call == "GetCallerIdentity" => format!("sts:{call}"),
+            None if [
+                "ListClusters",
+                "DescribeClusters",
+                "ListServices",
+                "DescribeServices",
+                "DescribeTaskDefinition",
+            ]
+            .contains(&call.as_str()) =>
+            {
+                format!("ecs:{call}")
+            }
+            None => format!("ec2:{call}"),
+        })
+        .collect()
+}
+
+/// The actions of the README's `aws scan` policy.
+fn readme_scan_policy() -> BTreeSet<String> {
+    let readme = include_str!("../../../README.md");
+    let after = &readme[readme.find("`aws scan`:\n").expect("the scan policy")..];
+    let start = after.find("```json\n").expect("its JSON block") + "```json\n".len();
+    let json = &after[start..start + after[start..].find("```").expect("the block's end")];
+    let policy: Value = serde_json::from_str(json).expect("the policy is JSON");
+    policy["Statement"][0]["Action"]
+        .as_array()
+        .expect("a list of actions")
+        .iter()
+        .map(|a| a.as_str().expect("an action").to_owned())
+        .collect()
+}
+
+/// A scan of an account with an ECS service, an EKS cluster with a node group from a launch template
+/// and a Fargate profile calls every action of the README's scan policy, and nothing else.
+#[test]
+fn the_readme_scan_policy_is_exactly_the_calls_a_scan_makes() {
+    let moto = Moto::start();
+    let config = networks::sdk_config(&moto, REGION);
+    setup(&moto, async {
+        networks::seed_001(&config, &Variant::default()).await;
+        networks::seed_003(&config).await;
+        let eks = aws_sdk_eks::Client::new(&config);
+        let cluster = eks
+            .describe_cluster()
+            .name("sample")
+            .send()
+            .await
+            .expect("DescribeCluster");
+        let subnets = cluster
+            .cluster()
+            .and_then(|c| c.resources_vpc_config())
+            .map(|v| v.subnet_ids().to_vec())
+            .unwrap_or_default();
+        eks.create_fargate_profile()
+            .cluster_name("sample")
+            .fargate_profile_name("jobs")
+            .pod_execution_role_arn("arn:aws:iam::123456789012:role/eks-pods")
+            .set_subnets(Some(subnets))
+            .selectors(
+                aws_sdk_eks::types::FargateProfileSelector::builder()
+                    .namespace("jobs")
+                    .build(),
+            )
+            .send()
+            .await
+            .expect("CreateFargateProfile");
+    });
+    moto.post("/moto-api/recorder/start-recording");
+    let scanned = scan_of(&moto);
+    moto.post("/moto-api/recorder/stop-recording");
+    assert!(scanned.warnings.is_empty(), "{:?}", scanned.warnings);
+    assert_eq!(scanned.snapshot.regions[0].eks_fargate_profiles.len(), 1);
+    assert_eq!(recorded_iam_actions(&moto), readme_scan_policy());
+}
+
+/// Every endpoint apply creates carries the `ClientToken` of its change, the same token a plan of
+/// the same account makes again, so AWS answers a retried or repeated call with the endpoint it
+/// already made. (moto records the token but does not deduplicate on it, so what AWS does with it
+/// is not shown here; a second run creating nothing is shown by the tests above, through the scan.)
+#[test]
+fn created_endpoints_carry_the_client_token_of_their_change() {
+    let moto = Moto::start();
+    let variant = Variant {
+        without: vec!["logs"],
+        without_s3_gateway: true,
+        ..Variant::default()
+    };
+    setup(
+        &moto,
+        networks::seed_000(&networks::sdk_config(&moto, REGION), &variant),
+    );
+    let tokens = |plan: &apply::Plan| -> Vec<String> {
+        plan.steps
+            .iter()
+            .filter_map(|s| match &s.action {
+                apply::Action::CreateInterfaceEndpoint { client_token, .. }
+                | apply::Action::CreateGatewayEndpoint { client_token, .. } => {
+                    Some(client_token.clone())
+                }
+                _ => None,
+            })
+            .collect()
+    };
+    let plan_of = |scanned: &ScanOutcome| {
+        let (model, findings) = analyse(&scanned.snapshot);
+        apply::plan(&model, &scanned.snapshot, &fixes(&findings))
+    };
+    let first = plan_of(&scan_of(&moto));
+    let again = plan_of(&scan_of(&moto));
+    assert_eq!(tokens(&first).len(), 2, "{first:#?}");
+    assert_eq!(tokens(&first), tokens(&again));
+
+    moto.post("/moto-api/recorder/start-recording");
+    let options = ApplyOptions {
+        sdk: Some(networks::sdk_config(&moto, REGION)),
+        ..ApplyOptions::default()
+    };
+    let report = apply::execute(&first, &options).expect("the runtime starts");
+    moto.post("/moto-api/recorder/stop-recording");
+    assert!(report.failed.is_none(), "{report:#?}");
+    let bodies = recorded_bodies(&moto);
+    for token in tokens(&first) {
+        assert!(
+            bodies
+                .iter()
+                .any(|b| b.split('&').any(|p| p == format!("ClientToken={token}"))),
+            "{token} not sent: {bodies:#?}"
+        );
+    }
+    // Apply calls only actions of the README's policies (apply needs the scan policy too).
+    let scan_policy = readme_scan_policy();
+    let apply_calls = recorded_iam_actions(&moto);
+    assert!(
+        apply_calls.contains("ec2:CreateVpcEndpoint"),
+        "{apply_calls:?}"
+    );
+    let readme = include_str!("../../../README.md");
+    for call in &apply_calls {
+        assert!(
+            scan_policy.contains(call) || readme.contains(&format!("\"{call}\"")),
+            "{call} is in neither README policy"
+        );
+    }
 }

@@ -720,4 +720,82 @@ mod tests {
         };
         assert_eq!(cidrs, &["10.0.0.0/16"]);
     }
+
+    /// The actions of the README policy headed by the paragraph that starts with `heading`.
+    fn readme_policy(heading: &str) -> BTreeSet<String> {
+        let readme = include_str!("../../../../README.md");
+        let after = &readme[readme.find(heading).expect("the policy's heading")..];
+        let start = after.find("```json\n").expect("its JSON block") + "```json\n".len();
+        let json = &after[start..start + after[start..].find("```").expect("the block's end")];
+        let policy: serde_json::Value = serde_json::from_str(json).expect("the policy is JSON");
+        let statements = policy["Statement"].as_array().expect("statements");
+        statements
+            .iter()
+            .flat_map(|s| match &s["Action"] {
+                serde_json::Value::String(a) => vec![a.clone()],
+                serde_json::Value::Array(a) => a
+                    .iter()
+                    .map(|v| v.as_str().expect("an action").to_owned())
+                    .collect(),
+                other => panic!("Action is {other}"),
+            })
+            .collect()
+    }
+
+    /// The README's apply policy is exactly the calls apply's actions make, plus what AWS checks
+    /// beyond them: tagging on create and the private hosted zone behind private DNS.
+    #[test]
+    fn the_readme_apply_policy_is_the_calls_of_every_action() {
+        let group = || GroupRef::Existing("sg-1".to_owned());
+        let every_action = [
+            Action::CreateEndpointSecurityGroup {
+                vpc: "vpc-1".to_owned(),
+                cidrs: vec![],
+            },
+            Action::EnableVpcAttribute {
+                vpc: "vpc-1".to_owned(),
+                attribute: DnsAttribute::Support,
+            },
+            Action::CreateInterfaceEndpoint {
+                vpc: "vpc-1".to_owned(),
+                service_name: String::new(),
+                subnets: vec![],
+                security_groups: vec![group()],
+                client_token: String::new(),
+            },
+            Action::CreateGatewayEndpoint {
+                vpc: "vpc-1".to_owned(),
+                service_name: String::new(),
+                route_tables: vec![],
+                client_token: String::new(),
+            },
+            Action::AddRouteTables {
+                endpoint: "vpce-1".to_owned(),
+                route_tables: vec![],
+            },
+            Action::EnablePrivateDns {
+                endpoint: "vpce-1".to_owned(),
+            },
+            Action::ReplaceEndpointSecurityGroups {
+                endpoint: "vpce-1".to_owned(),
+                add: vec![group()],
+                remove: vec![],
+            },
+            Action::AllowHttpsIngress {
+                group: "sg-1".to_owned(),
+                peer: RulePeer::Cidr("10.0.0.0/16".to_owned()),
+            },
+            Action::AllowHttpsEgress {
+                group: "sg-1".to_owned(),
+                peer: RulePeer::Cidr("10.0.0.0/16".to_owned()),
+            },
+        ];
+        let mut calls: BTreeSet<String> =
+            every_action.iter().map(|a| a.call().to_owned()).collect();
+        // A new endpoint group is created with its ingress rule in the same step.
+        calls.insert("ec2:AuthorizeSecurityGroupIngress".to_owned());
+        calls.insert("ec2:CreateTags".to_owned());
+        calls.insert("route53:AssociateVPCWithHostedZone".to_owned());
+        assert_eq!(readme_policy("`aws apply` needs the scan policy"), calls);
+    }
 }
