@@ -48,6 +48,46 @@ pub(crate) enum Command {
         after_help = "Traffic defaults to 100 GB a month (80 image pulls, 10 logs, 10 other); set it with --gb-per-month or a [traffic] table in privlink.toml.\nPrices: the table shipped with privlink (every figure dated and sourced), or --prices FILE.\nExit status: 0 priced, 2 on a usage error, an unreadable input, or a region privlink has no prices for."
     )]
     Cost(CostArgs),
+    /// Write the changes that resolve the findings: edits of the Terraform or CloudFormation that
+    /// declares each element, and new resources, printed as a patch or written with --write.
+    #[command(
+        after_help = "Without --write, prints the changes as a unified diff (new files against /dev/null): `privlink fix infra/ | git apply` applies it.\nWith --write, a changed file is first copied to FILE.privlink-backup (numbered, never overwritten); new Terraform resources go to a new privlink_fixes.tf of the module; new CloudFormation resources at the end of the template's Resources.\nSafe and unsafe fixes are written; fixes privlink cannot write (a value that is an expression, an element outside the inputs, a generated template) are listed with what to do.\nExit status: 0 when every finding at or above --fail-on is fixed, 1 when some need manual work, 2 on a usage error, an input that could not be read, or a file that could not be written."
+    )]
+    Fix(FixArgs),
+}
+
+/// `fix`.
+#[derive(Debug, Args)]
+// `--format` names the language of the fixes here, so the report format of the shared input flags
+// moves out of the way (the fix report is always text).
+#[command(mut_arg("format", |a| a.long("report-format").hide(true)))]
+pub(crate) struct FixArgs {
+    /// Inputs and options as for `check`.
+    #[command(flatten)]
+    pub(crate) inputs: InputArgs,
+
+    /// The language to write fixes in (default: each fix in the language of the element it
+    /// changes); findings about elements written in the other language are listed, not fixed.
+    #[arg(
+        long = "format",
+        id = "fix_language",
+        value_enum,
+        value_name = "LANGUAGE"
+    )]
+    pub(crate) language: Option<FixLanguage>,
+
+    /// Write the changes (with backups) instead of printing them.
+    #[arg(long)]
+    pub(crate) write: bool,
+}
+
+/// The languages `fix` writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum FixLanguage {
+    /// Terraform (`.tf`).
+    Terraform,
+    /// CloudFormation templates (YAML or JSON).
+    Cloudformation,
 }
 
 /// `cost`.

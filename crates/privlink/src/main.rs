@@ -27,6 +27,7 @@ fn main() -> ExitCode {
         Command::Rules(args) => commands::rules::list(args),
         Command::Rule(args) => commands::rules::show(args),
         Command::Cost(args) => commands::cost::run(args),
+        Command::Fix(args) => commands::fix::run(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -1,0 +1,88 @@
+//! `privlink fix`: the changes that resolve the findings, printed as a patch or written.
+
+use std::path::PathBuf;
+
+use anyhow::{Result, bail};
+use privlink_fix::{Language, Options, Plan, Status};
+use privlink_ingest::InputFormat;
+use privlink_model::Severity;
+
+use super::emit;
+use crate::cli::{FailOn, FixArgs, FixLanguage};
+use crate::report::fix as report;
+use crate::session::{self, Session};
+
+/// Runs `fix`; returns the exit status.
+pub(crate) fn run(args: &FixArgs) -> Result<u8> {
+    let (session, _) = session::open(&args.inputs, false)?;
+    let options = Options {
+        analysis: privlink_analysis::Options {
+            endpoints_only: session.endpoints_only,
+            region: args
+                .inputs
+                .region
+                .clone()
+                .or_else(|| session.config.region.clone()),
+        },
+        language: args.language.map(|l| match l {
+            FixLanguage::Terraform => Language::Terraform,
+            FixLanguage::Cloudformation => Language::CloudFormation,
+        }),
+        generated: generated_inputs(&session),
+    };
+    let plan = privlink_fix::plan(&session.model, &session.analysis, &options);
+    let mut out = String::new();
+    crate::report::text::input_errors(&session, &mut out);
+    report::findings(&plan, &mut out);
+    if !args.write {
+        report::patch(&plan, &mut out);
+        emit(&out, args.inputs.output.as_deref())?;
+        return Ok(exit_code(&session, &plan));
+    }
+    if session.has_input_errors() {
+        emit(&out, args.inputs.output.as_deref())?;
+        bail!(
+            "nothing was written: an input could not be read; fix it first, then run privlink fix --write again"
+        );
+    }
+    match privlink_fix::write(&plan) {
+        Ok(written) => {
+            report::written(&written, &mut out);
+            emit(&out, args.inputs.output.as_deref())?;
+            Ok(exit_code(&session, &plan))
+        }
+        Err(e) => {
+            report::written(&e.written, &mut out);
+            emit(&out, args.inputs.output.as_deref())?;
+            Err(e.into())
+        }
+    }
+}
+
+/// The CDK cloud assemblies among the inputs: their templates are generated, never edited.
+fn generated_inputs(session: &Session) -> Vec<PathBuf> {
+    session
+        .inputs
+        .iter()
+        .filter(|i| i.format == InputFormat::CdkOut)
+        .map(|i| PathBuf::from(&i.path))
+        .collect()
+}
+
+/// 2 for unreadable inputs; 1 when a finding at or above `--fail-on` is left to do by hand; else 0.
+fn exit_code(session: &Session, plan: &Plan) -> u8 {
+    if session.has_input_errors() {
+        return 2;
+    }
+    let threshold = match session.fail_on {
+        FailOn::Error => Severity::Error,
+        FailOn::Warning => Severity::Warning,
+        FailOn::Info => Severity::Info,
+        FailOn::Never => return 0,
+    };
+    u8::from(
+        plan.findings
+            .iter()
+            .any(|f| f.status != Status::Fixed && f.finding.severity >= threshold),
+    )
+}
