@@ -1,4 +1,5 @@
-//! Unified diffs of planned changes, in the form `git apply` and `patch -p0` read.
+//! Unified diffs of planned changes, in git's form (`a/` and `b/` path prefixes), which `git apply`
+//! and `patch -p1` read.
 
 use similar::TextDiff;
 
@@ -7,14 +8,14 @@ pub(crate) fn unified(path: &str, original: Option<&str>, updated: &str) -> Stri
     let before = original.unwrap_or("");
     let diff = TextDiff::from_lines(before, updated);
     let old_header = if original.is_some() {
-        path.to_owned()
+        format!("a/{path}")
     } else {
         "/dev/null".to_owned()
     };
     let mut out = diff
         .unified_diff()
         .context_radius(3)
-        .header(&old_header, path)
+        .header(&old_header, &format!("b/{path}"))
         .missing_newline_hint(true)
         .to_string();
     if !out.is_empty() && !out.ends_with('\n') {
@@ -30,7 +31,7 @@ mod tests {
     #[test]
     fn new_files_diff_against_dev_null() {
         let d = unified("a/privlink_fixes.tf", None, "x\ny\n");
-        assert!(d.starts_with("--- /dev/null\n+++ a/privlink_fixes.tf\n@@ -0,0 +1,2 @@\n+x\n+y\n"));
+        assert!(d.starts_with("--- /dev/null\n+++ b/a/privlink_fixes.tf\n@@ -0,0 +1,2 @@\n+x\n+y\n"));
     }
 
     #[test]
@@ -38,7 +39,7 @@ mod tests {
         let d = unified("main.tf", Some("a\nb\nc\n"), "a\nB\nc\n");
         assert_eq!(
             d,
-            "--- main.tf\n+++ main.tf\n@@ -1,3 +1,3 @@\n a\n-b\n+B\n c\n"
+            "--- a/main.tf\n+++ b/main.tf\n@@ -1,3 +1,3 @@\n a\n-b\n+B\n c\n"
         );
     }
 }

@@ -92,8 +92,8 @@ impl FileChange {
         text.strip_prefix("./").unwrap_or(&text).to_owned()
     }
 
-    /// The change as a unified diff (`--- /dev/null` for a new file), as `git apply` and `patch -p0`
-    /// read it.
+    /// The change as a unified diff with git's `a/` and `b/` prefixes (`--- /dev/null` for a new
+    /// file), as `git apply` and `patch -p1` read it.
     pub fn diff(&self) -> String {
         diff::unified(&self.display(), self.original.as_deref(), &self.updated)
     }

@@ -3,17 +3,24 @@
 use std::path::PathBuf;
 
 use anyhow::{Result, bail};
-use privlink_fix::{Language, Options, Plan, Status};
+use privlink_fix::{Language, Options, Plan, Status, Written};
 use privlink_ingest::InputFormat;
 use privlink_model::Severity;
 
 use super::emit;
-use crate::cli::{FailOn, FixArgs, FixLanguage};
+use crate::cli::{FailOn, FixArgs, FixLanguage, Format};
 use crate::report::fix as report;
 use crate::session::{self, Session};
 
 /// Runs `fix`; returns the exit status.
 pub(crate) fn run(args: &FixArgs) -> Result<u8> {
+    let json = match args.inputs.format {
+        Format::Text => false,
+        Format::Json => true,
+        Format::Sarif | Format::Markdown => {
+            bail!("privlink fix writes --report-format text or json")
+        }
+    };
     let (session, _) = session::open(&args.inputs, false)?;
     let options = Options {
         analysis: privlink_analysis::Options {
@@ -31,29 +38,38 @@ pub(crate) fn run(args: &FixArgs) -> Result<u8> {
         generated: generated_inputs(&session),
     };
     let plan = privlink_fix::plan(&session.model, &session.analysis, &options);
-    let mut out = String::new();
-    crate::report::text::input_errors(&session, &mut out);
-    report::findings(&plan, &mut out);
+    let render = |written: Option<&[Written]>| -> Result<String> {
+        if json {
+            return Ok(
+                serde_json::to_string_pretty(&report::json(&session, &plan, written))? + "\n",
+            );
+        }
+        let mut out = String::new();
+        crate::report::text::input_errors(&session, &mut out);
+        report::findings(&plan, &mut out);
+        match written {
+            None => report::patch(&plan, &mut out),
+            Some(files) => report::written(files, &mut out),
+        }
+        Ok(out)
+    };
     if !args.write {
-        report::patch(&plan, &mut out);
-        emit(&out, args.inputs.output.as_deref())?;
+        emit(&render(None)?, args.inputs.output.as_deref())?;
         return Ok(exit_code(&session, &plan));
     }
     if session.has_input_errors() {
-        emit(&out, args.inputs.output.as_deref())?;
+        emit(&render(Some(&[]))?, args.inputs.output.as_deref())?;
         bail!(
-            "nothing was written: an input could not be read; fix it first, then run privlink fix --write again"
+            "nothing was written: an input could not be read; make it readable, then run privlink fix --write again"
         );
     }
     match privlink_fix::write(&plan) {
         Ok(written) => {
-            report::written(&written, &mut out);
-            emit(&out, args.inputs.output.as_deref())?;
+            emit(&render(Some(&written))?, args.inputs.output.as_deref())?;
             Ok(exit_code(&session, &plan))
         }
         Err(e) => {
-            report::written(&e.written, &mut out);
-            emit(&out, args.inputs.output.as_deref())?;
+            emit(&render(Some(&e.written))?, args.inputs.output.as_deref())?;
             Err(e.into())
         }
     }

@@ -3,9 +3,12 @@
 
 use std::fmt::Write as _;
 
+use privlink_analysis::finding::Applicability;
 use privlink_fix::{FindingOutcome, Plan, Status, Written};
+use serde_json::{Value, json};
 
 use super::style::{BOLD, DIM, ERROR, OK, WARNING, paint, severity};
+use crate::session::Session;
 
 /// One block per finding, then a summary line.
 pub(crate) fn findings(plan: &Plan, out: &mut String) {
@@ -74,11 +77,88 @@ fn finding(outcome: &FindingOutcome, out: &mut String) {
             }
         }
         Status::Manual { reasons } => {
-            for reason in reasons {
-                let _ = writeln!(out, "  {} {reason}", paint(ERROR, "by hand:"));
+            let manual_fix = f
+                .fix
+                .as_ref()
+                .is_none_or(|fix| fix.applicability == Applicability::Manual);
+            if manual_fix {
+                for reason in reasons {
+                    let _ = writeln!(out, "  {} {reason}", paint(ERROR, "by hand:"));
+                }
+            } else {
+                let _ = writeln!(out, "  {} {summary}", paint(ERROR, "by hand:"));
+                for reason in reasons {
+                    let _ = writeln!(out, "  {} {reason}", paint(WARNING, "not written:"));
+                }
             }
         }
     }
+}
+
+/// The JSON report: each finding with what became of it, the changes, and the files written.
+pub(crate) fn json(session: &Session, plan: &Plan, written: Option<&[Written]>) -> Value {
+    let inputs: Vec<Value> = session
+        .inputs
+        .iter()
+        .map(|i| {
+            json!({
+                "path": i.path,
+                "format": i.format.as_str(),
+                "status": if i.is_ok() { "ok" } else { "error" },
+                "errors": i.errors.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let findings: Vec<Value> = plan
+        .findings
+        .iter()
+        .map(|o| {
+            let f = &o.finding;
+            let (status, left) = match &o.status {
+                Status::Fixed => ("fixed", Vec::new()),
+                Status::Partly { left } => ("partly-fixed", left.clone()),
+                Status::Manual { reasons } => ("manual", reasons.clone()),
+            };
+            json!({
+                "rule": f.rule,
+                "code": f.code,
+                "severity": f.severity,
+                "message": f.message,
+                "workload": f.workload,
+                "service": f.service,
+                "resource": f.resource,
+                "location": f.location,
+                "revealed": o.revealed,
+                "status": status,
+                "fix": f.fix.as_ref().map(|fix| fix.summary.clone()),
+                "left": left,
+            })
+        })
+        .collect();
+    let files: Vec<Value> = plan
+        .files
+        .iter()
+        .map(|c| json!({"path": c.display(), "new": c.is_new(), "diff": c.diff()}))
+        .collect();
+    let mut report = json!({
+        "schema_version": 1,
+        "tool": {"name": "privlink", "version": env!("CARGO_PKG_VERSION")},
+        "inputs": inputs,
+        "findings": findings,
+        "files": files,
+    });
+    if let Some(written) = written {
+        report["written"] = written
+            .iter()
+            .map(|w| {
+                json!({
+                    "path": w.path.to_string_lossy(),
+                    "backup": w.backup.as_ref().map(|b| b.to_string_lossy().into_owned()),
+                })
+            })
+            .collect();
+    }
+    report
 }
 
 /// The changes as one patch: a unified diff per changed file, new files against `/dev/null`.
