@@ -176,16 +176,21 @@ fn triage(
 }
 
 fn status_of(statuses: &[IntentStatus]) -> Status {
-    let left: Vec<String> = statuses
+    let mut left: Vec<String> = Vec::new();
+    for s in statuses {
+        if let IntentStatus::NotWritten(reason) = s
+            && !left.contains(reason)
+        {
+            left.push(reason.clone());
+        }
+    }
+    let written = statuses
         .iter()
-        .filter_map(|s| match s {
-            IntentStatus::Written => None,
-            IntentStatus::NotWritten(reason) => Some(reason.clone()),
-        })
-        .collect();
+        .filter(|s| **s == IntentStatus::Written)
+        .count();
     if left.is_empty() {
         Status::Fixed
-    } else if left.len() == statuses.len() {
+    } else if written == 0 {
         Status::Manual { reasons: left }
     } else {
         Status::Partly { left }

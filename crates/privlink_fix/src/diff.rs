@@ -31,7 +31,9 @@ mod tests {
     #[test]
     fn new_files_diff_against_dev_null() {
         let d = unified("a/privlink_fixes.tf", None, "x\ny\n");
-        assert!(d.starts_with("--- /dev/null\n+++ b/a/privlink_fixes.tf\n@@ -0,0 +1,2 @@\n+x\n+y\n"));
+        assert!(
+            d.starts_with("--- /dev/null\n+++ b/a/privlink_fixes.tf\n@@ -0,0 +1,2 @@\n+x\n+y\n")
+        );
     }
 
     #[test]

@@ -225,7 +225,19 @@ pub(crate) fn json_string(text: &str) -> String {
     serde_json::Value::String(text.to_owned()).to_string()
 }
 
-/// A JSON value; objects and non-empty lists take one line per member at `indent + step`.
+fn inline_items(items: &[Value], indent: usize, step: usize) -> Vec<String> {
+    let inner = " ".repeat(indent + step);
+    items
+        .iter()
+        .map(|i| format!("{inner}{}", json(i, indent + step, step)))
+        .collect()
+}
+
+fn json_lines(lines: &[String], pad: &str, open: char, close: char) -> String {
+    format!("{open}\n{}\n{pad}{close}", lines.join(",\n"))
+}
+
+/// A JSON value; objects and lists of objects take one line per member at `indent + step`.
 pub(crate) fn json(value: &Value, indent: usize, step: usize) -> String {
     let pad = " ".repeat(indent);
     let inner = " ".repeat(indent + step);
@@ -244,13 +256,21 @@ pub(crate) fn json(value: &Value, indent: usize, step: usize) -> String {
             format!("{{\"Fn::ImportValue\": {}}}", json(name, indent, step))
         }
         Value::List(items) if items.is_empty() => "[]".to_owned(),
-        Value::List(items) => {
-            let body: Vec<String> = items
+        Value::List(items)
+            if items
                 .iter()
-                .map(|i| format!("{inner}{}", json(i, indent + step, step)))
-                .collect();
-            format!("[\n{}\n{pad}]", body.join(",\n"))
+                .all(|i| !matches!(i, Value::Map(_) | Value::List(_))) =>
+        {
+            // References and scalars stay on one line, as templates usually write them.
+            let inline: Vec<String> = items.iter().map(|i| json(i, indent, step)).collect();
+            let text = format!("[{}]", inline.join(", "));
+            if text.contains('\n') || indent + text.len() > 100 {
+                json_lines(&inline_items(items, indent, step), &pad, '[', ']')
+            } else {
+                text
+            }
         }
+        Value::List(items) => json_lines(&inline_items(items, indent, step), &pad, '[', ']'),
         Value::Map(entries) if entries.is_empty() => "{}".to_owned(),
         Value::Map(entries) => {
             let body: Vec<String> = entries
