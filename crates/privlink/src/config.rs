@@ -86,6 +86,17 @@ pub(crate) fn load(explicit: Option<&Path>, inputs: &[PathBuf]) -> Result<Config
         .with_context(|| format!("cannot read {}", path.display()))?;
     let mut config: Config =
         toml::from_str(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    // Task definition files named in the file are relative to it, as a user reading it expects.
+    let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    for workload in &mut config.workloads {
+        if let Some(file) = workload
+            .task_definition
+            .as_mut()
+            .filter(|f| f.is_relative())
+        {
+            *file = base.join(&*file);
+        }
+    }
     config.path = Some(path);
     Ok(config)
 }

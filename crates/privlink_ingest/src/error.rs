@@ -39,6 +39,38 @@ impl InputError {
         }
     }
 
+    /// A file that is not valid JSON, or not JSON of the expected shape (`what`, e.g. `a Terraform
+    /// plan`), at the position serde reports.
+    pub fn json(path: &str, error: &serde_json::Error, what: &str) -> Self {
+        use serde_json::error::Category;
+        let text = error.to_string();
+        let message = text
+            .rsplit_once(" at line ")
+            .map_or(text.as_str(), |(m, _)| m);
+        let line = u32::try_from(error.line()).unwrap_or(u32::MAX);
+        let column = u32::try_from(error.column()).unwrap_or(u32::MAX);
+        let (message, help) = match error.classify() {
+            Category::Eof => (
+                format!("the JSON ends early: {message}"),
+                "the file is truncated; write it again",
+            ),
+            Category::Syntax | Category::Io => (
+                format!("invalid JSON: {message}"),
+                "check the file is JSON and complete",
+            ),
+            Category::Data => (
+                format!("not {what} privlink can read: {message}"),
+                "privlink reads Terraform plans and states (`terraform show -json`), CloudFormation templates and ECS task definitions",
+            ),
+        };
+        Self {
+            path: path.to_owned(),
+            position: Some((line, column)),
+            message,
+            help: Some(help.to_owned()),
+        }
+    }
+
     /// Adds advice.
     #[must_use]
     pub fn with_help(mut self, help: impl Into<String>) -> Self {

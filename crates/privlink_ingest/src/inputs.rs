@@ -1,18 +1,25 @@
 //! Loading inputs: format detection by content, one report per input, one merged model.
 //!
 //! Every input is loaded independently: one that cannot be read gets an error in its report and the
-//! others still load.
+//! others still load. Terraform directories, plan and state JSON and ECS task definitions are
+//! lowered together at the end ([`crate::terraform::sources`]), as a plan and its configuration,
+//! or a service and its task definition file, complete each other.
 
+use std::collections::HashMap;
 use std::fmt;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use privlink_model::{Known, Model};
+use privlink_model::Model;
+use serde::Deserialize;
+use serde::de::IgnoredAny;
 
 use crate::InputError;
 use crate::cloudformation::{self, EvalOptions};
-use crate::terraform::config::{ConfigOptions, evaluate_directory};
-use crate::terraform::lower::lower;
+use crate::task_definition;
+use crate::terraform::config::ConfigOptions;
+use crate::terraform::plan::{read_plan, read_state};
+use crate::terraform::sources::Batch;
 
 /// What the user passed that affects loading.
 #[derive(Clone, Debug, Default)]
@@ -96,24 +103,30 @@ pub struct Loaded {
 }
 
 /// Loads every path (a file or a directory). CloudFormation inputs are gathered and evaluated
-/// together, so imports find the exports of other given templates.
+/// together, so imports find the exports of other given templates; Terraform directories, plans,
+/// states and task definitions too, as they complete each other.
 pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Loaded {
     let mut loaded = Loaded::default();
+    let mut models = Vec::new();
     let mut templates = cloudformation::Batch::default();
+    let mut terraform = Batch::default();
     for (input, path) in paths.iter().enumerate() {
         let display = display_path(path);
-        let (format, result) = load_one(path, &display, options);
-        let (model, errors) = result;
+        let (format, (model, errors)) = load_one(path, &display, &mut terraform, input);
         if matches!(format, InputFormat::CloudFormation | InputFormat::CdkOut) && errors.is_empty()
         {
             templates.add(input, path, &display, format);
         }
-        loaded.model.merge(model);
+        models.push(model);
         loaded.inputs.push(InputReport {
             path: display,
             format,
             errors,
         });
+    }
+    terraform.finish(options, &mut models, &mut loaded.inputs);
+    for model in models {
+        loaded.model.merge(model);
     }
     if !templates.is_empty() {
         let cfn = EvalOptions {
@@ -152,7 +165,13 @@ fn display_path(path: &Path) -> String {
 
 type Outcome = (Model, Vec<InputError>);
 
-fn load_one(path: &Path, display: &str, options: &LoadOptions) -> (InputFormat, Outcome) {
+/// Reads one input; Terraform-family inputs go to `terraform` under the report index `index`.
+fn load_one(
+    path: &Path,
+    display: &str,
+    terraform: &mut Batch,
+    index: usize,
+) -> (InputFormat, Outcome) {
     let metadata = match fs::metadata(path) {
         Ok(m) => m,
         Err(e) => {
@@ -168,10 +187,8 @@ fn load_one(path: &Path, display: &str, options: &LoadOptions) -> (InputFormat, 
         {
             return (format, (Model::default(), Vec::new()));
         }
-        return (
-            InputFormat::TerraformHcl,
-            load_terraform_dir(path, display, options),
-        );
+        terraform.add_directory(index, path, display);
+        return (InputFormat::TerraformHcl, (Model::default(), Vec::new()));
     }
     let is_tf = path.extension().is_some_and(|e| e == "tf") || display.ends_with(".tf.json");
     if is_tf {
@@ -181,10 +198,8 @@ fn load_one(path: &Path, display: &str, options: &LoadOptions) -> (InputFormat, 
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
         let dir_display = display.rsplit_once('/').map_or(".", |(d, _)| d).to_owned();
-        return (
-            InputFormat::TerraformHcl,
-            load_terraform_dir(dir, &dir_display, options),
-        );
+        terraform.add_directory(index, dir, &dir_display);
+        return (InputFormat::TerraformHcl, (Model::default(), Vec::new()));
     }
     let text = match fs::read_to_string(path) {
         Ok(t) => t,
@@ -201,40 +216,106 @@ fn load_one(path: &Path, display: &str, options: &LoadOptions) -> (InputFormat, 
     let format = detect(&text);
     let outcome = match format {
         InputFormat::CloudFormation => (Model::default(), Vec::new()),
-        InputFormat::Unknown => (
-            Model::default(),
-            vec![InputError::file(display, "not a Terraform plan or state, CloudFormation template, task definition or privlink snapshot")
-                .with_help("privlink detects formats by content; a Terraform configuration is read as a directory")],
-        ),
+        InputFormat::TerraformPlan | InputFormat::TerraformState => {
+            let read = if format == InputFormat::TerraformPlan {
+                read_plan(&text, display)
+            } else {
+                read_state(&text, display)
+            };
+            match read {
+                Ok(read) => {
+                    terraform.add_document(index, path, display, read);
+                    (Model::default(), Vec::new())
+                }
+                Err(e) => (Model::default(), vec![e]),
+            }
+        }
+        InputFormat::TaskDefinition => match task_definition::read(&text, display) {
+            Ok(file) => {
+                terraform.add_task_definition(index, path, display, file);
+                (Model::default(), Vec::new())
+            }
+            Err(e) => (Model::default(), vec![e]),
+        },
+        InputFormat::Unknown => (Model::default(), vec![unrecognised(&text, display)]),
         other => (
             Model::default(),
-            vec![InputError::file(display, format!("{other} input is not supported by this build of privlink"))],
+            vec![InputError::file(
+                display,
+                format!("{other} input is not supported by this build of privlink"),
+            )],
         ),
     };
     (format, outcome)
+}
+
+/// Why a file is not read: invalid JSON (with its position), or a format privlink does not know.
+fn unrecognised(text: &str, display: &str) -> InputError {
+    if text.trim_start().starts_with(['{', '[']) {
+        if let Err(e) = serde_json::from_str::<IgnoredAny>(text) {
+            return InputError::json(display, &e, "an input");
+        }
+        let is_raw_state = serde_json::from_str::<JsonKeys>(text).is_ok_and(|JsonKeys(k)| {
+            ["version", "lineage", "resources"]
+                .iter()
+                .all(|key| k.contains_key(*key))
+        });
+        if is_raw_state {
+            return InputError::file(
+                display,
+                "a Terraform state file in its storage format, which privlink does not read",
+            )
+            .with_help(format!(
+                "write it as JSON with `terraform show -json {display} > state.json` and check that"
+            ));
+        }
+        return InputError::file(display, "a JSON file that is not a Terraform plan or state, CloudFormation template, ECS task definition or privlink snapshot")
+            .with_help("a plan is read from `terraform show -json plan.out`, a state from `terraform show -json`");
+    }
+    InputError::file(display, "not a Terraform plan or state, CloudFormation template, task definition or privlink snapshot")
+        .with_help("privlink detects formats by content; a Terraform configuration is read as a directory")
+}
+
+/// The top-level keys of a JSON object; values are skipped, not built, so large plans are cheap to
+/// detect.
+#[derive(Deserialize)]
+struct JsonKeys(HashMap<String, IgnoredAny>);
+
+/// `describe-task-definition` output: the task definition's keys.
+#[derive(Deserialize)]
+struct DescribeKeys {
+    #[serde(rename = "taskDefinition")]
+    task_definition: HashMap<String, IgnoredAny>,
 }
 
 /// Detects a file's format from its content.
 pub fn detect(text: &str) -> InputFormat {
     let trimmed = text.trim_start();
     if trimmed.starts_with('{') {
-        let Ok(json) = serde_json::from_str::<serde_json::Value>(text) else {
+        let Ok(JsonKeys(keys)) = serde_json::from_str::<JsonKeys>(text) else {
             return InputFormat::Unknown;
         };
-        let has = |k: &str| json.get(k).is_some();
+        let has = |k: &str| keys.contains_key(k);
+        let describe = || {
+            has("taskDefinition")
+                && serde_json::from_str::<DescribeKeys>(text)
+                    .is_ok_and(|d| d.task_definition.contains_key("containerDefinitions"))
+        };
         if has("privlink_snapshot") {
             InputFormat::AwsSnapshot
         } else if has("format_version") && (has("planned_values") || has("resource_changes")) {
             InputFormat::TerraformPlan
-        } else if has("format_version") && has("values") {
+        } else if has("format_version")
+            && (has("values")
+                || keys
+                    .keys()
+                    .all(|k| k == "format_version" || k == "terraform_version"))
+        {
+            // An empty state is `{"format_version": "1.0"}`.
             InputFormat::TerraformState
         } else if has("AWSTemplateFormatVersion") || has("Resources") {
             InputFormat::CloudFormation
-        } else if has("containerDefinitions")
-            || json
-                .get("taskDefinition")
-                .is_some_and(|t| t.get("containerDefinitions").is_some())
-        {
+        } else if has("containerDefinitions") || describe() {
             InputFormat::TaskDefinition
         } else {
             InputFormat::Unknown
@@ -247,26 +328,6 @@ pub fn detect(text: &str) -> InputFormat {
     } else {
         InputFormat::Unknown
     }
-}
-
-fn load_terraform_dir(dir: &Path, display: &str, options: &LoadOptions) -> Outcome {
-    let mut config_options = options.terraform.clone();
-    if config_options.region.is_none() {
-        config_options.region.clone_from(&options.region);
-    }
-    let evaluated = evaluate_directory(dir, display, &config_options);
-    let region = options.region.clone().map_or_else(
-        || Known::unknown("no region is configured; pass --region"),
-        Known::Value,
-    );
-    let region = evaluated
-        .resources
-        .iter()
-        .find_map(|r| r.region.value().cloned())
-        .map_or(region, Known::Value);
-    let mut model = lower(&evaluated.resources, region);
-    model.diagnostics.extend(evaluated.diagnostics);
-    (model, evaluated.errors)
 }
 
 #[cfg(test)]

@@ -13,8 +13,10 @@
 
 mod cloudformation;
 pub mod ecs;
+mod elements;
 mod error;
 mod inputs;
+pub mod task_definition;
 pub mod terraform;
 pub mod workload_spec;
 

@@ -4,12 +4,15 @@
 //! Subnets and security groups are named by Terraform address, CloudFormation logical ID or AWS id,
 //! exactly as they appear in the model.
 
+use std::path::PathBuf;
 use std::str::FromStr;
 
 use privlink_model::{
     Feature, Image, Known, Model, Origin, Partial, Provenance, ResourceId, Workload, WorkloadKind,
 };
 use serde::Deserialize;
+
+use crate::task_definition;
 
 /// A workload as the user wrote it, before its names are resolved.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
@@ -37,6 +40,11 @@ pub struct WorkloadSpec {
     /// Whether tasks get a public IP.
     #[serde(default, alias = "assign_public_ip")]
     pub assign_public_ip: Option<bool>,
+    /// An ECS task definition JSON file (`register-task-definition` input or
+    /// `describe-task-definition` output) whose containers the workload runs: its images and the
+    /// features they need are added to the workload's.
+    #[serde(default, alias = "task_definition")]
+    pub task_definition: Option<PathBuf>,
 }
 
 impl FromStr for WorkloadSpec {
@@ -66,6 +74,7 @@ impl FromStr for WorkloadSpec {
                 "features" | "feature" => spec.features.extend(list(value)),
                 "image" | "images" => spec.images.extend(list(value)),
                 "platform-version" => spec.platform_version = Some(value.trim().to_owned()),
+                "task-definition" => spec.task_definition = Some(PathBuf::from(value.trim())),
                 "assign-public-ip" => {
                     spec.assign_public_ip = Some(value.trim().parse().map_err(|_| {
                         format!("assign-public-ip takes true or false, not `{value}`")
@@ -73,7 +82,7 @@ impl FromStr for WorkloadSpec {
                 }
                 other => {
                     return Err(format!(
-                        "unknown key `{other}` in --workload; keys: name, kind, subnets, security-groups, features, image, platform-version, assign-public-ip"
+                        "unknown key `{other}` in --workload; keys: name, kind, subnets, security-groups, features, image, platform-version, assign-public-ip, task-definition"
                     ));
                 }
             }
@@ -113,6 +122,29 @@ impl WorkloadSpec {
             ));
         }
         let is_task = matches!(kind, WorkloadKind::EcsFargate | WorkloadKind::EksFargate);
+        let mut features = features;
+        let mut images: Vec<Image> = self
+            .images
+            .iter()
+            .map(|i| Image {
+                reference: Known::Value(i.clone()),
+                container: None,
+                location: None,
+            })
+            .collect();
+        let mut windows = false;
+        if let Some(path) = &self.task_definition {
+            let facts = task_definition::read_path(path)
+                .map_err(|e| e.to_string())?
+                .facts();
+            for feature in facts.features {
+                if !features.contains(&feature) {
+                    features.push(feature);
+                }
+            }
+            images.extend(facts.images);
+            windows = facts.windows;
+        }
         Ok(Workload {
             name: self
                 .name
@@ -120,7 +152,7 @@ impl WorkloadSpec {
                 .unwrap_or_else(|| format!("{kind}-{}", index + 1)),
             kind,
             platform_version: self.platform_version.clone(),
-            windows: false,
+            windows,
             subnets: Partial::complete(subnets),
             security_groups: Partial::complete(security_groups),
             assign_public_ip: if is_task {
@@ -129,15 +161,7 @@ impl WorkloadSpec {
                 None
             },
             features,
-            images: self
-                .images
-                .iter()
-                .map(|i| Image {
-                    reference: Known::Value(i.clone()),
-                    container: None,
-                    location: None,
-                })
-                .collect(),
+            images,
             efs_file_systems: Vec::new(),
             cluster: None,
             assumed: false,
@@ -191,6 +215,53 @@ mod tests {
         assert_eq!(spec.features, ["awslogs", "secretsmanager"]);
         assert_eq!(spec.platform_version.as_deref(), Some("1.4.0"));
         assert_eq!(spec.name.as_deref(), Some("app"));
+    }
+
+    #[test]
+    fn task_definition_files_add_images_and_features() {
+        let dir = std::env::temp_dir().join(format!("privlink-spec-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("taskdef.json");
+        std::fs::write(
+            &path,
+            r#"{"family": "app", "containerDefinitions": [{"name": "app", "image": "nginx:1.27",
+                "logConfiguration": {"logDriver": "awslogs"},
+                "secrets": [{"name": "P", "valueFrom": "/app/p"}]}]}"#,
+        )
+        .unwrap();
+        let mut model = Model::default();
+        let subnet = ResourceId::new("aws_subnet.a");
+        model.subnets.insert(
+            subnet.clone(),
+            privlink_model::Subnet {
+                id: subnet,
+                provenance: Provenance::declared("aws_subnet.a", None),
+                vpc: Known::unknown("x"),
+                cidr: Known::unknown("x"),
+                availability_zone: Known::unknown("x"),
+                map_public_ip_on_launch: Known::Value(false),
+            },
+        );
+        let spec: WorkloadSpec = format!(
+            "kind=ecs-fargate,subnets=aws_subnet.a,features=awslogs,task-definition={}",
+            path.display()
+        )
+        .parse()
+        .unwrap();
+        let w = spec.resolve(&model, 0, "--workload").unwrap();
+        assert_eq!(w.features, vec![Feature::Awslogs, Feature::Ssm]);
+        assert_eq!(w.images[0].reference, Known::Value("nginx:1.27".to_owned()));
+        let missing: WorkloadSpec =
+            "kind=ecs-fargate,subnets=aws_subnet.a,task-definition=does/not/exist.json"
+                .parse()
+                .unwrap();
+        assert!(
+            missing
+                .resolve(&model, 0, "--workload")
+                .unwrap_err()
+                .contains("does/not/exist.json")
+        );
+        std::fs::remove_dir_all(dir).unwrap();
     }
 
     #[test]

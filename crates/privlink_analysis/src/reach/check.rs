@@ -42,8 +42,9 @@ pub struct Peer<'a> {
     pub ranges: Vec<Ipv4Range>,
     /// The security groups it is a member of.
     pub groups: &'a [ResourceId],
-    /// Whether it is the S3 service (so S3 prefix-list rules match it).
-    pub is_s3: bool,
+    /// The gateway service it is (`s3`, `dynamodb`), so rules naming that service's prefix list
+    /// match it.
+    pub prefix_list_service: Option<&'a str>,
     /// The region, when known (S3 prefix lists are per region).
     pub region: Option<&'a str>,
     /// How to name it in messages.
@@ -70,20 +71,25 @@ fn subtract_all(
     removed
 }
 
-/// Whether a prefix list is S3's in `region`.
-fn prefix_list_is_s3(net: &Network<'_>, pl: &PrefixListRef, region: Option<&str>) -> Option<bool> {
+/// Whether a prefix list is `service`'s in `region`.
+fn prefix_list_is(
+    net: &Network<'_>,
+    pl: &PrefixListRef,
+    service: &str,
+    region: Option<&str>,
+) -> Option<bool> {
     let in_region = |r: &str| region.is_none_or(|want| want == r);
     match pl {
         PrefixListRef::OfEndpoint { endpoint } => {
             let e = net.model.endpoints.get(endpoint)?;
             let s = e.service()?;
-            Some(s.service == "s3" && in_region(&s.region))
+            Some(s.service == service && in_region(&s.region))
         }
         PrefixListRef::AwsManaged { name } => name.value().map(|n| {
             privlink_model::ServiceName::parse(n)
-                .is_some_and(|s| s.service == "s3" && in_region(&s.region))
+                .is_some_and(|s| s.service == service && in_region(&s.region))
         }),
-        PrefixListRef::Id { service, .. } => service.as_ref().map(|s| s == "s3"),
+        PrefixListRef::Id { service: of, .. } => of.as_ref().map(|s| s == service),
         PrefixListRef::CustomerManaged { .. } => Some(false),
         PrefixListRef::Unknown(_) => None,
     }
@@ -136,7 +142,10 @@ pub fn security_groups_allow(
                     rule.ports,
                 ),
                 SgPeer::PrefixList(pl) => {
-                    match peer.is_s3.then(|| prefix_list_is_s3(net, pl, peer.region)) {
+                    match peer
+                        .prefix_list_service
+                        .map(|service| prefix_list_is(net, pl, service, peer.region))
+                    {
                         Some(Some(true)) => {
                             subtract_all(&mut remaining, peer.ranges.iter().copied(), rule.ports)
                         }

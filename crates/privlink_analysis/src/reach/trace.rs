@@ -162,6 +162,19 @@ impl<'a, 'm> Tracer<'a, 'm> {
         });
     }
 
+    /// Records the hop that drops the flow and ends it there.
+    fn stop(&mut self, kind: HopKind, blocked: Blocked) -> Outcome {
+        let detail = blocked.detail.clone();
+        self.hop(
+            kind,
+            HopStatus::Blocked,
+            detail,
+            Some(&blocked.resource),
+            blocked.location.clone(),
+        );
+        Outcome::blocked(blocked)
+    }
+
     fn vpc_location(&self) -> Option<Location> {
         self.vpc.provenance.location.clone()
     }
@@ -343,21 +356,17 @@ impl<'a, 'm> Tracer<'a, 'm> {
                         "{} has private DNS on, which needs enableDnsHostnames; it is off in {}, so AWS rejects the endpoint and {host} resolves to public addresses",
                         e.id, self.vpc.id
                     );
-                    self.hop(
+                    return self.stop(
                         HopKind::Dns,
-                        HopStatus::Blocked,
-                        detail.clone(),
-                        Some(&self.vpc.id),
-                        self.vpc_location(),
-                    );
-                    return Outcome::blocked(Blocked {
-                        cause: Cause::VpcDnsDisabled {
-                            attribute: "enableDnsHostnames",
+                        Blocked {
+                            cause: Cause::VpcDnsDisabled {
+                                attribute: "enableDnsHostnames",
+                            },
+                            resource: self.vpc.id.clone(),
+                            location: self.vpc_location(),
+                            detail,
                         },
-                        resource: self.vpc.id.clone(),
-                        location: self.vpc_location(),
-                        detail,
-                    });
+                    );
                 }
                 Known::Unknown(u) => {
                     let detail = format!(
@@ -494,21 +503,17 @@ impl<'a, 'm> Tracer<'a, 'm> {
                 "{} has no subnets, so it has no network interfaces to connect to",
                 endpoint.id
             );
-            self.hop(
+            return self.stop(
                 HopKind::Route,
-                HopStatus::Blocked,
-                detail.clone(),
-                Some(&endpoint.id),
-                endpoint.provenance.location.clone(),
-            );
-            return Outcome::blocked(Blocked {
-                cause: Cause::EndpointWithoutSubnets {
-                    endpoint: endpoint.id.clone(),
+                Blocked {
+                    cause: Cause::EndpointWithoutSubnets {
+                        endpoint: endpoint.id.clone(),
+                    },
+                    resource: endpoint.id.clone(),
+                    location: endpoint.provenance.location.clone(),
+                    detail,
                 },
-                resource: endpoint.id.clone(),
-                location: endpoint.provenance.location.clone(),
-                detail,
-            });
+            );
         }
         let eni_ranges: Vec<(ResourceId, Ipv4Range)> = eni_subnets
             .iter()
@@ -559,7 +564,7 @@ impl<'a, 'm> Tracer<'a, 'm> {
         let peer = Peer {
             ranges,
             groups: &endpoint_groups.known,
-            is_s3: false,
+            prefix_list_service: None,
             region: self.region,
             name: format!("the ENIs of {}", endpoint.id),
         };
@@ -624,7 +629,7 @@ impl<'a, 'm> Tracer<'a, 'm> {
         let peer = Peer {
             ranges: own.clone(),
             groups: &self.groups.known,
-            is_s3: false,
+            prefix_list_service: None,
             region: self.region,
             name: own_name.clone(),
         };
@@ -898,21 +903,17 @@ impl<'a, 'm> Tracer<'a, 'm> {
                 "{host} resolves to {} (an S3 interface endpoint); ECR layer downloads need the S3 gateway endpoint",
                 e.id
             );
-            self.hop(
+            return self.stop(
                 HopKind::Dns,
-                HopStatus::Blocked,
-                detail.clone(),
-                Some(&e.id),
-                e.provenance.location.clone(),
-            );
-            return Outcome::blocked(Blocked {
-                cause: Cause::S3InterfaceEndpointOnly {
-                    endpoint: e.id.clone(),
+                Blocked {
+                    cause: Cause::S3InterfaceEndpointOnly {
+                        endpoint: e.id.clone(),
+                    },
+                    resource: e.id.clone(),
+                    location: e.provenance.location.clone(),
+                    detail,
                 },
-                resource: e.id.clone(),
-                location: e.provenance.location.clone(),
-                detail,
-            });
+            );
         }
         self.hop(
             HopKind::Dns,
@@ -1125,7 +1126,7 @@ impl<'a, 'm> Tracer<'a, 'm> {
         let to_target = Peer {
             ranges: target_range.clone(),
             groups: &groups.known,
-            is_s3: false,
+            prefix_list_service: None,
             region: self.region,
             name: target.id.to_string(),
         };
@@ -1162,7 +1163,7 @@ impl<'a, 'm> Tracer<'a, 'm> {
         let from_workload = Peer {
             ranges: own.clone(),
             groups: &self.groups.known,
-            is_s3: false,
+            prefix_list_service: None,
             region: self.region,
             name: own_name.clone(),
         };
@@ -1442,8 +1443,9 @@ impl<'a, 'm> Tracer<'a, 'm> {
     ) -> Outcome {
         let mut state = PathState::default();
         let public = public_ipv4_ranges();
-        let is_s3 = service == "s3";
-        let name = if gateway_endpoint.is_some() || is_s3 {
+        // Gateway services (S3, DynamoDB) are matched by their prefix lists too.
+        let prefix_list_service = catalog::is_gateway(service).then_some(service);
+        let name = if prefix_list_service.is_some() {
             format!("the {service} prefix list")
         } else {
             "AWS public endpoints".to_owned()
@@ -1451,7 +1453,7 @@ impl<'a, 'm> Tracer<'a, 'm> {
         let peer = Peer {
             ranges: public.clone(),
             groups: &[],
-            is_s3,
+            prefix_list_service,
             region: self.region,
             name: name.clone(),
         };

@@ -5,5 +5,7 @@
 
 pub mod config;
 pub mod lower;
+pub mod plan;
 pub mod resource;
+pub(crate) mod sources;
 pub mod value;

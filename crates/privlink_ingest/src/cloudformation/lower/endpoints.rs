@@ -4,9 +4,9 @@ use privlink_model::{EndpointKind, Known, Provenance, VpcEndpoint};
 
 use super::Lowerer;
 use super::attrs::{bool_or, string, unknown_of};
-use super::links::ElementKind;
 use crate::cloudformation::resources::CfnResource;
 use crate::cloudformation::value::Value;
+use crate::elements::ElementKind;
 
 impl Lowerer<'_> {
     pub(super) fn endpoint(&mut self, r: &CfnResource) {

@@ -7,62 +7,29 @@
 //! (imports are named `import:EXPORT-NAME`), so links still hold while what is behind them stays
 //! unknown and analysis reports `unknown` instead of a guess.
 
-use privlink_model::net::{PortRange, Protocol};
 use privlink_model::{
-    Diagnostic, DiagnosticKind, Known, Location, NetworkAcl, Partial, Provenance, ResourceId,
-    RouteTable, SecurityGroup, SgPeer, SgRule, Subnet, Unknown, Vpc,
+    Diagnostic, DiagnosticKind, Known, Location, Partial, Provenance, ResourceId,
 };
 
 use super::Lowerer;
 use super::attrs::unknown_of;
 use crate::cloudformation::resources::CfnResource;
 use crate::cloudformation::value::{Target, Value};
+use crate::elements::{ElementKind, insert_placeholder, place_in_vpc};
 
-/// The kind of model element a property points at.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum ElementKind {
-    Vpc,
-    Subnet,
-    RouteTable,
-    SecurityGroup,
-    NetworkAcl,
-    Endpoint,
-    InternetGateway,
-    NatGateway,
-    EksCluster,
-    /// Anything else: task definitions, file systems, route targets.
-    Other,
-}
-
-impl ElementKind {
-    pub(super) fn of_type(resource_type: &str) -> Self {
-        match resource_type {
-            "AWS::EC2::VPC" => Self::Vpc,
-            "AWS::EC2::Subnet" => Self::Subnet,
-            "AWS::EC2::RouteTable" => Self::RouteTable,
-            "AWS::EC2::SecurityGroup" => Self::SecurityGroup,
-            "AWS::EC2::NetworkAcl" => Self::NetworkAcl,
-            "AWS::EC2::VPCEndpoint" => Self::Endpoint,
-            "AWS::EC2::InternetGateway" => Self::InternetGateway,
-            "AWS::EC2::NatGateway" => Self::NatGateway,
-            "AWS::EKS::Cluster" | "Custom::AWSCDK-EKS-Cluster" => Self::EksCluster,
-            _ => Self::Other,
-        }
-    }
-
-    fn noun(self) -> &'static str {
-        match self {
-            Self::Vpc => "VPC",
-            Self::Subnet => "subnet",
-            Self::RouteTable => "route table",
-            Self::SecurityGroup => "security group",
-            Self::NetworkAcl => "network ACL",
-            Self::Endpoint => "VPC endpoint",
-            Self::InternetGateway => "internet gateway",
-            Self::NatGateway => "NAT gateway",
-            Self::EksCluster => "EKS cluster",
-            Self::Other => "resource",
-        }
+/// The kind of model element a resource type lowers to.
+pub(super) fn kind_of_type(resource_type: &str) -> ElementKind {
+    match resource_type {
+        "AWS::EC2::VPC" => ElementKind::Vpc,
+        "AWS::EC2::Subnet" => ElementKind::Subnet,
+        "AWS::EC2::RouteTable" => ElementKind::RouteTable,
+        "AWS::EC2::SecurityGroup" => ElementKind::SecurityGroup,
+        "AWS::EC2::NetworkAcl" => ElementKind::NetworkAcl,
+        "AWS::EC2::VPCEndpoint" => ElementKind::Endpoint,
+        "AWS::EC2::InternetGateway" => ElementKind::InternetGateway,
+        "AWS::EC2::NatGateway" => ElementKind::NatGateway,
+        "AWS::EKS::Cluster" | "Custom::AWSCDK-EKS-Cluster" => ElementKind::EksCluster,
+        _ => ElementKind::Other,
     }
 }
 
@@ -165,7 +132,7 @@ impl<'a> Lowerer<'a> {
             return found;
         }
         let names_itself = attribute.is_none_or(|a| IDENTITY_ATTRIBUTES.contains(&a));
-        let target_kind = ElementKind::of_type(&target.resource_type);
+        let target_kind = kind_of_type(&target.resource_type);
         if names_itself && (kind == ElementKind::Other || target_kind == kind) {
             Known::Value(target.id.clone())
         } else {
@@ -243,119 +210,12 @@ impl<'a> Lowerer<'a> {
         }
         let id = ResourceId::new(address);
         let provenance = Provenance::external(address, at.cloned(), reference);
-        let outside = || Unknown::new(format!("{reference} is not defined in the inputs"));
-        fn unknown_list<T>(reason: Unknown) -> Partial<T> {
-            Partial {
-                known: Vec::new(),
-                unknown: Some(reason),
-            }
-        }
-        match kind {
-            ElementKind::Vpc => {
-                if !self.model.vpcs.contains_key(&id) {
-                    let sg = id.implicit("default-security-group");
-                    let acl = id.implicit("default-network-acl");
-                    self.model.security_groups.insert(
-                        sg.clone(),
-                        SecurityGroup {
-                            id: sg.clone(),
-                            provenance: provenance.clone(),
-                            vpc: Known::Value(id.clone()),
-                            is_default: true,
-                            ingress: unknown_list(outside()),
-                            egress: unknown_list(outside()),
-                        },
-                    );
-                    self.model.network_acls.insert(
-                        acl.clone(),
-                        NetworkAcl {
-                            id: acl.clone(),
-                            provenance: provenance.clone(),
-                            vpc: Known::Value(id.clone()),
-                            is_default: true,
-                            subnets: Partial::default(),
-                            entries: unknown_list(outside()),
-                        },
-                    );
-                    let region = self
-                        .regions
-                        .first()
-                        .cloned()
-                        .unwrap_or_else(|| Known::unknown("no region is configured"));
-                    self.model.vpcs.insert(
-                        id.clone(),
-                        Vpc {
-                            id: id.clone(),
-                            provenance,
-                            region,
-                            cidrs: unknown_list(outside()),
-                            dns_support: Known::Unknown(outside()),
-                            dns_hostnames: Known::Unknown(outside()),
-                            main_route_table: Known::Unknown(outside()),
-                            default_security_group: sg,
-                            default_network_acl: acl,
-                        },
-                    );
-                }
-            }
-            ElementKind::Subnet => {
-                self.model
-                    .subnets
-                    .entry(id.clone())
-                    .or_insert_with(|| Subnet {
-                        id: id.clone(),
-                        provenance,
-                        vpc: Known::Unknown(outside()),
-                        cidr: Known::Unknown(outside()),
-                        availability_zone: Known::Unknown(outside()),
-                        map_public_ip_on_launch: Known::Unknown(outside()),
-                    });
-            }
-            ElementKind::RouteTable => {
-                self.model
-                    .route_tables
-                    .entry(id.clone())
-                    .or_insert_with(|| RouteTable {
-                        id: id.clone(),
-                        provenance,
-                        vpc: Known::Unknown(outside()),
-                        routes: unknown_list(outside()),
-                    });
-            }
-            ElementKind::SecurityGroup => {
-                self.model
-                    .security_groups
-                    .entry(id.clone())
-                    .or_insert_with(|| SecurityGroup {
-                        id: id.clone(),
-                        provenance,
-                        vpc: Known::Unknown(outside()),
-                        is_default: false,
-                        ingress: unknown_list(outside()),
-                        egress: unknown_list(outside()),
-                    });
-            }
-            ElementKind::NetworkAcl => {
-                self.model
-                    .network_acls
-                    .entry(id.clone())
-                    .or_insert_with(|| NetworkAcl {
-                        id: id.clone(),
-                        provenance,
-                        vpc: Known::Unknown(outside()),
-                        is_default: false,
-                        subnets: Partial::default(),
-                        entries: unknown_list(outside()),
-                    });
-            }
-            // Gateways, endpoints and clusters outside the inputs stay bare ids: routes and rules
-            // name them, and analysis says what it cannot see behind them.
-            ElementKind::Endpoint
-            | ElementKind::InternetGateway
-            | ElementKind::NatGateway
-            | ElementKind::EksCluster
-            | ElementKind::Other => {}
-        }
+        let region = self
+            .regions
+            .first()
+            .cloned()
+            .unwrap_or_else(|| Known::unknown("no region is configured"));
+        insert_placeholder(&mut self.model, kind, &id, provenance, region);
         Known::Value(id)
     }
 
@@ -363,30 +223,6 @@ impl<'a> Lowerer<'a> {
     /// subnets and security groups and a gateway endpoint's route tables must be in the endpoint's
     /// VPC (AWS refuses anything else), so a placeholder named there belongs to that VPC.
     pub(super) fn place_in_vpc(&mut self, ids: &Partial<ResourceId>, vpc: &Known<ResourceId>) {
-        let Known::Value(vpc) = vpc else { return };
-        for id in ids {
-            let set = |v: &mut Known<ResourceId>, external: bool| {
-                if external && !v.is_known() {
-                    *v = Known::Value(vpc.clone());
-                }
-            };
-            if let Some(s) = self.model.subnets.get_mut(id) {
-                set(&mut s.vpc, s.provenance.is_external());
-            } else if let Some(g) = self.model.security_groups.get_mut(id) {
-                set(&mut g.vpc, g.provenance.is_external());
-            } else if let Some(rt) = self.model.route_tables.get_mut(id) {
-                set(&mut rt.vpc, rt.provenance.is_external());
-            }
-        }
-    }
-}
-
-/// A security-group rule that allows everything to or from `peer` (AWS's defaults).
-pub(super) fn allow_all(peer: SgPeer, provenance: Provenance) -> SgRule {
-    SgRule {
-        protocol: Protocol::All,
-        ports: PortRange::ALL,
-        peer,
-        provenance,
+        place_in_vpc(&mut self.model, ids, vpc);
     }
 }

@@ -1,18 +1,16 @@
 //! VPCs and their implicit companions, subnets, gateways, route tables, routes and associations.
 
-use privlink_model::net::{PortRange, Protocol};
 use privlink_model::{
-    Direction, InternetGateway, Known, Location, NaclAction, NaclEntry, NatConnectivity,
-    NatGateway, NetworkAcl, Partial, PrefixListRef, Provenance, ResourceId, Route,
-    RouteDestination, RouteTable, RouteTableAssociation, RouteTarget, SecurityGroup, SgPeer,
-    Subnet, Unknown, Vpc,
+    InternetGateway, Known, Location, NatConnectivity, NatGateway, Partial, PrefixListRef,
+    Provenance, ResourceId, Route, RouteDestination, RouteTable, RouteTableAssociation,
+    RouteTarget, Subnet, Unknown,
 };
 
 use super::Lowerer;
 use super::attrs::{bool_or, cidr_value, string, unknown_of};
-use super::links::{ElementKind, allow_all};
 use crate::cloudformation::resources::CfnResource;
 use crate::cloudformation::value::Value;
+use crate::elements::{ElementKind, VpcDeclaration, insert_vpc};
 
 /// Builds a route target from the id of what a route field names.
 type MakeTarget = fn(ResourceId) -> RouteTarget;
@@ -32,74 +30,15 @@ impl Lowerer<'_> {
                 "{id} gets its CIDR block from IPAM at deploy time"
             ))),
         }
-        let main_rt = id.implicit("main-route-table");
-        let default_sg = id.implicit("default-security-group");
-        let default_acl = id.implicit("default-network-acl");
-        let note = format!("created with {id}");
-        self.model.route_tables.insert(
-            main_rt.clone(),
-            RouteTable {
-                id: main_rt.clone(),
-                provenance: Provenance::implicit(main_rt.as_str(), at.clone(), note.clone()),
-                vpc: Known::Value(id.clone()),
-                routes: Partial::default(),
-            },
-        );
-        let sg_prov = Provenance::implicit(default_sg.as_str(), at.clone(), note.clone());
-        self.model.security_groups.insert(
-            default_sg.clone(),
-            SecurityGroup {
-                id: default_sg.clone(),
-                provenance: sg_prov.clone(),
-                vpc: Known::Value(id.clone()),
-                is_default: true,
-                ingress: Partial::complete(vec![allow_all(
-                    SgPeer::SecurityGroup(default_sg.clone()),
-                    sg_prov.clone(),
-                )]),
-                egress: Partial::complete(vec![allow_all(
-                    SgPeer::Ipv4("0.0.0.0/0".parse().expect("valid")),
-                    sg_prov,
-                )]),
-            },
-        );
-        let acl_prov = Provenance::implicit(default_acl.as_str(), at.clone(), note);
-        self.model.network_acls.insert(
-            default_acl.clone(),
-            NetworkAcl {
-                id: default_acl.clone(),
-                provenance: acl_prov.clone(),
-                vpc: Known::Value(id.clone()),
-                is_default: true,
-                subnets: Partial::default(),
-                entries: Partial::complete(
-                    [Direction::Ingress, Direction::Egress]
-                        .into_iter()
-                        .map(|direction| NaclEntry {
-                            rule_number: 100,
-                            direction,
-                            protocol: Protocol::All,
-                            ports: PortRange::ALL,
-                            cidr: Known::Value("0.0.0.0/0".parse().expect("valid")),
-                            action: NaclAction::Allow,
-                            provenance: acl_prov.clone(),
-                        })
-                        .collect(),
-                ),
-            },
-        );
-        self.model.vpcs.insert(
-            id.clone(),
-            Vpc {
+        insert_vpc(
+            &mut self.model,
+            VpcDeclaration {
                 id,
                 provenance: Provenance::declared(r.id.as_str(), at),
                 region: self.regions[r.template_id].clone(),
                 cidrs,
                 dns_support: bool_or(r, "EnableDnsSupport", true),
                 dns_hostnames: bool_or(r, "EnableDnsHostnames", false),
-                main_route_table: Known::Value(main_rt),
-                default_security_group: default_sg,
-                default_network_acl: default_acl,
             },
         );
     }

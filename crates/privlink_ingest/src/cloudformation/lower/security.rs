@@ -8,9 +8,9 @@ use privlink_model::{
 
 use super::Lowerer;
 use super::attrs::{self, cidr_value, items, protocol_and_ports};
-use super::links::{ElementKind, allow_all};
 use crate::cloudformation::resources::CfnResource;
 use crate::cloudformation::value::Value;
+use crate::elements::{ElementKind, allow_all, associate_network_acl, mark_acl_entries_unknown};
 
 /// The fields of a rule that name its peer, per direction.
 const INGRESS_PEERS: [(&str, Peer); 4] = [
@@ -237,13 +237,7 @@ impl Lowerer<'_> {
                 }
             }
             Known::Unknown(u) => {
-                let reason = Unknown::new(format!(
-                    "{} adds an entry privlink cannot place ({})",
-                    r.id, u.reason
-                ));
-                for a in self.model.network_acls.values_mut() {
-                    a.entries.mark_incomplete(reason.clone());
-                }
+                mark_acl_entries_unknown(&mut self.model, r.id.as_str(), &u);
             }
         }
     }
@@ -259,23 +253,7 @@ impl Lowerer<'_> {
             ElementKind::Subnet,
             r.location_of("SubnetId").as_ref(),
         );
-        match (acl, subnet) {
-            (Known::Value(acl), Known::Value(subnet)) => {
-                // A subnet has exactly one ACL: the association moves it off any other.
-                for a in self.model.network_acls.values_mut() {
-                    a.subnets.known.retain(|s| s != &subnet);
-                }
-                if let Some(a) = self.model.network_acls.get_mut(&acl) {
-                    a.subnets.push(subnet);
-                }
-            }
-            (Known::Value(acl), Known::Unknown(u)) => {
-                if let Some(a) = self.model.network_acls.get_mut(&acl) {
-                    a.subnets.mark_incomplete(u);
-                }
-            }
-            (Known::Unknown(_), _) => {}
-        }
+        associate_network_acl(&mut self.model, acl, subnet);
     }
 }
 

@@ -4,15 +4,15 @@
 
 use privlink_model::{
     Diagnostic, DiagnosticKind, EfsMountTarget, EksCluster, Feature, Known, Partial, Provenance,
-    ResourceId, SecurityGroup, SgPeer, Workload, WorkloadKind,
+    ResourceId, Workload, WorkloadKind,
 };
 
 use super::Lowerer;
 use super::attrs::{bool_or, bool_value_or, items, string, text};
-use super::links::{ElementKind, allow_all};
 use crate::cloudformation::resources::CfnResource;
 use crate::cloudformation::value::Value;
 use crate::ecs::{TaskFacts, read_container_definitions};
+use crate::elements::{ElementKind, insert_cluster_security_group};
 
 impl<'a> Lowerer<'a> {
     pub(super) fn eks_cluster(&mut self, r: &CfnResource) {
@@ -45,31 +45,7 @@ impl<'a> Lowerer<'a> {
             || Known::unknown("the cluster's subnets are not known"),
             |s| self.model.subnet_vpc(s),
         );
-        // EKS creates this group and attaches it to the control plane and to managed nodes that
-        // have no launch-template security groups: all traffic from itself, all egress.
-        let sg = r.id.implicit("cluster-security-group");
-        let prov = Provenance::implicit(
-            sg.as_str(),
-            r.location(),
-            format!("created by EKS for {}", r.id),
-        );
-        self.model.security_groups.insert(
-            sg.clone(),
-            SecurityGroup {
-                id: sg.clone(),
-                provenance: prov.clone(),
-                vpc,
-                is_default: false,
-                ingress: Partial::complete(vec![allow_all(
-                    SgPeer::SecurityGroup(sg.clone()),
-                    prov.clone(),
-                )]),
-                egress: Partial::complete(vec![allow_all(
-                    SgPeer::Ipv4("0.0.0.0/0".parse().expect("valid")),
-                    prov,
-                )]),
-            },
-        );
+        let sg = insert_cluster_security_group(&mut self.model, &r.id, r.location(), vpc);
         self.model.eks_clusters.insert(
             r.id.clone(),
             EksCluster {
@@ -359,7 +335,7 @@ impl<'a> Lowerer<'a> {
     /// The cluster a node group or Fargate profile names (by reference or by cluster name).
     fn cluster_of(&self, value: &Value) -> Option<ResourceId> {
         if let Some(t) = self.referenced(value) {
-            return (ElementKind::of_type(&t.resource_type) == ElementKind::EksCluster)
+            return (super::links::kind_of_type(&t.resource_type) == ElementKind::EksCluster)
                 .then(|| t.id.clone());
         }
         let name = value.as_str()?;

@@ -5,7 +5,7 @@ use privlink_model::{EndpointKind, Known, Partial, Provenance, ResourceId, VpcEn
 
 use super::Lowerer;
 use super::attrs::{self, bool_or, string};
-use super::links::ElementKind;
+use crate::elements::{ElementKind, place_in_vpc};
 use crate::terraform::resource::TfResource;
 use crate::terraform::value::Value;
 
@@ -56,6 +56,10 @@ impl Lowerer<'_> {
             ElementKind::RouteTable,
             r.location_of("route_table_ids").as_ref(),
         );
+        // What an endpoint names must be in its VPC: placeholders learn that much.
+        for ids in [&subnets, &security_groups, &route_tables] {
+            place_in_vpc(&mut self.model, ids, &vpc);
+        }
         let policy = policy_of(r.get("policy"));
         let service_name =
             string(r, "service_name").unwrap_or_else(|| Known::unknown("no service_name is given"));

@@ -7,63 +7,29 @@
 //! [`privlink_model::Origin::External`] and one `unresolved-input` diagnostic, so the links still hold
 //! and analysis reports `unknown` for what depends on it, never a guess.
 
-use privlink_model::net::{PortRange, Protocol};
 use privlink_model::{
-    Diagnostic, DiagnosticKind, Known, Location, NetworkAcl, Partial, Provenance, ResourceId,
-    RouteTable, SecurityGroup, SgRule, Subnet, Unknown, Vpc,
+    Diagnostic, DiagnosticKind, Known, Location, Partial, Provenance, ResourceId,
 };
 
 use super::Lowerer;
 use super::attrs::unknown_of;
+use crate::elements::{ElementKind, insert_placeholder};
 use crate::terraform::resource::ResourceMode;
 use crate::terraform::value::{Reference, Value};
 
-/// The kind of model element an attribute points at.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum ElementKind {
-    Vpc,
-    Subnet,
-    RouteTable,
-    SecurityGroup,
-    NetworkAcl,
-    Endpoint,
-    InternetGateway,
-    NatGateway,
-    EksCluster,
-    /// Anything else: the address is used as is (task definitions, file systems, route targets).
-    Other,
-}
-
-impl ElementKind {
-    /// The kind a resource type lowers to.
-    pub(super) fn of_type(resource_type: &str) -> Self {
-        match resource_type {
-            "aws_vpc" | "aws_default_vpc" => Self::Vpc,
-            "aws_subnet" | "aws_default_subnet" => Self::Subnet,
-            "aws_route_table" | "aws_default_route_table" => Self::RouteTable,
-            "aws_security_group" | "aws_default_security_group" => Self::SecurityGroup,
-            "aws_network_acl" | "aws_default_network_acl" => Self::NetworkAcl,
-            "aws_vpc_endpoint" => Self::Endpoint,
-            "aws_internet_gateway" => Self::InternetGateway,
-            "aws_nat_gateway" => Self::NatGateway,
-            "aws_eks_cluster" => Self::EksCluster,
-            _ => Self::Other,
-        }
-    }
-
-    fn noun(self) -> &'static str {
-        match self {
-            Self::Vpc => "VPC",
-            Self::Subnet => "subnet",
-            Self::RouteTable => "route table",
-            Self::SecurityGroup => "security group",
-            Self::NetworkAcl => "network ACL",
-            Self::Endpoint => "VPC endpoint",
-            Self::InternetGateway => "internet gateway",
-            Self::NatGateway => "NAT gateway",
-            Self::EksCluster => "EKS cluster",
-            Self::Other => "resource",
-        }
+/// The kind of model element a resource type lowers to.
+pub(super) fn kind_of_type(resource_type: &str) -> ElementKind {
+    match resource_type {
+        "aws_vpc" | "aws_default_vpc" => ElementKind::Vpc,
+        "aws_subnet" | "aws_default_subnet" => ElementKind::Subnet,
+        "aws_route_table" | "aws_default_route_table" => ElementKind::RouteTable,
+        "aws_security_group" | "aws_default_security_group" => ElementKind::SecurityGroup,
+        "aws_network_acl" | "aws_default_network_acl" => ElementKind::NetworkAcl,
+        "aws_vpc_endpoint" => ElementKind::Endpoint,
+        "aws_internet_gateway" => ElementKind::InternetGateway,
+        "aws_nat_gateway" => ElementKind::NatGateway,
+        "aws_eks_cluster" => ElementKind::EksCluster,
+        _ => ElementKind::Other,
     }
 }
 
@@ -169,7 +135,7 @@ impl Lowerer<'_> {
         if let Some(found) = special {
             return found;
         }
-        let target_kind = ElementKind::of_type(&target.resource_type);
+        let target_kind = kind_of_type(&target.resource_type);
         let names_element = matches!(
             r.attribute.as_str(),
             "id" | "arn" | "name" | "family" | "arn_without_revision"
@@ -190,6 +156,9 @@ impl Lowerer<'_> {
         if let Some(address) = self.by_aws_id.get(text) {
             return Known::Value(ResourceId::new(*address));
         }
+        if let Some(companion) = self.companion_by_aws_id(text) {
+            return Known::Value(companion);
+        }
         if AWS_ID_PREFIXES.iter().any(|p| text.starts_with(p)) && kind != ElementKind::Other {
             return self.placeholder(text, text, kind, at);
         }
@@ -197,6 +166,24 @@ impl Lowerer<'_> {
             return Known::Value(ResourceId::new(text));
         }
         Known::unknown(format!("`{text}` is not the id of a {}", kind.noun()))
+    }
+
+    /// The implicit companion of a VPC in the inputs (default security group, default network ACL,
+    /// main route table) by the AWS id a state records for it on the VPC.
+    fn companion_by_aws_id(&self, text: &str) -> Option<ResourceId> {
+        self.model.vpcs.values().find_map(|vpc| {
+            let res = self.by_address.get(vpc.id.as_str())?;
+            let is = |attribute: &str| res.get(attribute).and_then(Value::as_str) == Some(text);
+            if is("default_security_group_id") {
+                Some(vpc.default_security_group.clone())
+            } else if is("default_network_acl_id") {
+                Some(vpc.default_network_acl.clone())
+            } else if is("main_route_table_id") || is("default_route_table_id") {
+                vpc.main_route_table.value().cloned()
+            } else {
+                None
+            }
+        })
     }
 
     /// Reports once that `reference` points outside the inputs.
@@ -228,132 +215,13 @@ impl Lowerer<'_> {
             self.diagnostics.push(unresolved(address, kind, at));
         }
         let provenance = Provenance::external(address, at.cloned(), reference);
-        let outside = || Unknown::new(format!("{address} is not defined in the inputs"));
-        match kind {
-            ElementKind::Vpc => {
-                if !self.model.vpcs.contains_key(&id) {
-                    let sg = id.implicit("default-security-group");
-                    let acl = id.implicit("default-network-acl");
-                    self.model.security_groups.insert(
-                        sg.clone(),
-                        SecurityGroup {
-                            id: sg.clone(),
-                            provenance: provenance.clone(),
-                            vpc: Known::Value(id.clone()),
-                            is_default: true,
-                            ingress: Partial {
-                                known: Vec::new(),
-                                unknown: Some(outside()),
-                            },
-                            egress: Partial {
-                                known: Vec::new(),
-                                unknown: Some(outside()),
-                            },
-                        },
-                    );
-                    self.model.network_acls.insert(
-                        acl.clone(),
-                        NetworkAcl {
-                            id: acl.clone(),
-                            provenance: provenance.clone(),
-                            vpc: Known::Value(id.clone()),
-                            is_default: true,
-                            subnets: Partial::default(),
-                            entries: Partial {
-                                known: Vec::new(),
-                                unknown: Some(outside()),
-                            },
-                        },
-                    );
-                    self.model.vpcs.insert(
-                        id.clone(),
-                        Vpc {
-                            id: id.clone(),
-                            provenance,
-                            region: self.default_region.clone(),
-                            cidrs: Partial {
-                                known: Vec::new(),
-                                unknown: Some(outside()),
-                            },
-                            dns_support: Known::Unknown(outside()),
-                            dns_hostnames: Known::Unknown(outside()),
-                            main_route_table: Known::Unknown(outside()),
-                            default_security_group: sg,
-                            default_network_acl: acl,
-                        },
-                    );
-                }
-            }
-            ElementKind::Subnet => {
-                self.model
-                    .subnets
-                    .entry(id.clone())
-                    .or_insert_with(|| Subnet {
-                        id: id.clone(),
-                        provenance,
-                        vpc: Known::Unknown(outside()),
-                        cidr: Known::Unknown(outside()),
-                        availability_zone: Known::Unknown(outside()),
-                        map_public_ip_on_launch: Known::Unknown(outside()),
-                    });
-            }
-            ElementKind::RouteTable => {
-                self.model
-                    .route_tables
-                    .entry(id.clone())
-                    .or_insert_with(|| RouteTable {
-                        id: id.clone(),
-                        provenance,
-                        vpc: Known::Unknown(outside()),
-                        routes: Partial {
-                            known: Vec::new(),
-                            unknown: Some(outside()),
-                        },
-                    });
-            }
-            ElementKind::SecurityGroup => {
-                self.model
-                    .security_groups
-                    .entry(id.clone())
-                    .or_insert_with(|| SecurityGroup {
-                        id: id.clone(),
-                        provenance,
-                        vpc: Known::Unknown(outside()),
-                        is_default: false,
-                        ingress: Partial {
-                            known: Vec::new(),
-                            unknown: Some(outside()),
-                        },
-                        egress: Partial {
-                            known: Vec::new(),
-                            unknown: Some(outside()),
-                        },
-                    });
-            }
-            ElementKind::NetworkAcl => {
-                self.model
-                    .network_acls
-                    .entry(id.clone())
-                    .or_insert_with(|| NetworkAcl {
-                        id: id.clone(),
-                        provenance,
-                        vpc: Known::Unknown(outside()),
-                        is_default: false,
-                        subnets: Partial::default(),
-                        entries: Partial {
-                            known: Vec::new(),
-                            unknown: Some(outside()),
-                        },
-                    });
-            }
-            // Gateways, endpoints and clusters outside the inputs are kept as bare ids: routes and
-            // rules name them, and analysis says what it cannot see behind them.
-            ElementKind::Endpoint
-            | ElementKind::InternetGateway
-            | ElementKind::NatGateway
-            | ElementKind::EksCluster
-            | ElementKind::Other => {}
-        }
+        insert_placeholder(
+            &mut self.model,
+            kind,
+            &id,
+            provenance,
+            self.default_region.clone(),
+        );
         Known::Value(id)
     }
 }
@@ -383,15 +251,5 @@ fn unresolved(address: &str, kind: ElementKind, at: Option<&Location>) -> Diagno
         resource: Some(address.to_owned()),
         help: Some(help.to_owned()),
         predicted_error: None,
-    }
-}
-
-/// A security-group rule that allows everything to or from `peer` (AWS's defaults).
-pub(super) fn allow_all(peer: privlink_model::SgPeer, provenance: Provenance) -> SgRule {
-    SgRule {
-        protocol: Protocol::All,
-        ports: PortRange::ALL,
-        peer,
-        provenance,
     }
 }

@@ -1,22 +1,19 @@
 //! VPCs and their implicit companions, subnets, gateways, route tables, routes and associations.
 
-use privlink_model::net::{PortRange, Protocol};
 use privlink_model::{
-    Direction, InternetGateway, Known, NaclAction, NaclEntry, NatConnectivity, NatGateway,
-    NetworkAcl, Partial, PrefixListRef, Provenance, ResourceId, Route, RouteDestination,
-    RouteTable, RouteTableAssociation, RouteTarget, SecurityGroup, SgPeer, Subnet, Unknown, Vpc,
+    InternetGateway, Known, NatConnectivity, NatGateway, Partial, PrefixListRef, Provenance,
+    ResourceId, Route, RouteDestination, RouteTable, RouteTableAssociation, RouteTarget, Subnet,
+    Unknown,
 };
 
 use super::Lowerer;
 use super::attrs::{self, bool_or, cidr_value, field, string};
-use super::links::{ElementKind, allow_all};
+use crate::elements::{ElementKind, VpcDeclaration, insert_vpc};
 use crate::terraform::resource::TfResource;
 use crate::terraform::value::Value;
 
 impl Lowerer<'_> {
     pub(super) fn vpc(&mut self, r: &TfResource) {
-        let id = ResourceId::new(&r.address);
-        let at = r.location.clone();
         let is_default_vpc = r.resource_type == "aws_default_vpc";
         let mut cidrs = Partial::default();
         match r.get("cidr_block") {
@@ -31,75 +28,15 @@ impl Lowerer<'_> {
                 r.address
             ))),
         }
-        let main_rt = id.implicit("main-route-table");
-        let default_sg = id.implicit("default-security-group");
-        let default_acl = id.implicit("default-network-acl");
-        let note = format!("created with {}", r.address);
-        let implicit = Provenance::implicit;
-        self.model.route_tables.insert(
-            main_rt.clone(),
-            RouteTable {
-                id: main_rt.clone(),
-                provenance: implicit(main_rt.as_str(), at.clone(), note.clone()),
-                vpc: Known::Value(id.clone()),
-                routes: Partial::default(),
-            },
-        );
-        let sg_prov = implicit(default_sg.as_str(), at.clone(), note.clone());
-        self.model.security_groups.insert(
-            default_sg.clone(),
-            SecurityGroup {
-                id: default_sg.clone(),
-                provenance: sg_prov.clone(),
-                vpc: Known::Value(id.clone()),
-                is_default: true,
-                ingress: Partial::complete(vec![allow_all(
-                    SgPeer::SecurityGroup(default_sg.clone()),
-                    sg_prov.clone(),
-                )]),
-                egress: Partial::complete(vec![allow_all(
-                    SgPeer::Ipv4("0.0.0.0/0".parse().expect("valid")),
-                    sg_prov,
-                )]),
-            },
-        );
-        let acl_prov = implicit(default_acl.as_str(), at.clone(), note);
-        self.model.network_acls.insert(
-            default_acl.clone(),
-            NetworkAcl {
-                id: default_acl.clone(),
-                provenance: acl_prov.clone(),
-                vpc: Known::Value(id.clone()),
-                is_default: true,
-                subnets: Partial::default(),
-                entries: Partial::complete(
-                    [Direction::Ingress, Direction::Egress]
-                        .into_iter()
-                        .map(|direction| NaclEntry {
-                            rule_number: 100,
-                            direction,
-                            protocol: Protocol::All,
-                            ports: PortRange::ALL,
-                            cidr: Known::Value("0.0.0.0/0".parse().expect("valid")),
-                            action: NaclAction::Allow,
-                            provenance: acl_prov.clone(),
-                        })
-                        .collect(),
-                ),
-            },
-        );
-        self.model.vpcs.insert(
-            id.clone(),
-            Vpc {
-                id,
-                provenance: Provenance::declared(&r.address, at),
+        insert_vpc(
+            &mut self.model,
+            VpcDeclaration {
+                id: ResourceId::new(&r.address),
+                provenance: Provenance::declared(&r.address, r.location.clone()),
                 region: r.region.clone(),
                 cidrs,
                 dns_support: bool_or(r, "enable_dns_support", true),
                 dns_hostnames: bool_or(r, "enable_dns_hostnames", is_default_vpc),
-                main_route_table: Known::Value(main_rt),
-                default_security_group: default_sg,
-                default_network_acl: default_acl,
             },
         );
     }
@@ -136,7 +73,7 @@ impl Lowerer<'_> {
             Value::Unknown(u) => {
                 let r = u.reference.as_ref()?;
                 let target = self.by_address.get(r.address.as_str())?;
-                (ElementKind::of_type(&target.resource_type) == ElementKind::Vpc
+                (super::links::kind_of_type(&target.resource_type) == ElementKind::Vpc
                     && attributes.contains(&r.attribute.as_str()))
                 .then(|| ResourceId::new(&r.address))
             }

@@ -7,7 +7,7 @@ use privlink_model::{
 
 use super::Lowerer;
 use super::attrs::{self, cidr_list, cidr_value, field, protocol_and_ports};
-use super::links::ElementKind;
+use crate::elements::{ElementKind, associate_network_acl, mark_acl_entries_unknown};
 use crate::terraform::resource::TfResource;
 use crate::terraform::value::Value;
 
@@ -425,13 +425,7 @@ impl Lowerer<'_> {
     }
 
     fn mark_all_acls_incomplete(&mut self, address: &str, u: &Unknown) {
-        let reason = Unknown::new(format!(
-            "{address} adds an entry privlink cannot place ({})",
-            u.reason
-        ));
-        for a in self.model.network_acls.values_mut() {
-            a.entries.mark_incomplete(reason.clone());
-        }
+        mark_acl_entries_unknown(&mut self.model, address, u);
     }
 
     pub(super) fn network_acl_association(&mut self, r: &TfResource) {
@@ -445,23 +439,7 @@ impl Lowerer<'_> {
             ElementKind::Subnet,
             r.location_of("subnet_id").as_ref(),
         );
-        match (acl, subnet) {
-            (Known::Value(acl), Known::Value(subnet)) => {
-                // A subnet has exactly one ACL: the association moves it off any other.
-                for a in self.model.network_acls.values_mut() {
-                    a.subnets.known.retain(|s| s != &subnet);
-                }
-                if let Some(a) = self.model.network_acls.get_mut(&acl) {
-                    a.subnets.push(subnet);
-                }
-            }
-            (Known::Value(acl), Known::Unknown(u)) => {
-                if let Some(a) = self.model.network_acls.get_mut(&acl) {
-                    a.subnets.mark_incomplete(u);
-                }
-            }
-            (Known::Unknown(_), _) => {}
-        }
+        associate_network_acl(&mut self.model, acl, subnet);
     }
 }
 

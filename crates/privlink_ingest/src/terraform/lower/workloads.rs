@@ -2,15 +2,16 @@
 //! Fargate profiles, EFS mount targets.
 
 use privlink_model::{
-    EfsMountTarget, EksCluster, Feature, Known, Partial, Provenance, ResourceId, SecurityGroup,
-    SgPeer, Workload, WorkloadKind,
+    EfsMountTarget, EksCluster, Feature, Known, Partial, Provenance, ResourceId, Workload,
+    WorkloadKind,
 };
 
 use super::Lowerer;
 use super::attrs::{self, bool_or, field, string};
-use super::links::{ElementKind, allow_all};
 use crate::ecs::{TaskFacts, read_container_definitions};
-use crate::terraform::resource::TfResource;
+use crate::elements::{ElementKind, insert_cluster_security_group};
+use crate::task_definition::family_of;
+use crate::terraform::resource::{ResourceMode, TfResource};
 use crate::terraform::value::Value;
 
 impl<'a> Lowerer<'a> {
@@ -26,31 +27,7 @@ impl<'a> Lowerer<'a> {
             || Known::unknown("the cluster's subnets are not known"),
             |s| self.model.subnet_vpc(s),
         );
-        // EKS creates this group and attaches it to the control plane and to managed nodes that
-        // have no launch-template security groups: all traffic from itself, all egress.
-        let sg = id.implicit("cluster-security-group");
-        let prov = Provenance::implicit(
-            sg.as_str(),
-            r.location.clone(),
-            format!("created by EKS for {}", r.address),
-        );
-        self.model.security_groups.insert(
-            sg.clone(),
-            SecurityGroup {
-                id: sg.clone(),
-                provenance: prov.clone(),
-                vpc,
-                is_default: false,
-                ingress: Partial::complete(vec![allow_all(
-                    SgPeer::SecurityGroup(sg.clone()),
-                    prov.clone(),
-                )]),
-                egress: Partial::complete(vec![allow_all(
-                    SgPeer::Ipv4("0.0.0.0/0".parse().expect("valid")),
-                    prov,
-                )]),
-            },
-        );
+        let sg = insert_cluster_security_group(&mut self.model, &id, r.location.clone(), vpc);
         self.model.eks_clusters.insert(
             id.clone(),
             EksCluster {
@@ -103,7 +80,25 @@ impl<'a> Lowerer<'a> {
             return;
         };
         let mut facts = match task {
-            Some(t) => task_facts(t),
+            Some(t) => {
+                if let Some(Value::Unknown(u)) = t.get("container_definitions")
+                    && u.encoded.is_none()
+                {
+                    // Plans leave a `jsonencode` with values known after apply wholly unknown.
+                    self.diagnostics.push(privlink_model::Diagnostic {
+                        kind: privlink_model::DiagnosticKind::UnresolvedInput,
+                        message: format!(
+                            "the container definitions of {} are not known before apply ({}); its images, log driver and secrets are unknown",
+                            t.address, u.reason
+                        ),
+                        location: t.location_of("container_definitions").or_else(|| r.location.clone()),
+                        resource: Some(t.address.clone()),
+                        help: Some("give the Terraform directory with the plan (`privlink check plan.json DIR`), or keep the task definition as a JSON file".to_owned()),
+                        predicted_error: None,
+                    });
+                }
+                task_facts(t)
+            }
             None => {
                 let at = r.location_of("task_definition");
                 self.diagnostics.push(privlink_model::Diagnostic {
@@ -190,23 +185,33 @@ impl<'a> Lowerer<'a> {
                     .by_address
                     .get(u.reference.as_ref()?.address.as_str())
                     .copied()?;
-                (target.resource_type == "aws_ecs_task_definition").then_some(target)
+                match (target.mode, target.resource_type.as_str()) {
+                    (ResourceMode::Managed, "aws_ecs_task_definition") => Some(target),
+                    // `data "aws_ecs_task_definition"` reads a family the inputs may define (a task
+                    // definition file, typically).
+                    (ResourceMode::Data, "aws_ecs_task_definition") => {
+                        self.task_definition_by_family(target.get("task_definition")?.as_str()?)
+                    }
+                    _ => None,
+                }
             }
-            Value::String(s) => {
-                let family = s
-                    .rsplit('/')
-                    .next()
-                    .unwrap_or(s)
-                    .split(':')
-                    .next()
-                    .unwrap_or(s);
-                self.by_address.values().copied().find(|t| {
-                    t.resource_type == "aws_ecs_task_definition"
-                        && t.get("family").and_then(Value::as_str) == Some(family)
-                })
-            }
+            Value::String(s) => self.task_definition_by_family(s),
             _ => None,
         }
+    }
+
+    /// The task definition of a family (`app`, `app:3` or an ARN), the first by address when several
+    /// define it.
+    fn task_definition_by_family(&self, name: &str) -> Option<&'a TfResource> {
+        let family = family_of(name);
+        self.by_address
+            .values()
+            .copied()
+            .filter(|t| {
+                t.mode == ResourceMode::Managed && t.resource_type == "aws_ecs_task_definition"
+            })
+            .filter(|t| t.get("family").and_then(Value::as_str) == Some(family))
+            .min_by(|a, b| a.address.cmp(&b.address))
     }
 
     /// Fargate or EC2, from the launch type, the capacity provider strategy (the service's or the
