@@ -304,7 +304,7 @@ impl<'s, 'm> CloudFormation<'s, 'm> {
             )),
             (Element::External { reference, .. }, Use::Id) => {
                 if let Some(name) = reference.strip_prefix("Fn::ImportValue ") {
-                    return Ok(Value::ImportValue(Box::new(Value::Text(name.to_owned()))));
+                    return Ok(Value::Import(Box::new(Value::Text(name.to_owned()))));
                 }
                 if let Some(name) = reference.strip_prefix("parameter ") {
                     if self.template(from)?.has_parameter(name) {
@@ -355,7 +355,7 @@ impl<'s, 'm> CloudFormation<'s, 'm> {
                 continue;
             };
             if let Some(text) = name.scalar() {
-                return Some(Value::ImportValue(Box::new(Value::Text(text.to_owned()))));
+                return Some(Value::Import(Box::new(Value::Text(text.to_owned()))));
             }
             if let Some(sub) = sub_text(name) {
                 let target = self.template(from).ok()?;
@@ -363,7 +363,7 @@ impl<'s, 'm> CloudFormation<'s, 'm> {
                     .iter()
                     .all(|v| v.starts_with("AWS::") || target.has_parameter(v));
                 if variables_known {
-                    return Some(Value::ImportValue(Box::new(Value::Sub(sub))));
+                    return Some(Value::Import(Box::new(Value::Sub(sub))));
                 }
             }
         }
@@ -904,7 +904,7 @@ impl<'s, 'm> CloudFormation<'s, 'm> {
 }
 
 /// Where a new endpoint is.
-#[derive(Debug)]
+#[derive(Clone, Copy, Debug)]
 enum Placement<'a> {
     Interface {
         subnets: &'a [ResourceId],

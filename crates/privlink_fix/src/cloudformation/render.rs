@@ -21,7 +21,7 @@ pub(crate) enum Value {
     /// `!Sub "..."`.
     Sub(String),
     /// `Fn::ImportValue` of a name (a string or a `!Sub`).
-    ImportValue(Box<Value>),
+    Import(Box<Value>),
     List(Vec<Value>),
     Map(Vec<(String, Value)>),
     /// Text of the template itself: what it says, the column its first character was at, and
@@ -102,7 +102,7 @@ fn yaml_inline(value: &Value) -> bool {
     match value {
         Value::List(items) => items.is_empty(),
         Value::Map(entries) => entries.is_empty(),
-        Value::ImportValue(name) => !matches!(**name, Value::Sub(_)),
+        Value::Import(name) => !matches!(**name, Value::Sub(_)),
         Value::Source { block, .. } => !block,
         _ => true,
     }
@@ -117,7 +117,7 @@ fn yaml_flow(value: &Value, column: usize) -> String {
         Value::Ref(r) => format!("!Ref {r}"),
         Value::GetAtt(r, a) => format!("!GetAtt {r}.{a}"),
         Value::Sub(s) => format!("!Sub {}", json_string(s)),
-        Value::ImportValue(name) => match &**name {
+        Value::Import(name) => match &**name {
             Value::Sub(s) => format!("{{\"Fn::ImportValue\": !Sub {}}}", json_string(s)),
             other => format!("!ImportValue {}", yaml_flow(other, column + 13)),
         },
@@ -148,7 +148,7 @@ fn yaml_flow(value: &Value, column: usize) -> String {
 pub(crate) fn has_block_source(value: &Value) -> bool {
     match value {
         Value::Source { block, .. } => *block,
-        Value::ImportValue(v) => has_block_source(v),
+        Value::Import(v) => has_block_source(v),
         Value::List(items) => items.iter().any(has_block_source),
         Value::Map(entries) => entries.iter().any(|(_, v)| has_block_source(v)),
         _ => false,
@@ -188,7 +188,7 @@ fn yaml_block(value: &Value, indent: usize, step: usize, out: &mut String) {
                 yaml_entry(k, v, indent, step, out);
             }
         }
-        Value::ImportValue(name) => {
+        Value::Import(name) => {
             yaml_entry("Fn::ImportValue", name, indent, step, out);
         }
         Value::Source { text, column, .. } => {
@@ -252,7 +252,7 @@ pub(crate) fn json(value: &Value, indent: usize, step: usize) -> String {
             json_string(a)
         ),
         Value::Sub(s) => format!("{{\"Fn::Sub\": {}}}", json_string(s)),
-        Value::ImportValue(name) => {
+        Value::Import(name) => {
             format!("{{\"Fn::ImportValue\": {}}}", json(name, indent, step))
         }
         Value::List(items) if items.is_empty() => "[]".to_owned(),
@@ -316,7 +316,7 @@ mod tests {
                         "SubnetIds".into(),
                         Value::List(vec![
                             Value::Ref("A".into()),
-                            Value::ImportValue(Box::new(Value::Sub("${Env}-b".into()))),
+                            Value::Import(Box::new(Value::Sub("${Env}-b".into()))),
                         ]),
                     ),
                 ]),
