@@ -712,3 +712,49 @@ fn nothing_is_written_when_an_input_cannot_be_read() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("nothing was written"));
     assert_eq!(ws.files(), before);
 }
+
+#[test]
+fn plans_are_fixed_in_their_configuration() {
+    let ws = Workspace::new();
+    ws.copy(
+        "crates/privlink_ingest/tests/fixtures/plans/src/brownfield",
+        "infra",
+    );
+    std::fs::copy(
+        root().join("crates/privlink_ingest/tests/fixtures/plans/brownfield.plan.json"),
+        ws.path().join("plan.json"),
+    )
+    .expect("copy plan");
+    let before = ws.files();
+
+    // The plan alone says what exists, not where it is written.
+    let (status, report) = ws.json(&["fix", "--write", "--report-format", "json", "plan.json"]);
+    assert_eq!(status, 1, "{report}");
+    assert_eq!(ws.files(), before);
+    assert!(
+        report
+            .to_string()
+            .contains("give privlink the configuration directory too"),
+        "{report}"
+    );
+
+    // With its configuration, the new endpoints go beside it.
+    let (status, report) = ws.json(&[
+        "fix",
+        "--write",
+        "--report-format",
+        "json",
+        "plan.json",
+        "infra",
+    ]);
+    assert_eq!(status, 0, "{report}");
+    let fixes = ws.read("infra/privlink_fixes.tf");
+    assert!(
+        fixes.contains("resource \"aws_vpc_endpoint\" \"logs\""),
+        "{fixes}"
+    );
+    assert!(
+        fixes.contains("subnet_ids          = [aws_subnet.app.id]"),
+        "{fixes}"
+    );
+}

@@ -116,9 +116,17 @@ impl<'m> Sources<'m> {
             return Err(format!("{id} is not in the inputs"));
         };
         let Some(loc) = &p.location else {
-            return Err(format!(
-                "{id} is not written in a file privlink can edit (it comes from a plan, a state or a live account)"
-            ));
+            return Err(
+                if crate::terraform::address::Address::parse(&p.address).is_some() {
+                    format!(
+                        "{id} comes from a plan or state without its configuration: give privlink the configuration directory too (privlink fix plan.json DIR/)"
+                    )
+                } else {
+                    format!(
+                        "{id} is not written in a file privlink can edit: change it where it is defined (privlink aws apply for a live account)"
+                    )
+                },
+            );
         };
         if is_terraform(&loc.path) {
             Ok(Language::Terraform)
