@@ -48,6 +48,18 @@ pub(crate) enum Command {
         after_help = "Traffic defaults to 100 GB a month (80 image pulls, 10 logs, 10 other); set it with --gb-per-month or a [traffic] table in privlink.toml.\nPrices: the table shipped with privlink (every figure dated and sourced), or --prices FILE.\nExit status: 0 priced, 2 on a usage error, an unreadable input, or a region privlink has no prices for."
     )]
     Cost(CostArgs),
+    /// Which VPC endpoints a workload kind needs, and a private network that serves it (no input
+    /// needed).
+    ///
+    /// `--format table` (the default) and `json` list each required service with its endpoint type,
+    /// service name and why; `terraform` and `cloudformation` write a complete reference network:
+    /// isolated app subnets across `--azs` AZs, a dedicated endpoint subnet per AZ, an endpoint
+    /// security group admitting HTTPS from the VPC, every interface endpoint with private DNS and a
+    /// minimal policy, the S3 gateway endpoint on the app route tables, and an example workload.
+    #[command(
+        after_help = "Examples:\n  privlink plan --kind ecs-fargate --feature awslogs,secretsmanager --region ap-northeast-1\n  privlink plan --kind eks-node --region eu-west-1 --format terraform > main.tf\nExit status: 0 planned, 2 on a usage error or a plan privlink cannot write as a network (an image in another region or outside AWS)."
+    )]
+    Plan(crate::commands::plan::PlanArgs),
     /// Write the changes that resolve the findings: edits of the Terraform or CloudFormation that
     /// declares each element, and new resources, printed as a patch or written with --write.
     #[command(

@@ -7,6 +7,7 @@
 mod cli;
 mod commands;
 mod config;
+mod plan;
 mod report;
 mod session;
 
@@ -27,6 +28,7 @@ fn main() -> ExitCode {
         Command::Rules(args) => commands::rules::list(args),
         Command::Rule(args) => commands::rules::show(args),
         Command::Cost(args) => commands::cost::run(args),
+        Command::Plan(args) => commands::plan::run(args),
         Command::Fix(args) => commands::fix::run(args),
     };
     match result {

@@ -291,6 +291,11 @@ const ECR_PULL: &[&str] = &[
     "ecr:BatchGetImage",
 ];
 
+/// The actions an image pull through an ECR pull-through cache adds to a plain pull (§4.2): the
+/// import from the upstream registry and, on the first pull, the cached repository's creation.
+pub const PULL_THROUGH_CACHE_ACTIONS: &[&str] =
+    &["ecr:BatchImportUpstreamImage", "ecr:CreateRepository"];
+
 /// Every requirement, in the order a task meets them at start-up (registry auth and secrets, image
 /// manifest, layers, log stream, then features used while running), so the first failing one is the
 /// error the task stops with.

@@ -16,6 +16,7 @@ pub mod ecs;
 mod elements;
 mod error;
 mod inputs;
+mod regions;
 pub mod task_definition;
 pub mod terraform;
 pub mod workload_spec;

@@ -399,10 +399,7 @@ impl Evaluator {
                 "Fn::GetAZs: the region is not known; pass --region",
             );
         };
-        let names: Vec<String> = ['a', 'b', 'c']
-            .iter()
-            .map(|s| format!("{region}{s}"))
-            .collect();
+        let names = crate::regions::availability_zones(&region);
         let location = self.templates[t].location(at);
         self.diagnostic(format!("getazs {}", self.templates[t].file.display), Diagnostic {
             kind: DiagnosticKind::UnresolvedInput,

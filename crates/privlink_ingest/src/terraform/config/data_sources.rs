@@ -6,15 +6,8 @@ use std::collections::BTreeMap;
 
 use privlink_model::Known;
 
+use crate::regions::availability_zones;
 use crate::terraform::value::Value;
-
-/// The availability zone letters privlink assumes per region (one place for the table).
-const AZ_LETTERS: &[(&str, &str)] = &[
-    ("ap-northeast-1", "acd"),
-    ("us-east-1", "abcdef"),
-    ("us-west-1", "ac"),
-];
-const DEFAULT_AZ_LETTERS: &str = "abc";
 
 /// Whether privlink computes attributes of this data source type.
 pub(crate) fn is_known(resource_type: &str) -> bool {
@@ -26,15 +19,6 @@ pub(crate) fn is_known(resource_type: &str) -> bool {
             | "aws_vpc_endpoint_service"
             | "aws_iam_policy_document"
     )
-}
-
-/// The synthesized availability zones of a region.
-pub(crate) fn availability_zones(region: &str) -> Vec<String> {
-    let letters = AZ_LETTERS
-        .iter()
-        .find(|(r, _)| *r == region)
-        .map_or(DEFAULT_AZ_LETTERS, |(_, l)| l);
-    letters.chars().map(|c| format!("{region}{c}")).collect()
 }
 
 /// The partition and DNS suffix of a region.
