@@ -34,7 +34,7 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            eprintln!(
+            anstream::eprintln!(
                 "{}: {e:#}",
                 report::style::paint(report::style::ERROR, "error")
             );

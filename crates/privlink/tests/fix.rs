@@ -709,7 +709,12 @@ fn nothing_is_written_when_an_input_cannot_be_read() {
     let before = ws.files();
     let out = ws.run(&["fix", "--write", "tf", "missing-dir"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("nothing was written"));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("nothing was written"), "{stderr}");
+    assert!(
+        stderr.starts_with("error: "),
+        "plain text when not a terminal: {stderr:?}"
+    );
     assert_eq!(ws.files(), before);
 }
 
