@@ -151,6 +151,8 @@ pub(crate) enum Format {
     Sarif,
     /// Markdown, for pull-request comments (check only).
     Markdown,
+    /// One self-contained HTML page: diagram, flows, findings, cost (check only).
+    Html,
 }
 
 /// Formats of the rule list.

@@ -4,7 +4,7 @@ use anyhow::Result;
 
 use super::emit;
 use crate::cli::{Format, InputArgs};
-use crate::report::{json, markdown, sarif, text};
+use crate::report::{html, json, markdown, sarif, text};
 use crate::session;
 
 /// Runs `check`; returns the exit status.
@@ -15,6 +15,7 @@ pub(crate) fn run(args: &InputArgs) -> Result<u8> {
         Format::Json => serde_json::to_string_pretty(&json::report(&session))? + "\n",
         Format::Sarif => serde_json::to_string_pretty(&sarif::report(&session))? + "\n",
         Format::Markdown => markdown::check(&session),
+        Format::Html => html::check(&session),
     };
     emit(&rendered, args.output.as_deref())?;
     Ok(session.exit_code())

@@ -34,7 +34,9 @@ pub(crate) fn run(args: &CostArgs) -> Result<u8> {
             out
         }
         Format::Json => serde_json::to_string_pretty(&report::cost::json(&sets, &traffic))? + "\n",
-        Format::Sarif | Format::Markdown => bail!("privlink cost writes --format text or json"),
+        Format::Sarif | Format::Markdown | Format::Html => {
+            bail!("privlink cost writes --format text or json")
+        }
     };
     emit(&rendered, args.inputs.output.as_deref())?;
     Ok(if session.has_input_errors() { 2 } else { 0 })

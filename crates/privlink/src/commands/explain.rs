@@ -52,7 +52,9 @@ pub(crate) fn run(args: &ExplainArgs) -> Result<u8> {
         );
     }
     let rendered = match args.inputs.format {
-        Format::Sarif | Format::Markdown => bail!("privlink explain writes --format text or json"),
+        Format::Sarif | Format::Markdown | Format::Html => {
+            bail!("privlink explain writes --format text or json")
+        }
         Format::Json => {
             let mut report = serde_json::to_value(crate::report::json::report(&session))?;
             let keep: Vec<serde_json::Value> = report["flows"]

@@ -17,7 +17,7 @@ pub(crate) fn run(args: &FixArgs) -> Result<u8> {
     let json = match args.inputs.format {
         Format::Text => false,
         Format::Json => true,
-        Format::Sarif | Format::Markdown => {
+        Format::Sarif | Format::Markdown | Format::Html => {
             bail!("privlink fix writes --report-format text or json")
         }
     };

@@ -32,7 +32,7 @@ pub(crate) fn traffic(config: &Config, gb_per_month: Option<Decimal>) -> Traffic
 }
 
 /// The estimates `check` shows: the shipped prices and the configured traffic.
-fn for_check(session: &Session) -> (Vec<SetEstimate>, Traffic) {
+pub(crate) fn for_check(session: &Session) -> (Vec<SetEstimate>, Traffic) {
     let traffic = traffic(&session.config, None);
     (
         estimate(
@@ -84,16 +84,16 @@ fn grouped(d: Decimal, dp: u32, trim: bool) -> String {
     }
 }
 
-fn usd(d: Decimal) -> String {
+pub(crate) fn usd(d: Decimal) -> String {
     grouped(d, 2, false)
 }
 
-fn gb(d: Decimal) -> String {
+pub(crate) fn gb(d: Decimal) -> String {
     grouped(d, if d.abs() < Decimal::TEN { 2 } else { 0 }, true)
 }
 
 /// A plain number: the exact figure without trailing zeros.
-fn plain(d: Decimal) -> String {
+pub(crate) fn plain(d: Decimal) -> String {
     d.normalize().to_string()
 }
 
@@ -124,7 +124,7 @@ fn wrap(text: &str, first: &str, indent: usize, out: &mut String) {
     let _ = writeln!(out, "{line}");
 }
 
-fn design_name(kind: DesignKind) -> &'static str {
+pub(crate) fn design_name(kind: DesignKind) -> &'static str {
     match kind {
         DesignKind::AsWritten => "as written",
         DesignKind::NatPerAz => "NAT gateway per AZ",
@@ -133,7 +133,7 @@ fn design_name(kind: DesignKind) -> &'static str {
     }
 }
 
-fn traffic_text(traffic: &Traffic) -> String {
+pub(crate) fn traffic_text(traffic: &Traffic) -> String {
     let origin = match traffic.origin {
         TrafficOrigin::Default => {
             "privlink's defaults; set --gb-per-month N or a [traffic] table in privlink.toml"
@@ -153,7 +153,7 @@ fn traffic_text(traffic: &Traffic) -> String {
 }
 
 /// Where endpoints stand against another design, in words, with what the other leaves unpriced.
-fn comparison_text(c: &Comparison, e: &Estimate) -> String {
+pub(crate) fn comparison_text(c: &Comparison, e: &Estimate) -> String {
     let text = crossing_text(c);
     let unpriced = e.design(c.against).unpriced_share;
     if unpriced.is_zero() {
@@ -197,7 +197,7 @@ fn crossing_text(c: &Comparison) -> String {
     }
 }
 
-fn unit_text(item: &LineItem) -> String {
+pub(crate) fn unit_text(item: &LineItem) -> String {
     match item.unit {
         Unit::Hour => format!("{} h × {}", gb(item.quantity), plain(item.unit_usd)),
         Unit::Gb => format!("{} GB × {}", gb(item.quantity), plain(item.unit_usd)),
@@ -323,7 +323,7 @@ fn estimate_text(head: &str, set: &SetEstimate, e: &Estimate, out: &mut String) 
     out.push('\n');
 }
 
-fn design_label(kind: DesignKind, summary: &str) -> String {
+pub(crate) fn design_label(kind: DesignKind, summary: &str) -> String {
     match kind {
         DesignKind::AsWritten => format!("as written: {summary}"),
         DesignKind::Endpoints => format!("endpoints: {summary}"),

@@ -2,6 +2,7 @@
 
 pub(crate) mod cost;
 pub(crate) mod fix;
+pub(crate) mod html;
 pub(crate) mod json;
 pub(crate) mod markdown;
 pub(crate) mod sarif;
