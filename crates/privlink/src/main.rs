@@ -29,11 +29,12 @@ fn main() -> ExitCode {
         Command::Rule(args) => commands::rules::show(args),
         Command::Cost(args) => commands::cost::run(args),
         Command::Plan(args) => commands::plan::run(args),
+        Command::Fix(args) => commands::fix::run(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            eprintln!(
+            anstream::eprintln!(
                 "{}: {e:#}",
                 report::style::paint(report::style::ERROR, "error")
             );
