@@ -4,7 +4,9 @@
 use similar::TextDiff;
 
 /// The diff from `original` (`None`: the file is new) to `updated`, with three lines of context.
+/// An absolute `path` loses its leading `/` as in `git diff` (`a/tmp/main.tf`, not `a//tmp/main.tf`).
 pub(crate) fn unified(path: &str, original: Option<&str>, updated: &str) -> String {
+    let path = path.trim_start_matches('/');
     let before = original.unwrap_or("");
     let diff = TextDiff::from_lines(before, updated);
     let old_header = if original.is_some() {
@@ -34,6 +36,12 @@ mod tests {
         assert!(
             d.starts_with("--- /dev/null\n+++ b/a/privlink_fixes.tf\n@@ -0,0 +1,2 @@\n+x\n+y\n")
         );
+    }
+
+    #[test]
+    fn absolute_paths_get_one_slash_after_the_prefix() {
+        let d = unified("/tmp/main.tf", Some("a\n"), "b\n");
+        assert!(d.starts_with("--- a/tmp/main.tf\n+++ b/tmp/main.tf\n"));
     }
 
     #[test]
