@@ -64,6 +64,48 @@ pub(crate) enum Command {
         after_help = "Examples:\n  privlink plan --kind ecs-fargate --feature awslogs,secretsmanager --region ap-northeast-1\n  privlink plan --kind eks-node --region eu-west-1 --format terraform > main.tf\nExit status: 0 planned, 2 on a usage error or a plan privlink cannot write as a network (an image in another region or outside AWS)."
     )]
     Plan(crate::commands::plan::PlanArgs),
+    /// Write the changes that resolve the findings: edits of the Terraform or CloudFormation that
+    /// declares each element, and new resources, printed as a patch or written with --write.
+    #[command(
+        after_help = "Without --write, prints the changes as a unified diff (new files against /dev/null): `privlink fix infra/ | git apply` (or `patch -p1`), run where privlink ran, applies it.\nWith --write, a changed file is first copied to FILE.privlink-backup (numbered, never overwritten); new Terraform resources go to a new privlink_fixes.tf of the module; new CloudFormation resources at the end of the template's Resources.\nSafe and unsafe fixes are written; fixes privlink cannot write (a value that is an expression, an element outside the inputs, a generated template) are listed with what to do.\nExit status: 0 when every finding at or above --fail-on is fixed, 1 when some need manual work, 2 on a usage error, an input that could not be read, or a file that could not be written."
+    )]
+    Fix(FixArgs),
+}
+
+/// `fix`.
+#[derive(Debug, Args)]
+// `--format` names the language of the fixes here (as for `plan`), so the report format of the
+// shared input flags is `--report-format`.
+#[command(mut_arg("format", |a| a
+    .long("report-format")
+    .help("Report format: text (the findings, then the changes as a patch), or json (each finding with what became of it, and the changes as diffs)")))]
+pub(crate) struct FixArgs {
+    /// Inputs and options as for `check`.
+    #[command(flatten)]
+    pub(crate) inputs: InputArgs,
+
+    /// The language to write fixes in (default: each fix in the language of the element it
+    /// changes); findings about elements written in the other language are listed, not fixed.
+    #[arg(
+        long = "format",
+        id = "fix_language",
+        value_enum,
+        value_name = "LANGUAGE"
+    )]
+    pub(crate) language: Option<FixLanguage>,
+
+    /// Write the changes (with backups) instead of printing them.
+    #[arg(long)]
+    pub(crate) write: bool,
+}
+
+/// The languages `fix` writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum FixLanguage {
+    /// Terraform (`.tf`).
+    Terraform,
+    /// CloudFormation templates (YAML or JSON).
+    Cloudformation,
 }
 
 /// `cost`.

@@ -31,11 +31,12 @@ fn main() -> ExitCode {
         #[cfg(feature = "aws")]
         Command::Aws(command) => commands::aws::run(command),
         Command::Plan(args) => commands::plan::run(args),
+        Command::Fix(args) => commands::fix::run(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            eprintln!(
+            anstream::eprintln!(
                 "{}: {e:#}",
                 report::style::paint(report::style::ERROR, "error")
             );

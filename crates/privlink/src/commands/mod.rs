@@ -5,6 +5,7 @@ pub(crate) mod aws;
 pub(crate) mod check;
 pub(crate) mod cost;
 pub(crate) mod explain;
+pub(crate) mod fix;
 pub(crate) mod plan;
 pub(crate) mod rules;
 

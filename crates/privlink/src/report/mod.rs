@@ -1,6 +1,7 @@
 //! Report renderers. Each takes the analysed session and returns the text to write.
 
 pub(crate) mod cost;
+pub(crate) mod fix;
 pub(crate) mod html;
 pub(crate) mod json;
 pub(crate) mod markdown;

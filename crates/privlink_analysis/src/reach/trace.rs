@@ -3,8 +3,8 @@
 
 use privlink_model::net::{Ipv4Range, PortRange, public_ipv4_ranges};
 use privlink_model::{
-    Direction, EndpointKind, HttpsPeer, Known, Location, Partial, PrefixListRef, ResourceId,
-    RouteDestination, RouteTarget, Subnet, Vpc, VpcEndpoint, Workload,
+    Direction, EffectiveAssociation, EndpointKind, HttpsPeer, Known, Location, Partial,
+    PrefixListRef, ResourceId, RouteDestination, RouteTarget, Subnet, Vpc, VpcEndpoint, Workload,
 };
 
 use super::check::{Check, Peer, acl_allows, security_groups_allow};
@@ -222,6 +222,27 @@ impl<'a, 'm> Tracer<'a, 'm> {
                         detail,
                     });
                 }
+            }
+        }
+    }
+
+    /// The route table the workload's subnet uses; `None` (after an `unknown` route hop) when the
+    /// inputs do not say.
+    fn subnet_route_table(&mut self) -> Option<EffectiveAssociation> {
+        match self.net.route_table(&self.subnet.id) {
+            Known::Value(t) => Some(t),
+            Known::Unknown(u) => {
+                self.hop(
+                    HopKind::Route,
+                    HopStatus::Unknown,
+                    format!(
+                        "the route table of {} is not known ({})",
+                        self.subnet.id, u.reason
+                    ),
+                    None,
+                    None,
+                );
+                None
             }
         }
     }
@@ -922,21 +943,8 @@ impl<'a, 'm> Tracer<'a, 'm> {
             None,
             None,
         );
-        let table = match self.net.route_table(&self.subnet.id) {
-            Known::Value(t) => t,
-            Known::Unknown(u) => {
-                self.hop(
-                    HopKind::Route,
-                    HopStatus::Unknown,
-                    format!(
-                        "the route table of {} is not known ({})",
-                        self.subnet.id, u.reason
-                    ),
-                    None,
-                    None,
-                );
-                return Outcome::unknown();
-            }
+        let Some(table) = self.subnet_route_table() else {
+            return Outcome::unknown();
         };
         let rt = table.route_table.clone();
         if let Some(e) = gateways.iter().find(|e| e.route_tables.contains(&rt)) {
@@ -1222,21 +1230,8 @@ impl<'a, 'm> Tracer<'a, 'm> {
             );
             return Outcome::blocked(private_miss);
         }
-        let table = match self.net.route_table(&self.subnet.id) {
-            Known::Value(t) => t,
-            Known::Unknown(u) => {
-                self.hop(
-                    HopKind::Route,
-                    HopStatus::Unknown,
-                    format!(
-                        "the route table of {} is not known ({})",
-                        self.subnet.id, u.reason
-                    ),
-                    None,
-                    None,
-                );
-                return Outcome::unknown();
-            }
+        let Some(table) = self.subnet_route_table() else {
+            return Outcome::unknown();
         };
         let rt_id = table.route_table;
         let Some(rt) = self.net.model.route_tables.get(&rt_id) else {
