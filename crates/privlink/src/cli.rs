@@ -48,6 +48,10 @@ pub(crate) enum Command {
         after_help = "Traffic defaults to 100 GB a month (80 image pulls, 10 logs, 10 other); set it with --gb-per-month or a [traffic] table in privlink.toml.\nPrices: the table shipped with privlink (every figure dated and sourced), or --prices FILE.\nExit status: 0 priced, 2 on a usage error, an unreadable input, or a region privlink has no prices for."
     )]
     Cost(CostArgs),
+    /// A live AWS account: scan it (read-only), or create what its findings say is missing.
+    #[cfg(feature = "aws")]
+    #[command(subcommand)]
+    Aws(crate::commands::aws::AwsCommand),
     /// Which VPC endpoints a workload kind needs, and a private network that serves it (no input
     /// needed).
     ///
@@ -141,9 +145,10 @@ fn parse_gb(text: &str) -> Result<rust_decimal::Decimal, String> {
 }
 
 /// Report formats.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
 pub(crate) enum Format {
     /// Human-readable, with source snippets.
+    #[default]
     Text,
     /// The JSON schema of SPEC.md (schema_version 1).
     Json,
@@ -179,12 +184,17 @@ pub(crate) enum FailOn {
 }
 
 /// Options shared by the commands that read inputs.
-#[derive(Debug, Args)]
+#[derive(Debug, Default, Args)]
 pub(crate) struct InputArgs {
     /// Files or directories to read: Terraform directories, plan/state JSON, CloudFormation templates,
-    /// task definitions. Formats are detected by content.
-    #[arg(value_name = "PATH", default_value = ".")]
+    /// task definitions, privlink snapshots. Formats are detected by content. Default: `.` (unless
+    /// --aws-snapshot is given).
+    #[arg(value_name = "PATH")]
     pub(crate) paths: Vec<PathBuf>,
+
+    /// A snapshot written by `privlink aws scan --save FILE`, analysed offline (repeatable).
+    #[arg(long = "aws-snapshot", value_name = "FILE")]
+    pub(crate) aws_snapshots: Vec<PathBuf>,
 
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -256,4 +266,16 @@ pub(crate) struct RulesArgs {
 pub(crate) struct RuleArgs {
     /// The rule's name (e.g. missing-interface-endpoint) or code (e.g. PL001).
     pub(crate) name: String,
+}
+
+impl InputArgs {
+    /// The inputs to read: the PATHs and snapshots given, or else the working directory.
+    pub(crate) fn input_paths(&self) -> Vec<PathBuf> {
+        let mut paths = self.paths.clone();
+        paths.extend(self.aws_snapshots.iter().cloned());
+        if paths.is_empty() {
+            paths.push(PathBuf::from("."));
+        }
+        paths
+    }
 }

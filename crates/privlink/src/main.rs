@@ -28,6 +28,8 @@ fn main() -> ExitCode {
         Command::Rules(args) => commands::rules::list(args),
         Command::Rule(args) => commands::rules::show(args),
         Command::Cost(args) => commands::cost::run(args),
+        #[cfg(feature = "aws")]
+        Command::Aws(command) => commands::aws::run(command),
         Command::Plan(args) => commands::plan::run(args),
         Command::Fix(args) => commands::fix::run(args),
     };

@@ -4,7 +4,7 @@ use anyhow::{Result, bail};
 use privlink_analysis::{Analysis, Options, analyze};
 use privlink_ingest::terraform::config::ConfigOptions;
 use privlink_ingest::workload_spec::WorkloadSpec;
-use privlink_ingest::{InputReport, LoadOptions, load};
+use privlink_ingest::{InputReport, LoadOptions, Loaded, load};
 use privlink_model::{Model, Severity};
 
 use crate::cli::{FailOn, InputArgs};
@@ -25,6 +25,8 @@ pub(crate) struct Session {
     pub(crate) model: Model,
     /// The configuration in force.
     pub(crate) config: config::Config,
+    /// Documents that locations point into but that are not files (an unsaved live scan), by path.
+    pub(crate) documents: Vec<(String, String)>,
 }
 
 impl Session {
@@ -56,7 +58,19 @@ impl Session {
 /// Opens a session. `--workload` values without `=` are returned as names when `names_allowed`
 /// (`explain --workload NAME`), and are a usage error otherwise.
 pub(crate) fn open(args: &InputArgs, names_allowed: bool) -> Result<(Session, Vec<String>)> {
-    let config = config::load(args.config.as_deref(), &args.paths)?;
+    let paths = args.input_paths();
+    open_with(args, names_allowed, &paths, |options| load(&paths, options))
+}
+
+/// Opens a session on what `loader` loads (the inputs read from `paths`, or a live scan); `paths` are
+/// where `privlink.toml` is looked for.
+pub(crate) fn open_with(
+    args: &InputArgs,
+    names_allowed: bool,
+    paths: &[std::path::PathBuf],
+    loader: impl FnOnce(&LoadOptions) -> Loaded,
+) -> Result<(Session, Vec<String>)> {
+    let config = config::load(args.config.as_deref(), paths)?;
     let mut vars = Vec::new();
     for v in &args.vars {
         let Some((name, value)) = v.split_once('=') else {
@@ -81,7 +95,7 @@ pub(crate) fn open(args: &InputArgs, names_allowed: bool) -> Result<(Session, Ve
         region: region.clone(),
         cloudformation_parameters: parameters,
     };
-    let loaded = load(&args.paths, &options);
+    let loaded = loader(&options);
     let mut model = loaded.model;
     let mut names = Vec::new();
     let mut specs = Vec::new();
@@ -136,6 +150,7 @@ pub(crate) fn open(args: &InputArgs, names_allowed: bool) -> Result<(Session, Ve
             fail_on,
             model,
             config,
+            documents: Vec::new(),
         },
         names,
     ))

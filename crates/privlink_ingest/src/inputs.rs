@@ -238,6 +238,7 @@ fn load_one(
             Err(e) => (Model::default(), vec![e]),
         },
         InputFormat::Unknown => (Model::default(), vec![unrecognised(&text, display)]),
+        InputFormat::AwsSnapshot => crate::snapshot::load_text(&text, display),
         other => (
             Model::default(),
             vec![InputError::file(

@@ -17,6 +17,7 @@ mod elements;
 mod error;
 mod inputs;
 mod regions;
+pub mod snapshot;
 pub mod task_definition;
 pub mod terraform;
 pub mod workload_spec;

@@ -1,5 +1,7 @@
 //! The commands.
 
+#[cfg(feature = "aws")]
+pub(crate) mod aws;
 pub(crate) mod check;
 pub(crate) mod cost;
 pub(crate) mod explain;

@@ -14,6 +14,14 @@ pub(crate) struct Sources {
 }
 
 impl Sources {
+    /// Registers a document that is not a file (an unsaved live scan) under `path`.
+    pub(crate) fn insert(&mut self, path: &str, text: &str) {
+        self.files.insert(
+            path.to_owned(),
+            Some(text.lines().map(str::to_owned).collect()),
+        );
+    }
+
     fn line(&mut self, path: &str, line: u32) -> Option<String> {
         let lines = self.files.entry(path.to_owned()).or_insert_with(|| {
             std::fs::read_to_string(path)

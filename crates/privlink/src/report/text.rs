@@ -15,6 +15,9 @@ use crate::session::Session;
 pub(crate) fn check(session: &Session) -> String {
     let mut out = String::new();
     let mut sources = Sources::default();
+    for (path, text) in &session.documents {
+        sources.insert(path, text);
+    }
     input_errors(session, &mut out);
     for w in &session.analysis.workloads {
         workload(w, &session.analysis.flows, &mut out);
