@@ -45,16 +45,7 @@ pub(crate) fn input_errors(session: &Session, out: &mut String) {
 
 fn workload(a: &AnalyzedWorkload, flows: &[Flow], out: &mut String) {
     let w = &a.workload;
-    let version = w
-        .platform_version
-        .as_deref()
-        .map(|v| format!(" {v}"))
-        .unwrap_or_default();
-    let place = match (&a.vpc, &a.region) {
-        (Some(vpc), Some(region)) => format!(" in {vpc} ({region})"),
-        (Some(vpc), None) => format!(" in {vpc}"),
-        _ => String::new(),
-    };
+    let (version, place) = super::workload_version_and_place(a);
     let source = w
         .provenance
         .location

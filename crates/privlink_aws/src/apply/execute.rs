@@ -11,6 +11,7 @@ use std::collections::HashMap;
 
 use aws_sdk_ec2::Client;
 use aws_sdk_ec2::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_ec2::operation::create_vpc_endpoint::CreateVpcEndpointOutput;
 use aws_sdk_ec2::types::{
     AttributeBooleanValue, Filter, IpPermission, IpRange, PrefixListId, ResourceType, Tag,
     TagSpecification, UserIdGroupPair, VpcEndpointType,
@@ -103,6 +104,17 @@ fn tags(resource: ResourceType, name: Option<&str>) -> TagSpecification {
         spec = spec.tags(Tag::builder().key("Name").value(name).build());
     }
     spec.build()
+}
+
+/// What a step that created an endpoint reports.
+fn created_endpoint(output: &CreateVpcEndpointOutput) -> String {
+    format!(
+        "created {}",
+        output
+            .vpc_endpoint()
+            .and_then(|e| e.vpc_endpoint_id())
+            .unwrap_or("an endpoint")
+    )
 }
 
 /// How a call ended, before it becomes a step outcome.
@@ -303,18 +315,7 @@ impl Run {
                     .send()
                     .await;
                 let sent = self.send(call, region, result)?;
-                Ok(self.outcome(
-                    sent,
-                    |o| {
-                        format!(
-                            "created {}",
-                            o.vpc_endpoint()
-                                .and_then(|e| e.vpc_endpoint_id())
-                                .unwrap_or("an endpoint")
-                        )
-                    },
-                    "exists",
-                ))
+                Ok(self.outcome(sent, |o| created_endpoint(&o), "exists"))
             }
             Action::CreateGatewayEndpoint {
                 vpc,
@@ -334,18 +335,7 @@ impl Run {
                     .send()
                     .await;
                 let sent = self.send(call, region, result)?;
-                Ok(self.outcome(
-                    sent,
-                    |o| {
-                        format!(
-                            "created {}",
-                            o.vpc_endpoint()
-                                .and_then(|e| e.vpc_endpoint_id())
-                                .unwrap_or("an endpoint")
-                        )
-                    },
-                    "exists",
-                ))
+                Ok(self.outcome(sent, |o| created_endpoint(&o), "exists"))
             }
             Action::AddRouteTables {
                 endpoint,

@@ -26,16 +26,7 @@ pub(crate) fn section(session: &Session, out: &mut String) {
 
 fn workload(a: &AnalyzedWorkload, flows: &[Flow], out: &mut String) {
     let w = &a.workload;
-    let version = w
-        .platform_version
-        .as_deref()
-        .map(|v| format!(" {v}"))
-        .unwrap_or_default();
-    let place = match (&a.vpc, &a.region) {
-        (Some(vpc), Some(region)) => format!(" in {vpc} ({region})"),
-        (Some(vpc), None) => format!(" in {vpc}"),
-        _ => String::new(),
-    };
+    let (version, place) = crate::report::workload_version_and_place(a);
     let assumed = if w.assumed {
         " <span class=\"badge warning\">assumed: the inputs define no workload</span>"
     } else {
