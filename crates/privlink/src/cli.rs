@@ -52,6 +52,15 @@ pub(crate) enum Command {
     #[cfg(feature = "aws")]
     #[command(subcommand)]
     Aws(crate::commands::aws::AwsCommand),
+    /// In a build without the `aws` feature: takes anything, so that `privlink aws ...` says why
+    /// it is missing instead of "unrecognized subcommand".
+    #[cfg(not(feature = "aws"))]
+    #[command(hide = true, disable_help_flag = true)]
+    Aws {
+        /// Whatever followed `aws`.
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
     /// Which VPC endpoints a workload kind needs, and a private network that serves it (no input
     /// needed).
     ///

@@ -30,6 +30,12 @@ fn main() -> ExitCode {
         Command::Cost(args) => commands::cost::run(args),
         #[cfg(feature = "aws")]
         Command::Aws(command) => commands::aws::run(command),
+        #[cfg(not(feature = "aws"))]
+        Command::Aws { .. } => Err(anyhow::anyhow!(
+            "this privlink was built without the `aws` feature, so it has no `aws` command; \
+             install it with the default features (`cargo install --path crates/privlink`), or \
+             analyse a snapshot saved elsewhere with `privlink check --aws-snapshot FILE`"
+        )),
         Command::Plan(args) => commands::plan::run(args),
         Command::Fix(args) => commands::fix::run(args),
     };
