@@ -94,21 +94,29 @@ fn scan_honours_aws_endpoint_url_and_saves_a_snapshot_check_reads() {
     assert_eq!(offline["workloads"], report["workloads"]);
 }
 
+/// What `privlink aws scan` prints on standard error when it stops with exit status 2.
+fn scan_error(endpoint: &str, credentials: bool, regions: &[&str]) -> String {
+    let home = tempfile::tempdir().expect("a temporary directory");
+    let mut args = vec!["aws", "scan"];
+    for region in regions {
+        args.extend(["--region", region]);
+    }
+    let out = privlink(home.path(), Some(endpoint), credentials, &args);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    stderr(&out)
+}
+
 #[test]
 fn an_unreachable_endpoint_is_an_error_that_says_what_to_check() {
     let closed = TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .expect("a free port")
         .port();
-    let home = tempfile::tempdir().expect("a temporary directory");
-    let out = privlink(
-        home.path(),
-        Some(&format!("http://127.0.0.1:{closed}")),
+    let err = scan_error(
+        &format!("http://127.0.0.1:{closed}"),
         true,
-        &["aws", "scan", "--region", "ap-northeast-1"],
+        &["ap-northeast-1"],
     );
-    assert_eq!(out.status.code(), Some(2));
-    let err = stderr(&out);
     assert!(
         err.contains("endpoint unreachable") && err.contains("AWS_ENDPOINT_URL"),
         "{err}"
@@ -118,15 +126,7 @@ fn an_unreachable_endpoint_is_an_error_that_says_what_to_check() {
 #[test]
 fn missing_credentials_are_an_error_that_says_how_to_provide_them() {
     let moto = Moto::start();
-    let home = tempfile::tempdir().expect("a temporary directory");
-    let out = privlink(
-        home.path(),
-        Some(&moto.url()),
-        false,
-        &["aws", "scan", "--region", "ap-northeast-1"],
-    );
-    assert_eq!(out.status.code(), Some(2));
-    let err = stderr(&out);
+    let err = scan_error(&moto.url(), false, &["ap-northeast-1"]);
     assert!(
         err.contains("no credentials") && err.contains("--profile"),
         "{err}"
@@ -136,22 +136,7 @@ fn missing_credentials_are_an_error_that_says_how_to_provide_them() {
 #[test]
 fn a_region_that_does_not_exist_is_named() {
     let moto = Moto::start();
-    let home = tempfile::tempdir().expect("a temporary directory");
-    let out = privlink(
-        home.path(),
-        Some(&moto.url()),
-        true,
-        &[
-            "aws",
-            "scan",
-            "--region",
-            "ap-northeast-1",
-            "--region",
-            "xx-nowhere-1",
-        ],
-    );
-    assert_eq!(out.status.code(), Some(2));
-    let err = stderr(&out);
+    let err = scan_error(&moto.url(), true, &["ap-northeast-1", "xx-nowhere-1"]);
     assert!(
         err.contains("region `xx-nowhere-1` does not exist"),
         "{err}"
