@@ -56,3 +56,21 @@ pub struct Diagnostic {
     /// The error Terraform, CloudFormation or AWS would print, when there is a known one.
     pub predicted_error: Option<String>,
 }
+
+/// An argument or property the inputs misspell: Terraform or CloudFormation rejects it, and the
+/// analysis reads the element as if it were not written. A fix that sets the argument it stands for
+/// renames it instead of writing the right name beside it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Misspelling {
+    /// Where the block or resource that holds it starts (the location of its element's provenance).
+    pub block: Location,
+    /// The path of the nested block it is written in, empty at the top level of the block
+    /// (`vpc_config.0`, `NetworkConfiguration.AwsvpcConfiguration`).
+    pub parent: String,
+    /// The name as written: `private_dns_enable`.
+    pub written: String,
+    /// The name it stands for: `private_dns_enabled`.
+    pub meant: String,
+    /// Where the misspelt name is written.
+    pub location: Location,
+}

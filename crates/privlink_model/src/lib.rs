@@ -34,7 +34,7 @@ mod security_group;
 mod vpc;
 mod workload;
 
-pub use diagnostic::{Diagnostic, DiagnosticKind, Severity};
+pub use diagnostic::{Diagnostic, DiagnosticKind, Misspelling, Severity};
 pub use eks::{EfsMountTarget, EksCluster};
 pub use endpoint::{EndpointKind, ServiceName, VpcEndpoint, looks_like_region};
 pub use fix::{FixIntent, HttpsPeer};

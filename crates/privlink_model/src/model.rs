@@ -5,9 +5,9 @@ use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    Diagnostic, EfsMountTarget, EksCluster, InternetGateway, Known, NatGateway, NetworkAcl,
-    Provenance, ResourceId, RouteTable, RouteTableAssociation, SecurityGroup, Subnet, Unknown, Vpc,
-    VpcEndpoint, Workload,
+    Diagnostic, EfsMountTarget, EksCluster, InternetGateway, Known, Misspelling, NatGateway,
+    NetworkAcl, Provenance, ResourceId, RouteTable, RouteTableAssociation, SecurityGroup, Subnet,
+    Unknown, Vpc, VpcEndpoint, Workload,
 };
 
 /// The whole network and its workloads, as read from every input.
@@ -39,6 +39,9 @@ pub struct Model {
     pub workloads: Vec<Workload>,
     /// Problems found while reading the inputs.
     pub diagnostics: Vec<Diagnostic>,
+    /// Misspelt arguments and properties (each also an `invalid-*` diagnostic): what `fix` renames.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub misspellings: Vec<Misspelling>,
 }
 
 /// The route table a subnet uses and why.
@@ -73,6 +76,7 @@ impl Model {
         merge_map(&mut self.efs_mount_targets, other.efs_mount_targets);
         self.workloads.extend(other.workloads);
         self.diagnostics.extend(other.diagnostics);
+        self.misspellings.extend(other.misspellings);
     }
 
     /// The VPC a subnet belongs to.

@@ -3,7 +3,8 @@
 //!
 //! ```text
 //! inputs ──► sources (files, directories, cdk.out) ──► parse (positioned nodes) ──► nested stacks
-//!        ──► eval (parameters, conditions, mappings, intrinsics, exports ↔ imports) ──► resources ──► lower ──► Model
+//!        ──► eval (parameters, conditions, mappings, intrinsics, exports ↔ imports) ──► resources
+//!        ──► validate (properties against the resource schemas) ──► lower ──► Model
 //! ```
 //!
 //! Every template of a run is evaluated in one [`eval::Evaluator`], so `Fn::ImportValue` finds the
@@ -21,6 +22,7 @@ mod sources;
 mod template;
 #[cfg(test)]
 mod tests;
+mod validate;
 mod value;
 
 use std::fs;
@@ -95,11 +97,14 @@ impl Batch {
             }
         }
         ev.validate();
-        let resources = resources::evaluate(&mut ev);
+        let mut resources = resources::evaluate(&mut ev);
+        let validation = validate::validate(&mut resources);
         let mut model = lower::lower(&ev, &resources);
         model
             .diagnostics
             .extend(std::mem::take(&mut ev.diagnostics));
+        model.diagnostics.extend(validation.diagnostics);
+        model.misspellings.extend(validation.misspellings);
         errors.append(&mut ev.errors);
         (model, errors)
     }

@@ -6,7 +6,8 @@
 //!   the directory gives each resource the file and line of its block, linked by address, and fills
 //!   in what the plan leaves unknown where the configuration says more ([`super::plan`]'s
 //!   `companion`). The directory is not lowered a second time, and its own diagnostics are left
-//!   out (Terraform planned it); its read errors are still reported.
+//!   out (Terraform planned it, so it also validated it); its read errors are still reported. A
+//!   directory alone is checked against the provider schema (`super::validate`) before lowering.
 //! * **Task definitions.** ECS task-definition JSON files, given as inputs or found beside them,
 //!   become the task definitions of ECS services whose task definition the Terraform inputs do not
 //!   define, matched by family. A given file no service uses is reported.
@@ -22,6 +23,7 @@ use super::lower::lower;
 use super::plan::TerraformJson;
 use super::plan::companion::attach;
 use super::resource::{ResourceMode, TfResource};
+use super::validate::validate;
 use super::value::Value;
 use crate::inputs::{InputFormat, InputReport, LoadOptions, detect};
 use crate::task_definition::{self, TaskDefinitionFile};
@@ -150,10 +152,13 @@ impl Batch {
             models[report].merge(model);
             reports[report].errors.extend(document.errors);
         }
-        for ((directory, config), pair) in evaluated.into_iter().zip(paired) {
+        for ((directory, mut config), pair) in evaluated.into_iter().zip(paired) {
             if pair.is_none() {
+                let validation = validate(&mut config.resources);
                 let mut model = lower_with_task_definitions(config.resources, &files, options);
                 model.diagnostics.extend(config.diagnostics);
+                model.diagnostics.extend(validation.diagnostics);
+                model.misspellings.extend(validation.misspellings);
                 used.extend(used_files(&model));
                 models[directory.report].merge(model);
             }

@@ -53,7 +53,7 @@ mod projection;
 mod providers;
 mod references;
 mod resources;
-mod schema;
+pub(crate) mod schema;
 mod source;
 mod syntax;
 mod types;

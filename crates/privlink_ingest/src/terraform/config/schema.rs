@@ -3,6 +3,8 @@
 //! The evaluator asks it two things: which attributes a provider computes (so an unset `id` is a
 //! reference known only after apply while an unset optional argument is `null`), and which names
 //! are nested blocks (so `.tf.json` properties and unset blocks are read as Terraform reads them).
+//! Validation (`terraform::validate`) also reads which arguments are required or optional, their
+//! types, and how many of each nested block a resource takes.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -39,12 +41,27 @@ pub(crate) struct BlockSchema {
 pub(crate) struct AttributeSchema {
     #[serde(default)]
     pub(crate) computed: bool,
+    #[serde(default)]
+    pub(crate) optional: bool,
+    #[serde(default)]
+    pub(crate) required: bool,
+    /// The value type (`None` where privlink builds the schema itself).
+    #[serde(default, rename = "type")]
+    pub(crate) value_type: Option<crate::terraform::validate::ValueType>,
 }
 
 /// A nested block type.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
 pub(crate) struct NestedBlockSchema {
     pub(crate) block: BlockSchema,
+    /// `list`, `set`, `single`, `group` or `map` (empty where privlink builds the schema itself).
+    #[serde(default)]
+    pub(crate) nesting_mode: String,
+    #[serde(default)]
+    pub(crate) min_items: u64,
+    /// 0 for no limit.
+    #[serde(default)]
+    pub(crate) max_items: u64,
 }
 
 impl std::ops::Deref for NestedBlockSchema {
@@ -71,6 +88,15 @@ pub(crate) fn block_schema(mode: &str, resource_type: &str) -> Option<&'static B
     if mode == "data" && resource_type == "aws_iam_policy_document" {
         return Some(policy_document_schema());
     }
+    provider_block_schema(mode, resource_type)
+}
+
+/// The schema the AWS provider itself gives a managed resource type (`managed`) or data source
+/// (`data`), when the committed schema has it.
+pub(crate) fn provider_block_schema(
+    mode: &str,
+    resource_type: &str,
+) -> Option<&'static BlockSchema> {
     let schema = schema();
     let types = if mode == "data" {
         &schema.data_source_schemas
@@ -93,6 +119,7 @@ fn policy_document_schema() -> &'static BlockSchema {
                         (*name).to_owned(),
                         AttributeSchema {
                             computed: *computed,
+                            ..AttributeSchema::default()
                         },
                     )
                 })
@@ -103,12 +130,14 @@ fn policy_document_schema() -> &'static BlockSchema {
                 attributes: attributes(&[("type", false), ("identifiers", false)]),
                 block_types: HashMap::new(),
             },
+            ..NestedBlockSchema::default()
         };
         let condition = NestedBlockSchema {
             block: BlockSchema {
                 attributes: attributes(&[("test", false), ("variable", false), ("values", false)]),
                 block_types: HashMap::new(),
             },
+            ..NestedBlockSchema::default()
         };
         let statement = NestedBlockSchema {
             block: BlockSchema {
@@ -127,6 +156,7 @@ fn policy_document_schema() -> &'static BlockSchema {
                 ]
                 .into(),
             },
+            ..NestedBlockSchema::default()
         };
         BlockSchema {
             attributes: attributes(&[
