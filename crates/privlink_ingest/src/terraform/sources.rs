@@ -154,7 +154,8 @@ impl Batch {
         }
         for ((directory, mut config), pair) in evaluated.into_iter().zip(paired) {
             if pair.is_none() {
-                let validation = validate(&mut config.resources);
+                let validation =
+                    validate(&mut config.resources, &directory.dir, &directory.display);
                 let mut model = lower_with_task_definitions(config.resources, &files, options);
                 model.diagnostics.extend(config.diagnostics);
                 model.diagnostics.extend(validation.diagnostics);

@@ -71,7 +71,7 @@ impl Decoder<'_> {
             let path = format!("{prefix}{name}");
             match self.written(&path) {
                 Some(Written::Argument(location)) => {
-                    self.argument(schema, name, value, &path, location);
+                    self.argument(schema, name, value, (prefix, &path), location);
                 }
                 Some(Written::Blocks) => self.blocks(schema, name, value, prefix),
                 None => {}
@@ -113,7 +113,7 @@ impl Decoder<'_> {
         schema: &BlockSchema,
         name: &str,
         value: &Value,
-        path: &str,
+        (prefix, path): (&str, &str),
         location: Location,
     ) {
         if let Some(attribute) = schema.attributes.get(name) {
@@ -126,7 +126,18 @@ impl Decoder<'_> {
             self.extraneous(schema, name, path, location);
             return;
         }
-        let suggestion = name_suggestion(name, schema.attributes.keys().map(String::as_str));
+        // Terraform suggests only arguments the block does not write already.
+        let unwritten = schema
+            .attributes
+            .keys()
+            .filter(|a| {
+                !self
+                    .resource
+                    .attribute_locations
+                    .contains_key(&format!("{prefix}{a}"))
+            })
+            .map(String::as_str);
+        let suggestion = name_suggestion(name, unwritten);
         let detail = match suggestion {
             Some(s) => {
                 format!("An argument named {name:?} is not expected here. Did you mean {s:?}?")
@@ -234,8 +245,12 @@ impl Decoder<'_> {
                         self.extraneous_among(&schema, &names, name, &path, location);
                     }
                     None => {
-                        let suggestion =
-                            name_suggestion(name, attributes.keys().map(String::as_str));
+                        let locations = &self.resource.attribute_locations;
+                        let unwritten = attributes
+                            .keys()
+                            .filter(|a| !locations.contains_key(&format!("{prefix}{a}")))
+                            .map(String::as_str);
+                        let suggestion = name_suggestion(name, unwritten);
                         let detail = match suggestion {
                             Some(s) => format!(
                                 "An argument named {name:?} is not expected here. Did you mean {s:?}?"

@@ -20,17 +20,23 @@
 //! * a value outside its set or of the wrong type is kept as written, so the analysis goes on with
 //!   what the author meant (`"interface"` is still an interface endpoint).
 //!
+//! The schema is hashicorp/aws 5.100.0's: a configuration whose lock file or `required_providers`
+//! constraints rule that version out (the 6.x provider gives every resource a `region`) is not
+//! checked, and an `unresolved-input` diagnostic says so (`provider_version`).
+//!
 //! Values known only after apply are not checked, as Terraform does not check them. Resource types
 //! the committed schema lacks are not checked. Blocks with no instances (`count = 0`) are not
 //! evaluated and so not checked either, where `terraform validate` checks them too.
 
 mod decode;
 mod provider;
+mod provider_version;
 mod suggest;
 mod types;
 mod validators;
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::path::Path;
 
 use privlink_model::{Diagnostic, DiagnosticKind, Location, Misspelling};
 
@@ -65,10 +71,33 @@ struct Problem {
     misspelt: Option<(String, String, String)>,
 }
 
-/// Validates every resource instance of an evaluated configuration against the provider schema,
-/// removing what Terraform would not read.
-pub(crate) fn validate(resources: &mut [TfResource]) -> Validation {
+/// Validates every resource instance of an evaluated configuration (its root module read from
+/// `root`, shown as `display`) against the provider schema, removing what Terraform would not read.
+pub(crate) fn validate(resources: &mut [TfResource], root: &Path, display: &str) -> Validation {
     let mut validation = Validation::default();
+    let module_dirs: BTreeSet<&str> = resources
+        .iter()
+        .filter_map(|r| r.location.as_ref())
+        .filter_map(|l| l.path.rsplit_once('/').map(|(dir, _)| dir))
+        .collect();
+    if let Some(other) = provider_version::other_version(
+        (root, display),
+        module_dirs.iter().map(|d| (Path::new(*d), *d)),
+    ) {
+        let [major, minor, patch] = provider_version::SCHEMA_VERSION;
+        validation.diagnostics.push(Diagnostic {
+            kind: DiagnosticKind::UnresolvedInput,
+            message: format!(
+                "this configuration uses hashicorp/aws {}, and privlink has the schema of {major}.{minor}.{patch}: its resource arguments are not checked against the provider schema",
+                other.wanted
+            ),
+            location: Some(other.location),
+            resource: None,
+            help: Some("run terraform validate, which checks them with the provider terraform init installed".to_owned()),
+            predicted_error: None,
+        });
+        return validation;
+    }
     let mut seen: HashSet<(Option<Location>, String)> = HashSet::new();
     let mut misspelt: HashSet<Location> = HashSet::new();
     for resource in resources {
