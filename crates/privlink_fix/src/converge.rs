@@ -12,7 +12,7 @@ use std::collections::HashSet;
 
 use privlink_analysis::finding::{Applicability, Finding};
 use privlink_analysis::{Analysis, analyze};
-use privlink_model::{FixIntent, Model};
+use privlink_model::{FixIntent, Location, Model};
 
 use crate::cloudformation::CloudFormation;
 use crate::plan::{FindingOutcome, IntentStatus, Item, Language, Lowered, Options, Plan, Status};
@@ -104,6 +104,20 @@ pub fn plan(model: &Model, analysis: &Analysis, options: &Options) -> Plan {
             outcomes[index].status = status_of(&statuses);
         }
         findings = analyze(&simulated, &options.analysis).findings;
+    }
+    // A misspelling renamed by a fix that set the argument it stands for is fixed too.
+    let renamed: Vec<&Location> = terraform
+        .renamed()
+        .iter()
+        .chain(cloudformation.renamed())
+        .collect();
+    for outcome in &mut outcomes {
+        let f = &outcome.finding;
+        if matches!(f.rule, "invalid-terraform" | "invalid-cloudformation")
+            && f.location.as_ref().is_some_and(|l| renamed.contains(&l))
+        {
+            outcome.status = Status::Fixed;
+        }
     }
     let mut files = terraform.finish();
     files.extend(cloudformation.finish());

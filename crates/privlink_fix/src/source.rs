@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use privlink_model::{FixIntent, Model, Origin, Provenance, ResourceId};
+use privlink_model::{FixIntent, Misspelling, Model, Origin, Provenance, ResourceId};
 
 use crate::plan::Language;
 
@@ -108,6 +108,23 @@ impl<'m> Sources<'m> {
     /// The module instances (`""` for the root, `module.net`, ...) whose blocks are written in `dir`.
     pub(crate) fn module_instances(&self, dir: &Path) -> &[String] {
         self.module_instances.get(dir).map_or(&[], Vec::as_slice)
+    }
+
+    /// The misspellings of the arguments or properties `keys` at the top level of the block that
+    /// declares `id` (`private_dns_enable` for `private_dns_enabled`): a fix that sets one of them
+    /// renames the misspelling instead of writing the name beside it.
+    pub(crate) fn misspellings(&self, id: &ResourceId, keys: &[&str]) -> Vec<&'m Misspelling> {
+        let model: &'m Model = self.model;
+        let Some(block) = model.provenance_of(id).and_then(|p| p.location.as_ref()) else {
+            return Vec::new();
+        };
+        model
+            .misspellings
+            .iter()
+            .filter(|m| {
+                m.block == *block && m.parent.is_empty() && keys.contains(&m.meant.as_str())
+            })
+            .collect()
     }
 
     /// The language of the file that writes `id`, or why there is none privlink can edit.

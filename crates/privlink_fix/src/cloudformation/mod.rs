@@ -28,7 +28,9 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use ipnet::Ipv4Net;
-use privlink_model::{FixIntent, HttpsPeer, Known, Origin, PrefixListRef, ResourceId, ServiceName};
+use privlink_model::{
+    FixIntent, HttpsPeer, Known, Location, Origin, PrefixListRef, ResourceId, ServiceName,
+};
 
 use self::outline::{Kind, Node};
 use self::render::Value;
@@ -80,6 +82,8 @@ pub(crate) struct CloudFormation<'s, 'm> {
     endpoint_groups: HashMap<(PathBuf, ResourceId), String>,
     /// What existing resources of a template write for the elements they refer to.
     harvested: HashMap<PathBuf, HashMap<ResourceId, Value>>,
+    /// Where misspelt properties were renamed (their `invalid-cloudformation` findings are fixed).
+    renamed: Vec<Location>,
 }
 
 impl<'s, 'm> CloudFormation<'s, 'm> {
@@ -91,7 +95,13 @@ impl<'s, 'm> CloudFormation<'s, 'm> {
             created: HashMap::new(),
             endpoint_groups: HashMap::new(),
             harvested: HashMap::new(),
+            renamed: Vec::new(),
         }
+    }
+
+    /// Where this backend renamed misspelt properties.
+    pub(crate) fn renamed(&self) -> &[Location] {
+        &self.renamed
     }
 
     pub(crate) fn created(&self, id: &ResourceId) -> bool {
@@ -505,6 +515,7 @@ impl<'s, 'm> CloudFormation<'s, 'm> {
     /// Sets boolean properties to true, unless they are intrinsic functions (then says which
     /// parameter or expression to change).
     fn set_true(&mut self, id: &ResourceId, keys: &[&str]) -> Result<(), String> {
+        let misspelt = self.sources.misspellings(id, keys);
         let (path, logical) = self.resource_to_change(id)?;
         let template = self.writable(&path)?;
         let resource = template
@@ -512,10 +523,19 @@ impl<'s, 'm> CloudFormation<'s, 'm> {
             .cloned()
             .ok_or_else(|| format!("{logical} is not in {}", path.display()))?;
         let props = resource.get("Properties").cloned();
+        // A misspelling of a property (`PrivateDnsEnable`) is the property as written: renamed, not
+        // written beside.
+        let mut renames: Vec<(Node, String, Location)> = Vec::new();
         let mut problems = Vec::new();
         let mut changes: Vec<(String, Option<Node>)> = Vec::new();
         for key in keys {
-            match props.as_ref().and_then(|p| p.get(key)) {
+            let written = props.as_ref().and_then(|p| p.get(key)).or_else(|| {
+                let m = misspelt.iter().find(|m| m.meant == *key)?;
+                let (name, value) = props.as_ref()?.entry(&m.written)?;
+                renames.push((name.clone(), m.meant.clone(), m.location.clone()));
+                Some(value)
+            });
+            match written {
                 None => changes.push(((*key).to_owned(), None)),
                 Some(node) => match node.boolean() {
                     Some(true) => {}
@@ -535,6 +555,11 @@ impl<'s, 'm> CloudFormation<'s, 'm> {
         if !problems.is_empty() {
             return Err(problems.join("; "));
         }
+        let mut renamed = Vec::new();
+        for (name, meant, location) in renames {
+            template.replace(&name, &Value::Text(meant))?;
+            renamed.push(location);
+        }
         for (key, node) in changes {
             match node {
                 Some(node) => template.replace(&node, &Value::Bool(true))?,
@@ -548,6 +573,7 @@ impl<'s, 'm> CloudFormation<'s, 'm> {
                 },
             }
         }
+        self.renamed.extend(renamed);
         Ok(())
     }
 

@@ -216,6 +216,22 @@ pub(crate) fn set_attribute(body: &mut Body, key: &str, value: &str) -> Result<(
     Ok(())
 }
 
+/// Renames the attribute `from` to `to` (a misspelt argument to the one it stands for), keeping its
+/// value and comments, and realigns its run of `=`.
+pub(crate) fn rename_attribute(body: &mut Body, from: &str, to: &str) -> Result<(), String> {
+    let index = body
+        .iter()
+        .position(|s| s.as_attribute().is_some_and(|a| a.has_key(from)))
+        .ok_or_else(|| format!("{from} is not written"))?;
+    if let Some(Structure::Attribute(a)) = body.get_mut(index) {
+        let decor = a.key.decor().clone();
+        a.key = Decorated::new(Ident::new(to));
+        *a.key.decor_mut() = decor;
+    }
+    realign(body, index);
+    Ok(())
+}
+
 /// Adds `item` to the list `key` (which must be written out as a list), keeping its layout: on one
 /// line, or one item per line with or without a trailing comma.
 pub(crate) fn push_list_item(body: &mut Body, key: &str, item: &str) -> Result<(), String> {
@@ -373,6 +389,18 @@ mod tests {
             set_attribute(b, "private_dns_enabled", "true").unwrap();
         });
         assert_eq!(out, text.replace("false", "true"));
+    }
+
+    #[test]
+    fn misspelt_attributes_are_renamed_in_place() {
+        let text = "resource \"aws_vpc_endpoint\" \"x\" {\n  vpc_id             = aws_vpc.main.id\n  private_dns_enable = true # on\n}\n";
+        let out = edit(text, |b| {
+            rename_attribute(b, "private_dns_enable", "private_dns_enabled").unwrap();
+        });
+        assert_eq!(
+            out,
+            "resource \"aws_vpc_endpoint\" \"x\" {\n  vpc_id              = aws_vpc.main.id\n  private_dns_enabled = true # on\n}\n"
+        );
     }
 
     #[test]

@@ -26,7 +26,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use ipnet::Ipv4Net;
-use privlink_model::{FixIntent, HttpsPeer, Known, Origin, PrefixListRef, ResourceId};
+use privlink_model::{FixIntent, HttpsPeer, Known, Location, Origin, PrefixListRef, ResourceId};
 
 use self::address::Address;
 use self::document::{Document, Value};
@@ -81,6 +81,8 @@ pub(crate) struct Terraform<'s, 'm> {
     endpoint_groups: HashMap<ResourceId, ResourceId>,
     /// Managed prefix list data sources added, by name.
     prefix_lists: HashMap<(PathBuf, String), String>,
+    /// Where misspelt arguments were renamed (their `invalid-terraform` findings are fixed).
+    renamed: Vec<Location>,
 }
 
 impl<'s, 'm> Terraform<'s, 'm> {
@@ -92,7 +94,13 @@ impl<'s, 'm> Terraform<'s, 'm> {
             created: HashMap::new(),
             endpoint_groups: HashMap::new(),
             prefix_lists: HashMap::new(),
+            renamed: Vec::new(),
         }
+    }
+
+    /// Where this backend renamed misspelt arguments.
+    pub(crate) fn renamed(&self) -> &[Location] {
+        &self.renamed
     }
 
     /// Whether this backend created `id` (so later rounds lower intents about it here).
@@ -493,10 +501,19 @@ impl<'s, 'm> Terraform<'s, 'm> {
                 (*key, current != Some(&Known::Value(true)))
             })
             .collect();
+        // A misspelling of a setting (`private_dns_enable`) is the setting as written: renamed, not
+        // written beside.
+        let keys: Vec<&str> = needed.iter().map(|(k, _)| *k).collect();
+        let misspelt = self.sources.misspellings(id, &keys);
         let values = self.read_block(&e, |body| {
             needed
                 .iter()
-                .map(|(key, _)| document::value_of(body, key))
+                .map(|(key, _)| match misspelt.iter().find(|m| m.meant == *key) {
+                    Some(m) if document::value_of(body, key) == Value::Absent => {
+                        document::value_of(body, &m.written)
+                    }
+                    _ => document::value_of(body, key),
+                })
                 .collect::<Vec<_>>()
         })?;
         let mut problems = Vec::new();
@@ -516,13 +533,19 @@ impl<'s, 'm> Terraform<'s, 'm> {
             return Err(problems.join("; "));
         }
         self.edit_block(&e, |body| {
+            for m in &misspelt {
+                document::rename_attribute(body, &m.written, &m.meant)?;
+            }
             for ((key, _), value) in needed.iter().zip(&values) {
                 if matches!(value, Value::Absent | Value::Bool(false)) {
                     document::set_attribute(body, key, "true")?;
                 }
             }
             Ok(())
-        })
+        })?;
+        self.renamed
+            .extend(misspelt.into_iter().map(|m| m.location.clone()));
+        Ok(())
     }
 
     /// `SetEndpointSecurityGroups` written into `security_group_ids` of the endpoint's own block,
