@@ -22,47 +22,65 @@ fn check(ctx: &Context<'_>) -> Vec<Finding> {
 const DOCS: &str = r#"# invalid-terraform (PL100)
 
 ## What it does
-Reports Terraform that `terraform plan` would reject, found while reading the configuration:
-`for_each` over a list or tuple, `for_each` keys that are known only after apply, references to
-undeclared resources, variables or locals. privlink still interprets the configuration the way the
-author meant it (each list element as an instance) so the network analysis goes on.
+Reports Terraform that `terraform validate` or `terraform plan` would reject, with Terraform's own
+words, found while reading the configuration:
+
+- every argument and block of the resources and data sources privlink reads, checked against the
+  AWS provider's schema (hashicorp/aws 5.100): an argument or block the resource does not have
+  (`Unsupported argument`, with Terraform's `Did you mean "private_dns_enabled"?`; in `.tf.json`,
+  `Extraneous JSON object property`), a required argument or block left out, more blocks than
+  allowed, a value that does not convert to the argument's type (`Incorrect attribute value
+  type`), a value for an attribute the provider computes, and a value outside the set the provider
+  accepts (`expected vpc_endpoint_type to be one of ["Interface" "Gateway" ...], got interface`).
+  Values known only after apply are not checked, as Terraform does not check them; values from
+  variables are, as `terraform plan` checks them. Inside a module the finding points at the
+  module's file and line and names the module call. A configuration whose lock file or
+  `required_providers` rule out the 5.x provider is not checked against this schema (an
+  `unresolved-input` finding says so);
+- `for_each` over a list or tuple, `count`/`for_each` known only after apply, references to
+  undeclared resources, variables or locals.
+
+What privlink analyses then: a misspelt or unknown argument is read as not written (Terraform
+accepts nothing of it); a value outside its set is read as the author meant it (`"interface"` is
+still an interface endpoint), so the network analysis goes on. `privlink fix`, when it sets an
+argument that is written with a misspelt name, renames it instead of writing the right name beside
+it, and reports the misspelling fixed.
 
 ## Why is this bad?
 The plan fails before anything is created:
 
 ```text
-Error: Invalid for_each argument
-  The given "for_each" argument value is unsuitable: the "for_each" argument must be a map, or set of strings, and you have provided a value of type tuple.
+Error: Unsupported argument
+  An argument named "private_dns_enable" is not expected here. Did you mean "private_dns_enabled"?
 ```
 
-Seed article 000 has this bug: its route table associations use `for_each` over a list of subnet ids,
-which fails twice over (a tuple, and ids known only after apply).
+And until the name is corrected, the endpoint's private DNS is not what the author wrote: the
+provider's default (off) applies, so the workloads resolve the service's public name.
 
 ## Example
 ```hcl
-resource "aws_route_table_association" "private" {
-  for_each = [aws_subnet.app_a.id, aws_subnet.app_c.id]
-  subnet_id      = each.key
-  route_table_id = aws_route_table.private.id
+resource "aws_vpc_endpoint" "logs" {
+  vpc_id             = aws_vpc.main.id
+  service_name       = "com.amazonaws.ap-northeast-1.logs"
+  vpc_endpoint_type  = "interface"
+  private_dns_enable = true
 }
 ```
 
 ```yaml
-# CloudFormation has no for_each; see invalid-cloudformation for templates CloudFormation rejects.
+# CloudFormation: see invalid-cloudformation for templates CloudFormation rejects.
 Resources: {}
 ```
 
 ## Use instead
-Key the instances by names known at plan time:
+Spell the arguments and values as the provider does:
 
 ```hcl
-resource "aws_route_table_association" "private" {
-  for_each = {
-    app_a = aws_subnet.app_a.id
-    app_c = aws_subnet.app_c.id
-  }
-  subnet_id      = each.value
-  route_table_id = aws_route_table.private.id
+resource "aws_vpc_endpoint" "logs" {
+  vpc_id              = aws_vpc.main.id
+  service_name        = "com.amazonaws.ap-northeast-1.logs"
+  vpc_endpoint_type   = "Interface"
+  private_dns_enabled = true
 }
 ```
 
@@ -71,6 +89,7 @@ Resources: {}
 ```
 
 ## References
-- privlink domain notes, Updates ("for_each keys must be known at plan time")
+- https://registry.terraform.io/providers/hashicorp/aws/5.100.0/docs/resources/vpc_endpoint
+- https://developer.hashicorp.com/terraform/cli/commands/validate
 - https://developer.hashicorp.com/terraform/language/meta-arguments/for_each
 "#;
