@@ -101,7 +101,7 @@ fn assert_github_accepts(log: &Value) {
 
 #[test]
 fn sarif_of_an_example_with_findings() {
-    let log = sarif(&["check", "--format", "sarif", "examples/seed-000-as-written"]);
+    let log = sarif(&["check", "--format", "sarif", "examples/dns-hostnames-off"]);
     assert_valid(&log);
     assert_github_accepts(&log);
     let results = log["runs"][0]["results"].as_array().expect("results");
@@ -114,7 +114,7 @@ fn sarif_of_an_example_with_findings() {
     assert_eq!(dns["level"], "error");
     assert_eq!(
         dns["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
-        "examples/seed-000-as-written/main.tf"
+        "examples/dns-hostnames-off/main.tf"
     );
     assert_eq!(
         dns["locations"][0]["physicalLocation"]["region"]["startLine"],
@@ -138,7 +138,7 @@ fn sarif_reports_unreadable_inputs_as_notifications() {
         "check",
         "--format",
         "sarif",
-        "examples/seed-000-corrected",
+        "examples/dedicated-endpoint-subnets",
         "no/such/dir",
     ]);
     assert_valid(&log);

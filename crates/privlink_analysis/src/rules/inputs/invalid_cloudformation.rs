@@ -19,6 +19,8 @@ fn check(ctx: &Context<'_>) -> Vec<Finding> {
     super::diagnostics(ctx, DiagnosticKind::InvalidCloudformation, &RULE)
 }
 
+// The AWS facts behind this rule (shared/domain/aws-requirements.md, not shown to users):
+// privlink domain notes, Updates ("Seed 002 also declares `Default: dev` outside its own `AllowedValues`")
 const DOCS: &str = r#"# invalid-cloudformation (PL102)
 
 ## What it does
@@ -33,8 +35,8 @@ nothing, circular conditions) are input errors instead: they are printed with fi
 and make the exit status 2.
 
 ## Why is this bad?
-The stack is never created or updated. Seed article 002 has this bug: its endpoint stack declares
-`Default: dev` outside its `AllowedValues` (`stg`, `prd`), so deploying it without
+The stack is never created or updated. An endpoint stack that declares `Default: dev` outside its
+`AllowedValues` (`stg`, `prd`), for instance, cannot be deployed without
 `--parameter-overrides` fails with
 
 ```text
@@ -84,6 +86,5 @@ Parameters:
 ```
 
 ## References
-- AWS CloudFormation User Guide, "Parameters" (`AllowedValues`, `Default`)
-- privlink domain notes, Updates ("Seed 002 also declares `Default: dev` outside its own `AllowedValues`")
+- AWS CloudFormation User Guide, "Parameters" (`AllowedValues`, `Default`): https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/parameters-section-structure.html
 "#;

@@ -19,6 +19,8 @@ fn check(ctx: &Context<'_>) -> Vec<Finding> {
     super::diagnostics(ctx, DiagnosticKind::InvalidTerraform, &RULE)
 }
 
+// The AWS facts behind this rule (shared/domain/aws-requirements.md, not shown to users):
+// privlink domain notes, Updates ("for_each keys must be known at plan time")
 const DOCS: &str = r#"# invalid-terraform (PL100)
 
 ## What it does
@@ -35,8 +37,8 @@ Error: Invalid for_each argument
   The given "for_each" argument value is unsuitable: the "for_each" argument must be a map, or set of strings, and you have provided a value of type tuple.
 ```
 
-Seed article 000 has this bug: its route table associations use `for_each` over a list of subnet ids,
-which fails twice over (a tuple, and ids known only after apply).
+Route table associations written with `for_each` over a list of subnet ids fail twice over (a
+tuple, and ids known only after apply).
 
 ## Example
 ```hcl
@@ -71,6 +73,5 @@ Resources: {}
 ```
 
 ## References
-- privlink domain notes, Updates ("for_each keys must be known at plan time")
 - https://developer.hashicorp.com/terraform/language/meta-arguments/for_each
 "#;
