@@ -168,12 +168,7 @@ fn unknown_functions_and_missing_var_files_are_input_errors() {
 #[test]
 fn workloads_from_flags_and_from_privlink_toml() {
     let spec = "kind=ecs-fargate,name=web,subnets=aws_subnet.private-a,security-groups=aws_security_group.app,features=awslogs+service:sqs";
-    let (status, stdout, _) = run(&[
-        "check",
-        "examples/fargate-secrets",
-        "--workload",
-        spec,
-    ]);
+    let (status, stdout, _) = run(&["check", "examples/fargate-secrets", "--workload", spec]);
     assert_eq!(status, 1, "no sqs endpoint: {stdout}");
     assert!(stdout.contains("web (ecs-fargate)"), "{stdout}");
     assert!(stdout.contains("sqs"), "{stdout}");
@@ -193,12 +188,7 @@ fn workloads_from_flags_and_from_privlink_toml() {
         stderr.contains("no subnet named `aws_subnet.nope`"),
         "{stderr}"
     );
-    let (status, _, stderr) = run(&[
-        "check",
-        "examples/fargate-secrets",
-        "--workload",
-        "app",
-    ]);
+    let (status, _, stderr) = run(&["check", "examples/fargate-secrets", "--workload", "app"]);
     assert_eq!(status, 2);
     assert!(stderr.contains("is not a workload spec"), "{stderr}");
 
@@ -275,12 +265,7 @@ fn colour_is_forced_on_and_turned_off() {
 
 #[test]
 fn explain_prints_numbered_hops_with_their_source() {
-    let (status, stdout, _) = run(&[
-        "explain",
-        "examples/fargate-secrets",
-        "--service",
-        "s3",
-    ]);
+    let (status, stdout, _) = run(&["explain", "examples/fargate-secrets", "--service", "s3"]);
     assert_eq!(status, 0);
     assert!(
         stdout.contains("app → s3 from aws_subnet.private-a"),
@@ -289,28 +274,16 @@ fn explain_prints_numbered_hops_with_their_source() {
     assert!(stdout.contains("2. route"), "{stdout}");
     assert!(stdout.contains("prefix list"), "{stdout}");
     assert!(
-        stdout.contains(
-            "decided by aws_vpc_endpoint.s3 at examples/fargate-secrets/main.tf:"
-        ),
+        stdout.contains("decided by aws_vpc_endpoint.s3 at examples/fargate-secrets/main.tf:"),
         "{stdout}"
     );
-    let (status, _, stderr) = run(&[
-        "explain",
-        "examples/fargate-secrets",
-        "--workload",
-        "nope",
-    ]);
+    let (status, _, stderr) = run(&["explain", "examples/fargate-secrets", "--workload", "nope"]);
     assert_eq!(status, 2);
     assert!(
         stderr.contains("no workload named `nope`; workloads: app"),
         "{stderr}"
     );
-    let (status, _, stderr) = run(&[
-        "explain",
-        "examples/fargate-secrets",
-        "--service",
-        "sqs",
-    ]);
+    let (status, _, stderr) = run(&["explain", "examples/fargate-secrets", "--service", "sqs"]);
     assert_eq!(status, 2);
     assert!(stderr.contains("no flow to `sqs`"), "{stderr}");
 }

@@ -292,12 +292,7 @@ fn check_shows_the_cost_line_without_failing_on_it() {
         stdout.contains("0 infos"),
         "the cost line is not a finding: {stdout}"
     );
-    let (status, stdout, _) = run(&[
-        "check",
-        "examples/fargate-secrets",
-        "--fail-on",
-        "info",
-    ]);
+    let (status, stdout, _) = run(&["check", "examples/fargate-secrets", "--fail-on", "info"]);
     assert_eq!(status, 0, "{stdout}");
     assert!(
         stdout.contains("info[cost]: aws_vpc.main: NAT path"),

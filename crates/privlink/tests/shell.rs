@@ -89,8 +89,19 @@ fn man_pages_document_every_command() {
     let page = privlink(&["man"]);
     assert!(page.contains(".TH privlink 1"), "{page}");
     assert!(page.contains("will this container workload start without a NAT gateway?"));
-    for command in ["check", "explain", "cost", "plan", "fix", "completions", "man"] {
-        assert!(page.contains(&format!("privlink\\-{command}(1)")), "{command}");
+    for command in [
+        "check",
+        "explain",
+        "cost",
+        "plan",
+        "fix",
+        "completions",
+        "man",
+    ] {
+        assert!(
+            page.contains(&format!("privlink\\-{command}(1)")),
+            "{command}"
+        );
     }
 
     let dir = tempfile::tempdir().unwrap();
@@ -98,7 +109,10 @@ fn man_pages_document_every_command() {
     privlink(&["man", "--dir", pages.to_str().unwrap()]);
     let check = std::fs::read_to_string(pages.join("privlink-check.1")).unwrap();
     assert!(check.contains("\\-\\-endpoints\\-only"), "{check}");
-    assert!(check.contains("Exit status: 0 when nothing is at or above"), "{check}");
+    assert!(
+        check.contains("Exit status: 0 when nothing is at or above"),
+        "{check}"
+    );
 }
 
 #[test]

@@ -84,7 +84,11 @@ fn check_files(paths: Vec<PathBuf>, skip_comments: bool, offending: &mut Vec<Str
         let Ok(text) = std::fs::read_to_string(&path) else {
             continue;
         };
-        let label = path.strip_prefix(&root).unwrap_or(&path).display().to_string();
+        let label = path
+            .strip_prefix(&root)
+            .unwrap_or(&path)
+            .display()
+            .to_string();
         offending.extend(offending_lines(&label, &text, skip_comments));
     }
 }
@@ -116,11 +120,7 @@ fn files_users_read_explain_aws_themselves() {
     let root = root();
     let mut offending = Vec::new();
     let mut documents = vec![root.join("README.md")];
-    for name in [
-        "pyproject.toml",
-        ".pre-commit-hooks.yaml",
-        "action.yml",
-    ] {
+    for name in ["pyproject.toml", ".pre-commit-hooks.yaml", "action.yml"] {
         let path = root.join(name);
         assert!(path.is_file(), "{name} is shipped");
         documents.push(path);
@@ -136,7 +136,11 @@ fn files_users_read_explain_aws_themselves() {
         sources.extend(files(&krate.join("src")));
         sources.extend(files(&krate.join("data")));
     }
-    assert!(sources.len() > 100, "the sources are read: {}", sources.len());
+    assert!(
+        sources.len() > 100,
+        "the sources are read: {}",
+        sources.len()
+    );
     check_files(sources, true, &mut offending);
     assert!(
         offending.is_empty(),

@@ -82,9 +82,11 @@ impl Run {
     fn evaluate(&self, expression: &str) -> String {
         let expression = expression.trim();
         if let Some(name) = expression.strip_prefix("inputs.") {
-            return self.inputs.get(name).cloned().unwrap_or_else(|| {
-                panic!("action.yml reads the undeclared input `{name}`")
-            });
+            return self
+                .inputs
+                .get(name)
+                .cloned()
+                .unwrap_or_else(|| panic!("action.yml reads the undeclared input `{name}`"));
         }
         if let Some(rest) = expression.strip_prefix("steps.") {
             let (step, output) = rest
@@ -100,7 +102,9 @@ impl Run {
         match expression {
             "github.action_path" => root().display().to_string(),
             "runner.temp" => self.runner_temp.display().to_string(),
-            _ => panic!("the test does not evaluate `{expression}`: teach it, or simplify action.yml"),
+            _ => panic!(
+                "the test does not evaluate `{expression}`: teach it, or simplify action.yml"
+            ),
         }
     }
 
@@ -124,7 +128,10 @@ impl Run {
         assert_eq!(action["runs"]["using"], "composite");
         let mut status = None;
         for step in action["runs"]["steps"].as_array().expect("steps") {
-            let name = step["name"].as_str().expect("every step has a name").to_owned();
+            let name = step["name"]
+                .as_str()
+                .expect("every step has a name")
+                .to_owned();
             if let Some(uses) = step["uses"].as_str() {
                 let with = step["with"]
                     .as_object()
@@ -176,7 +183,10 @@ impl Run {
             .env_remove("CLICOLOR_FORCE");
         if let Some(env) = step["env"].as_object() {
             for (key, value) in env {
-                command.env(key, self.substitute(value.as_str().expect("env values are text")));
+                command.env(
+                    key,
+                    self.substitute(value.as_str().expect("env values are text")),
+                );
             }
         }
         let out = output(&mut command);
@@ -191,7 +201,8 @@ impl Run {
             }
         }
         let added = std::fs::read_to_string(&github_path).unwrap();
-        self.path.splice(0..0, added.lines().map(str::to_owned).rev());
+        self.path
+            .splice(0..0, added.lines().map(str::to_owned).rev());
         out
     }
 
@@ -232,7 +243,10 @@ fn the_action_reports_a_broken_network_in_the_log_in_sarif_and_in_the_summary_an
     let mut run = Run::new(
         &[
             ("package", &wheel),
-            ("paths", "examples/dns-hostnames-off\nexamples/cloudformation-private-dns-off"),
+            (
+                "paths",
+                "examples/dns-hostnames-off\nexamples/cloudformation-private-dns-off",
+            ),
             ("sarif-file", &sarif_text),
         ],
         temp.path(),
@@ -255,7 +269,10 @@ fn the_action_reports_a_broken_network_in_the_log_in_sarif_and_in_the_summary_an
     // The text report, in the job log.
     let check = run.step_log("Check");
     assert!(check.contains("vpc-dns-disabled"), "{check}");
-    assert!(check.contains("examples/dns-hostnames-off/main.tf"), "{check}");
+    assert!(
+        check.contains("examples/dns-hostnames-off/main.tf"),
+        "{check}"
+    );
     assert!(
         check.contains("examples/cloudformation-private-dns-off/endpoints.yaml"),
         "{check}"
@@ -265,7 +282,10 @@ fn the_action_reports_a_broken_network_in_the_log_in_sarif_and_in_the_summary_an
     // The SARIF handed to GitHub's upload-sarif is valid and holds the same findings.
     assert_eq!(run.outputs["check"]["sarif-written"], "true");
     let (uses, with) = &run.uses[0];
-    assert!(uses.starts_with("github/codeql-action/upload-sarif@"), "{uses}");
+    assert!(
+        uses.starts_with("github/codeql-action/upload-sarif@"),
+        "{uses}"
+    );
     assert_eq!(with["sarif_file"], sarif_text);
     let log: Value = serde_json::from_slice(&std::fs::read(&sarif).unwrap()).unwrap();
     assert_valid(&log);
@@ -300,8 +320,14 @@ fn the_action_passes_on_a_working_network_and_honours_its_inputs() {
     );
     assert_eq!(run.run(), Some(0), "{}", run.step_log("Check"));
     assert_eq!(run.outputs["check"]["exit-code"], "0");
-    assert!(run.step_log("Verdict").contains("nothing at or above warning"));
-    assert!(!run.summary.exists(), "summary: false writes no job summary");
+    assert!(
+        run.step_log("Verdict")
+            .contains("nothing at or above warning")
+    );
+    assert!(
+        !run.summary.exists(),
+        "summary: false writes no job summary"
+    );
     // The default SARIF file, relative to the workspace, as upload-sarif reads it.
     assert_eq!(run.uses[0].1["sarif_file"], "privlink.sarif");
     let sarif = run.workspace.join("privlink.sarif");

@@ -84,6 +84,10 @@ pub(crate) fn wheel() -> &'static Path {
 /// A new virtual environment in `dir` (from the base interpreter, so nothing of `.venv` leaks in;
 /// pip from the interpreter's own bundled wheel), returning its `bin` directory.
 pub(crate) fn fresh_venv(dir: &Path) -> PathBuf {
-    succeed(Command::new(venv_tool("python")).args(["-m", "venv"]).arg(dir));
+    succeed(
+        Command::new(venv_tool("python"))
+            .args(["-m", "venv"])
+            .arg(dir),
+    );
     dir.join("bin")
 }

@@ -20,7 +20,13 @@ fn the_wheel_installs_into_a_fresh_venv_and_checks_the_examples() {
     let bin = fresh_venv(venv.path());
     succeed(
         Command::new(bin.join("python"))
-            .args(["-m", "pip", "install", "--no-index", "--disable-pip-version-check"])
+            .args([
+                "-m",
+                "pip",
+                "install",
+                "--no-index",
+                "--disable-pip-version-check",
+            ])
             .arg(wheel),
     );
     let privlink = bin.join("privlink");

@@ -8,8 +8,9 @@ use std::path::Path;
 use serde_json::Value;
 
 fn schema() -> Value {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../testdata/sarif/node_modules/@microsoft/sarif-multitool-linux/sarif-2.1.0.json");
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(
+        "../../testdata/sarif/node_modules/@microsoft/sarif-multitool-linux/sarif-2.1.0.json",
+    );
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
         panic!(
             "{}: {e}; run scripts/test, which installs the SARIF schema with npm",

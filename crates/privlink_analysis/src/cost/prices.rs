@@ -255,7 +255,11 @@ impl PriceTable {
             .values()
             .flat_map(|prices| {
                 let tiers = prices.interface_endpoint_gb.iter().map(|t| t.date.as_str());
-                prices.figures().into_iter().map(|(_, f)| f.date.as_str()).chain(tiers)
+                prices
+                    .figures()
+                    .into_iter()
+                    .map(|(_, f)| f.date.as_str())
+                    .chain(tiers)
             })
             .max()
             .unwrap_or("")
