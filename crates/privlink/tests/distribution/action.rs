@@ -297,7 +297,7 @@ fn the_action_reports_a_broken_network_in_the_log_in_sarif_and_in_the_summary_an
         .map(|r| r["ruleId"].as_str().unwrap())
         .collect();
     assert!(rules.contains(&"vpc-dns-disabled"), "{rules:?}");
-    assert!(rules.contains(&"private-dns-disabled"), "{rules:?}");
+    assert!(rules.contains(&"invalid-cloudformation"), "{rules:?}");
 
     // The Markdown report, in the job summary.
     let summary = std::fs::read_to_string(&run.summary).unwrap();

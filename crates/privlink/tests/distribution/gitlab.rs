@@ -84,5 +84,5 @@ fn the_readme_jq_program_writes_a_code_quality_report() {
         .map(|e| e["check_name"].as_str().unwrap())
         .collect();
     assert!(rules.contains(&"vpc-dns-disabled"), "{rules:?}");
-    assert!(rules.contains(&"private-dns-disabled"), "{rules:?}");
+    assert!(rules.contains(&"invalid-cloudformation"), "{rules:?}");
 }
