@@ -5,7 +5,7 @@
 //!
 //! pre-commit installs the hooks as a user's first run does: a new virtual environment and `pip
 //! install` of this repository, which builds the wheel with maturin. The test points that build at
-//! the workspace's target directory and the profile `cargo test` has just built
+//! the workspace's target directory and the profile the wheel test builds with
 //! (`MATURIN_PEP517_ARGS`), so it compiles privlink's own crates again, not its dependencies.
 
 use std::path::Path;

@@ -25,9 +25,10 @@ pub(crate) fn venv_tool(name: &str) -> PathBuf {
     path
 }
 
-/// The Cargo profile the tests build the wheel with: `dev` (the profile `cargo test` has just
-/// built, so only the binary is linked again), or `PRIVLINK_WHEEL_PROFILE` (e.g. `release`, the
-/// shipping profile of pyproject.toml, to test the wheel a release publishes).
+/// The Cargo profile the tests build the wheel with: `dev` (the fastest to compile; maturin
+/// resolves the binary's features alone, so its dependencies are compiled apart from `cargo
+/// test`'s, once per target directory), or `PRIVLINK_WHEEL_PROFILE` (e.g. `release`, the shipping
+/// profile of pyproject.toml, to test the wheel a release publishes).
 pub(crate) fn wheel_profile() -> String {
     std::env::var("PRIVLINK_WHEEL_PROFILE").unwrap_or_else(|_| "dev".to_owned())
 }
