@@ -41,7 +41,7 @@ fn internal_reference(text: &str) -> Option<String> {
         let separator = chars.next()?;
         let digit = chars.next()?;
         ([' ', '-', '_'].contains(&separator) && digit.is_ascii_digit())
-            .then(|| lower[at..(at + 8).min(lower.len())].to_owned())
+            .then(|| lower[at..].chars().take(8).collect())
     })
 }
 

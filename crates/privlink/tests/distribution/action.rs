@@ -201,8 +201,10 @@ impl Run {
             }
         }
         let added = std::fs::read_to_string(&github_path).unwrap();
-        self.path
-            .splice(0..0, added.lines().map(str::to_owned).rev());
+        // Each line is prepended: the last one added comes first.
+        for dir in added.lines() {
+            self.path.insert(0, dir.to_owned());
+        }
         out
     }
 
