@@ -10,7 +10,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// account), works out which VPC endpoints each ECS task and EKS node needs, traces every required
 /// network path, predicts the exact error a missing piece causes, and writes the fix.
 #[derive(Debug, Parser)]
-#[command(name = "privlink", version, about, long_about, max_term_width = 100)]
+#[command(name = "privlink", version = crate::version::VERSION.as_str(), about, long_about, max_term_width = 100)]
 #[command(
     after_help = "Examples:\n  privlink check infra/                      check a Terraform directory\n  privlink check --endpoints-only infra/     as if there were no NAT or internet gateway\n  privlink explain infra/ --service logs     every hop of the flows to CloudWatch Logs\n  privlink rules                             the rule catalogue"
 )]
@@ -79,6 +79,35 @@ pub(crate) enum Command {
         after_help = "Without --write, prints the changes as a unified diff (new files against /dev/null): `privlink fix infra/ | git apply` (or `patch -p1`), run where privlink ran, applies it.\nWith --write, a changed file is first copied to FILE.privlink-backup (numbered, never overwritten); new Terraform resources go to a new privlink_fixes.tf of the module; new CloudFormation resources at the end of the template's Resources.\nSafe and unsafe fixes are written; fixes privlink cannot write (a value that is an expression, an element outside the inputs, a generated template) are listed with what to do.\nExit status: 0 when every finding at or above --fail-on is fixed, 1 when some need manual work, 2 on a usage error, an input that could not be read, or a file that could not be written."
     )]
     Fix(FixArgs),
+    /// Print the shell completion script for SHELL.
+    ///
+    /// bash: `privlink completions bash > ~/.local/share/bash-completion/completions/privlink`;
+    /// zsh: `privlink completions zsh > "${fpath[1]}/_privlink"`;
+    /// fish: `privlink completions fish > ~/.config/fish/completions/privlink.fish`;
+    /// PowerShell: `privlink completions powershell >> $PROFILE`.
+    Completions(CompletionsArgs),
+    /// Print privlink's man page (roff), or write a page per command into a directory.
+    #[command(
+        after_help = "Examples:\n  privlink man | man -l -                  read it now\n  privlink man --dir /usr/local/share/man/man1   privlink.1, privlink-check.1, ..."
+    )]
+    Man(ManArgs),
+}
+
+/// `completions`.
+#[derive(Debug, Args)]
+pub(crate) struct CompletionsArgs {
+    /// The shell to complete in.
+    #[arg(value_enum)]
+    pub(crate) shell: clap_complete::Shell,
+}
+
+/// `man`.
+#[derive(Debug, Args)]
+pub(crate) struct ManArgs {
+    /// Write privlink.1 and one page per command (privlink-check.1, ...) into DIR instead of
+    /// printing the main page.
+    #[arg(long, value_name = "DIR")]
+    pub(crate) dir: Option<PathBuf>,
 }
 
 /// `fix`.

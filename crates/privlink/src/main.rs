@@ -10,6 +10,7 @@ mod config;
 mod plan;
 mod report;
 mod session;
+mod version;
 
 use std::process::ExitCode;
 
@@ -38,6 +39,8 @@ fn main() -> ExitCode {
         )),
         Command::Plan(args) => commands::plan::run(args),
         Command::Fix(args) => commands::fix::run(args),
+        Command::Completions(args) => commands::completions::run(args),
+        Command::Man(args) => commands::man::run(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

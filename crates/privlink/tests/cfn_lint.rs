@@ -80,8 +80,14 @@ fn privlink_agrees_with_cfn_lint_on_the_shipped_templates() {
         return;
     };
     let templates = [
-        ("examples/seed-002-cloudformation/endpoints.yaml", vec![9]),
-        ("examples/seed-002-cloudformation/network.yaml", vec![]),
+        (
+            "examples/cloudformation-private-dns-off/endpoints.yaml",
+            vec![9],
+        ),
+        (
+            "examples/cloudformation-private-dns-off/network.yaml",
+            vec![],
+        ),
         (
             "crates/privlink_analysis/tests/fixtures/equivalence/cloudformation/network.yaml",
             vec![],

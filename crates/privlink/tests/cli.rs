@@ -30,10 +30,10 @@ fn run(args: &[&str]) -> (i32, String, String) {
 #[test]
 fn examples_report_what_the_seeds_say() {
     for (example, code) in [
-        ("seed-000-as-written", 1),
-        ("seed-000-corrected", 0),
-        ("seed-001-fargate-secrets", 0),
-        ("seed-003-eks-privatelink", 0),
+        ("dns-hostnames-off", 1),
+        ("dedicated-endpoint-subnets", 0),
+        ("fargate-secrets", 0),
+        ("eks-privatelink", 0),
     ] {
         let path = format!("examples/{example}");
         let (status, stdout, stderr) = run(&["check", &path]);
@@ -48,11 +48,11 @@ fn examples_report_what_the_seeds_say() {
 
 #[test]
 fn seed_000_as_written_has_its_two_bugs() {
-    let (_, stdout, _) = run(&["check", "examples/seed-000-as-written"]);
+    let (_, stdout, _) = run(&["check", "examples/dns-hostnames-off"]);
     assert!(stdout.contains("error[vpc-dns-disabled]"), "{stdout}");
     assert!(stdout.contains("error[invalid-terraform]"), "{stdout}");
     assert!(
-        stdout.contains("--> examples/seed-000-as-written/main.tf:91:3"),
+        stdout.contains("--> examples/dns-hostnames-off/main.tf:91:3"),
         "the for_each line: {stdout}"
     );
     assert!(
@@ -107,7 +107,7 @@ fn unreadable_input_is_exit_2_and_the_others_are_still_analysed() {
     let (status, stdout, _) = run(&[
         "check",
         broken,
-        "examples/seed-001-fargate-secrets",
+        "examples/fargate-secrets",
         "does/not/exist",
     ]);
     assert_eq!(status, 2, "{stdout}");
@@ -125,7 +125,7 @@ fn unreadable_input_is_exit_2_and_the_others_are_still_analysed() {
         "--format",
         "json",
         broken,
-        "examples/seed-001-fargate-secrets",
+        "examples/fargate-secrets",
     ]);
     assert_eq!(status, 2);
     let report: serde_json::Value = serde_json::from_str(&json).expect("json");
@@ -143,7 +143,7 @@ fn unknown_functions_and_missing_var_files_are_input_errors() {
     )
     .expect("write");
     let path = dir.path().to_str().expect("utf-8 path");
-    let (status, stdout, _) = run(&["check", path, "examples/seed-001-fargate-secrets"]);
+    let (status, stdout, _) = run(&["check", path, "examples/fargate-secrets"]);
     assert_eq!(status, 2, "{stdout}");
     assert!(
         stdout.contains("main.tf:2:16"),
@@ -157,7 +157,7 @@ fn unknown_functions_and_missing_var_files_are_input_errors() {
 
     let (status, stdout, _) = run(&[
         "check",
-        "examples/seed-001-fargate-secrets",
+        "examples/fargate-secrets",
         "--var-file",
         "no/such.tfvars",
     ]);
@@ -168,12 +168,7 @@ fn unknown_functions_and_missing_var_files_are_input_errors() {
 #[test]
 fn workloads_from_flags_and_from_privlink_toml() {
     let spec = "kind=ecs-fargate,name=web,subnets=aws_subnet.private-a,security-groups=aws_security_group.app,features=awslogs+service:sqs";
-    let (status, stdout, _) = run(&[
-        "check",
-        "examples/seed-001-fargate-secrets",
-        "--workload",
-        spec,
-    ]);
+    let (status, stdout, _) = run(&["check", "examples/fargate-secrets", "--workload", spec]);
     assert_eq!(status, 1, "no sqs endpoint: {stdout}");
     assert!(stdout.contains("web (ecs-fargate)"), "{stdout}");
     assert!(stdout.contains("sqs"), "{stdout}");
@@ -184,7 +179,7 @@ fn workloads_from_flags_and_from_privlink_toml() {
 
     let (status, _, stderr) = run(&[
         "check",
-        "examples/seed-001-fargate-secrets",
+        "examples/fargate-secrets",
         "--workload",
         "kind=ecs-fargate,subnets=aws_subnet.nope",
     ]);
@@ -193,12 +188,7 @@ fn workloads_from_flags_and_from_privlink_toml() {
         stderr.contains("no subnet named `aws_subnet.nope`"),
         "{stderr}"
     );
-    let (status, _, stderr) = run(&[
-        "check",
-        "examples/seed-001-fargate-secrets",
-        "--workload",
-        "app",
-    ]);
+    let (status, _, stderr) = run(&["check", "examples/fargate-secrets", "--workload", "app"]);
     assert_eq!(status, 2);
     assert!(stderr.contains("is not a workload spec"), "{stderr}");
 
@@ -211,7 +201,7 @@ fn workloads_from_flags_and_from_privlink_toml() {
     .expect("write");
     let (status, stdout, _) = run(&[
         "check",
-        "examples/seed-001-fargate-secrets",
+        "examples/fargate-secrets",
         "--config",
         config.to_str().expect("utf-8"),
     ]);
@@ -230,7 +220,7 @@ fn output_file_is_never_coloured() {
     let status = privlink()
         .args([
             "check",
-            "examples/seed-000-as-written",
+            "examples/dns-hostnames-off",
             "--output",
             out.to_str().expect("utf-8"),
         ])
@@ -247,7 +237,7 @@ fn output_file_is_never_coloured() {
 #[test]
 fn colour_is_forced_on_and_turned_off() {
     let coloured = privlink()
-        .args(["check", "examples/seed-000-as-written"])
+        .args(["check", "examples/dns-hostnames-off"])
         .env("CLICOLOR_FORCE", "1")
         .output()
         .expect("runs");
@@ -257,7 +247,7 @@ fn colour_is_forced_on_and_turned_off() {
     );
     for (flag, env) in [(Some("--no-color"), None), (None, Some(("NO_COLOR", "1")))] {
         let mut cmd = privlink();
-        cmd.args(["check", "examples/seed-000-as-written"])
+        cmd.args(["check", "examples/dns-hostnames-off"])
             .env("CLICOLOR_FORCE", "1");
         if let Some(flag) = flag {
             cmd.arg(flag);
@@ -275,12 +265,7 @@ fn colour_is_forced_on_and_turned_off() {
 
 #[test]
 fn explain_prints_numbered_hops_with_their_source() {
-    let (status, stdout, _) = run(&[
-        "explain",
-        "examples/seed-001-fargate-secrets",
-        "--service",
-        "s3",
-    ]);
+    let (status, stdout, _) = run(&["explain", "examples/fargate-secrets", "--service", "s3"]);
     assert_eq!(status, 0);
     assert!(
         stdout.contains("app → s3 from aws_subnet.private-a"),
@@ -289,28 +274,16 @@ fn explain_prints_numbered_hops_with_their_source() {
     assert!(stdout.contains("2. route"), "{stdout}");
     assert!(stdout.contains("prefix list"), "{stdout}");
     assert!(
-        stdout.contains(
-            "decided by aws_vpc_endpoint.s3 at examples/seed-001-fargate-secrets/main.tf:"
-        ),
+        stdout.contains("decided by aws_vpc_endpoint.s3 at examples/fargate-secrets/main.tf:"),
         "{stdout}"
     );
-    let (status, _, stderr) = run(&[
-        "explain",
-        "examples/seed-001-fargate-secrets",
-        "--workload",
-        "nope",
-    ]);
+    let (status, _, stderr) = run(&["explain", "examples/fargate-secrets", "--workload", "nope"]);
     assert_eq!(status, 2);
     assert!(
         stderr.contains("no workload named `nope`; workloads: app"),
         "{stderr}"
     );
-    let (status, _, stderr) = run(&[
-        "explain",
-        "examples/seed-001-fargate-secrets",
-        "--service",
-        "sqs",
-    ]);
+    let (status, _, stderr) = run(&["explain", "examples/fargate-secrets", "--service", "sqs"]);
     assert_eq!(status, 2);
     assert!(stderr.contains("no flow to `sqs`"), "{stderr}");
 }

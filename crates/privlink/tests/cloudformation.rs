@@ -30,14 +30,14 @@ fn run(args: &[&str]) -> (i32, String, String) {
 
 #[test]
 fn seed_002_both_stacks_gives_definite_findings_at_the_yaml() {
-    let (status, stdout, stderr) = run(&["check", "examples/seed-002-cloudformation"]);
+    let (status, stdout, stderr) = run(&["check", "examples/cloudformation-private-dns-off"]);
     assert_eq!(status, 1, "{stdout}{stderr}");
     insta::assert_snapshot!("check_seed_002", stdout);
     for expected in [
         "error[invalid-cloudformation]: parameter EnvironmentName is `dev`, which is not one of its AllowedValues (stg, prd)",
-        "--> examples/seed-002-cloudformation/endpoints.yaml:9:14",
+        "--> examples/cloudformation-private-dns-off/endpoints.yaml:9:14",
         "error[private-dns-disabled]: ECRDkrEndpoint has private DNS off",
-        "--> examples/seed-002-cloudformation/endpoints.yaml:18:3",
+        "--> examples/cloudformation-private-dns-off/endpoints.yaml:18:3",
         "18 |   ECRDkrEndpoint:",
         "error[missing-interface-endpoint]: assumed-fargate needs logs",
     ] {
@@ -54,7 +54,7 @@ fn seed_002_endpoint_stack_alone_is_unknown_and_says_which_exports_to_provide() 
         "check",
         "--region",
         "ap-northeast-1",
-        "examples/seed-002-cloudformation/endpoints.yaml",
+        "examples/cloudformation-private-dns-off/endpoints.yaml",
     ]);
     assert_eq!(
         status, 1,
@@ -88,7 +88,7 @@ fn parameters_from_the_command_line_apply_to_every_template() {
         "json",
         "--parameter",
         "EnvironmentName=stg",
-        "examples/seed-002-cloudformation",
+        "examples/cloudformation-private-dns-off",
     ]);
     assert_eq!(status, 1, "{stdout}");
     let report: serde_json::Value = serde_json::from_str(&stdout).expect("JSON");
@@ -110,7 +110,7 @@ fn parameters_from_the_command_line_apply_to_every_template() {
         "check",
         "--parameter",
         "EnvironmentName",
-        "examples/seed-002-cloudformation",
+        "examples/cloudformation-private-dns-off",
     ]);
     assert_eq!(status, 2);
     assert!(
@@ -153,7 +153,7 @@ fn bad_templates_exit_2_with_positions_and_the_good_input_is_still_analysed() {
         "check",
         &format!("{bad}/unknown-tag.yaml"),
         &format!("{bad}/ref-to-nothing.yaml"),
-        "examples/seed-002-cloudformation",
+        "examples/cloudformation-private-dns-off",
     ]);
     assert_eq!(status, 2, "{stdout}");
     assert!(

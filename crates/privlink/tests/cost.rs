@@ -29,7 +29,7 @@ fn run(args: &[&str]) -> (i32, String, String) {
     )
 }
 
-const SEED_004: &str = "examples/seed-004-nat-vs-endpoints";
+const SEED_004: &str = "examples/nat-vs-endpoints";
 
 fn json(args: &[&str]) -> Value {
     let (status, stdout, stderr) = run(&[&["cost", "--format", "json"][..], args].concat());
@@ -147,7 +147,7 @@ fn text_report_fits_and_states_its_assumptions() {
         "the assumed figure is marked: {stdout}"
     );
     // Seed 000 as written: its blocked flows are said to be unpriced, still within 100 columns.
-    let (_, seed_000, _) = run(&["cost", "examples/seed-000-as-written"]);
+    let (_, seed_000, _) = run(&["cost", "examples/dns-hostnames-off"]);
     assert!(
         seed_000.lines().all(|l| l.chars().count() <= 100),
         "{seed_000}"
@@ -292,12 +292,7 @@ fn check_shows_the_cost_line_without_failing_on_it() {
         stdout.contains("0 infos"),
         "the cost line is not a finding: {stdout}"
     );
-    let (status, stdout, _) = run(&[
-        "check",
-        "examples/seed-001-fargate-secrets",
-        "--fail-on",
-        "info",
-    ]);
+    let (status, stdout, _) = run(&["check", "examples/fargate-secrets", "--fail-on", "info"]);
     assert_eq!(status, 0, "{stdout}");
     assert!(
         stdout.contains("info[cost]: aws_vpc.main: NAT path"),

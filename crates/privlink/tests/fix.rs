@@ -485,8 +485,8 @@ fn every_rule_case_is_fixed_and_nothing_new_appears() {
 fn examples_and_template_fixtures_are_fixed_and_nothing_new_appears() {
     let tools = Tools::find();
     let cases: [(&str, &str, &str); 9] = [
-        ("seed-000", "examples/seed-000-as-written", "."),
-        ("seed-002", "examples/seed-002-cloudformation", "."),
+        ("seed-000", "examples/dns-hostnames-off", "."),
+        ("seed-002", "examples/cloudformation-private-dns-off", "."),
         (
             "module",
             "crates/privlink/tests/fixtures/fix/terraform-module",
@@ -549,8 +549,8 @@ fn examples_and_template_fixtures_are_fixed_and_nothing_new_appears() {
 #[test]
 fn the_printed_patch_is_what_write_writes() {
     for (name, from) in [
-        ("seed-000", "examples/seed-000-as-written"),
-        ("seed-002", "examples/seed-002-cloudformation"),
+        ("seed-000", "examples/dns-hostnames-off"),
+        ("seed-002", "examples/cloudformation-private-dns-off"),
         (
             "module",
             "crates/privlink/tests/fixtures/fix/terraform-module",
@@ -658,8 +658,8 @@ fn shared_and_registry_modules_are_left_to_the_user() {
 #[test]
 fn the_chosen_language_and_generated_templates_limit_what_is_written() {
     let ws = Workspace::new();
-    ws.copy("examples/seed-000-as-written", "tf");
-    ws.copy("examples/seed-002-cloudformation", "cfn");
+    ws.copy("examples/dns-hostnames-off", "tf");
+    ws.copy("examples/cloudformation-private-dns-off", "cfn");
     ws.copy("testdata/cdk/cdk.out", "cdk.out");
     let before = ws.files();
 
@@ -705,7 +705,7 @@ fn the_chosen_language_and_generated_templates_limit_what_is_written() {
 #[test]
 fn nothing_is_written_when_an_input_cannot_be_read() {
     let ws = Workspace::new();
-    ws.copy("examples/seed-000-as-written", "tf");
+    ws.copy("examples/dns-hostnames-off", "tf");
     let before = ws.files();
     let out = ws.run(&["fix", "--write", "tf", "missing-dir"]);
     assert_eq!(out.status.code(), Some(2));

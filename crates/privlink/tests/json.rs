@@ -259,7 +259,7 @@ fn report(args: &[&str]) -> Report {
 
 #[test]
 fn the_report_follows_the_schema() {
-    let r = report(&["check", "--format", "json", "examples/seed-000-as-written"]);
+    let r = report(&["check", "--format", "json", "examples/dns-hostnames-off"]);
     assert_eq!(r.schema_version, 1);
     assert_eq!(
         (r.tool.name.as_str(), r.tool.version.as_str()),
@@ -272,7 +272,7 @@ fn the_report_follows_the_schema() {
             r.inputs[0].format.as_str(),
             r.inputs[0].status.as_str()
         ),
-        ("examples/seed-000-as-written", "terraform-hcl", "ok")
+        ("examples/dns-hostnames-off", "terraform-hcl", "ok")
     );
     assert!(r.inputs[0].diagnostics.is_empty());
     let w = &r.workloads[0];
@@ -300,7 +300,7 @@ fn the_report_follows_the_schema() {
     assert!(!w.assumed);
     assert_eq!(
         w.source.as_ref().map(|s| (s.path.as_str(), s.line)),
-        Some(("examples/seed-000-as-written/ecs.tf", 45))
+        Some(("examples/dns-hostnames-off/ecs.tf", 45))
     );
     // 4 subnets × ecr.api, ecr.dkr, s3, logs.
     assert_eq!(r.flows.len(), 16);
@@ -359,7 +359,7 @@ fn the_report_follows_the_schema() {
         dns.location
             .as_ref()
             .map(|l| (l.path.as_str(), l.line, l.column)),
-        Some(("examples/seed-000-as-written/main.tf", 32, 1))
+        Some(("examples/dns-hostnames-off/main.tf", 32, 1))
     );
     assert!(
         dns.predicted_error
@@ -483,7 +483,7 @@ fn endpoints_only_is_reported() {
         "--format",
         "json",
         "--endpoints-only",
-        "examples/seed-001-fargate-secrets",
+        "examples/fargate-secrets",
     ]);
     assert!(r.endpoints_only);
     assert!(r.flows.iter().all(|f| f.verdict == "endpoint"));

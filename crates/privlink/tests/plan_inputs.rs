@@ -98,7 +98,7 @@ fn unreadable_plans_are_exit_2_with_their_path_and_the_others_are_still_analysed
     )
     .expect("write");
     let paths = [truncated, not_a_plan, future].map(|p| p.to_str().expect("utf-8").to_owned());
-    let good = format!("{FIXTURES}/plans/seed-001-fargate-secrets.plan.json");
+    let good = format!("{FIXTURES}/plans/fargate-secrets.plan.json");
     let (status, stdout, _) = run(&["check", &paths[0], &paths[1], &paths[2], &good]);
     assert_eq!(status, 2, "{stdout}");
     assert!(
@@ -185,7 +185,7 @@ fn task_definitions_from_files_beside_the_plan_and_from_workload_specs() {
 
 #[test]
 fn a_plan_with_its_directory_points_at_the_hcl() {
-    let plan = format!("{FIXTURES}/plans/seed-001-fargate-secrets.plan.json");
+    let plan = format!("{FIXTURES}/plans/fargate-secrets.plan.json");
     let (status, alone, _) = run(&["check", &plan]);
     assert_eq!(status, 0);
     assert!(
@@ -194,7 +194,7 @@ fn a_plan_with_its_directory_points_at_the_hcl() {
         ),
         "{alone}"
     );
-    let (status, paired, _) = run(&["check", &plan, "examples/seed-001-fargate-secrets"]);
+    let (status, paired, _) = run(&["check", &plan, "examples/fargate-secrets"]);
     assert_eq!(status, 0, "{paired}");
     assert!(
         !paired.contains("unresolved-input"),
@@ -204,7 +204,7 @@ fn a_plan_with_its_directory_points_at_the_hcl() {
         paired.contains("logs            endpoint  via aws_vpc_endpoint.logs"),
         "{paired}"
     );
-    let (_, hcl, _) = run(&["check", "examples/seed-001-fargate-secrets"]);
+    let (_, hcl, _) = run(&["check", "examples/fargate-secrets"]);
     assert_eq!(paired, hcl, "the same report as the configuration alone");
 
     let (status, json, _) = run(&[

@@ -97,5 +97,5 @@ fn privlink_agrees_with_terraform_validate_on_the_examples() {
         );
         invalid += usize::from(!terraform);
     }
-    assert_eq!(invalid, 1, "seed-000-as-written is the one invalid example");
+    assert_eq!(invalid, 1, "dns-hostnames-off is the one invalid example");
 }

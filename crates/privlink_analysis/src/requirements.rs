@@ -345,7 +345,7 @@ mod tests {
     const ECR: &str = "123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/app:1";
 
     #[test]
-    fn seed_001_table() {
+    fn fargate_with_secrets_table() {
         let all = vec![Feature::Awslogs, Feature::Ssm, Feature::SecretsManager];
         assert_eq!(
             services(&workload(

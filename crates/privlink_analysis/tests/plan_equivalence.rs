@@ -124,9 +124,9 @@ fn hcl_tf_json_and_plan_give_the_same_flows_and_findings() {
 #[test]
 fn example_plans_with_their_directories_agree_with_the_directories() {
     for example in [
-        "seed-000-corrected",
-        "seed-001-fargate-secrets",
-        "seed-003-eks-privatelink",
+        "dedicated-endpoint-subnets",
+        "fargate-secrets",
+        "eks-privatelink",
     ] {
         let dir = path(&format!("examples/{example}"));
         let hcl = analyse(std::slice::from_ref(&dir));

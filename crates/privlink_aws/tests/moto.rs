@@ -166,10 +166,10 @@ fn seed_001_scanned_live_gives_the_findings_of_its_terraform() {
     let features: Vec<String> = app.features.iter().map(ToString::to_string).collect();
     assert_eq!(features, ["awslogs", "secretsmanager", "ssm"]);
     assert_eq!(model.endpoints.len(), 6);
-    // examples/seed-001-fargate-secrets is clean: every flow through an endpoint.
+    // examples/fargate-secrets is clean: every flow through an endpoint.
     assert_eq!(
         summary(&findings),
-        terraform_findings("seed-001-fargate-secrets"),
+        terraform_findings("fargate-secrets"),
         "{findings:#?}"
     );
     assert_eq!(summary(&findings), Vec::<String>::new());
@@ -195,7 +195,7 @@ fn seed_000_corrected_scanned_live_gives_the_findings_of_its_terraform() {
     assert_eq!(model.workloads[0].subnets.known.len(), 4);
     assert_eq!(
         summary(&findings),
-        terraform_findings("seed-000-corrected"),
+        terraform_findings("dedicated-endpoint-subnets"),
         "{findings:#?}"
     );
     assert_eq!(summary(&findings), Vec::<String>::new());
@@ -425,10 +425,10 @@ fn seed_003_scanned_live_reads_the_node_group_security_groups_from_its_launch_te
         node.security_groups.known,
         [privlink_model::ResourceId::new(sample_node)]
     );
-    // examples/seed-003-eks-privatelink: the nodes pull and join through the endpoints alone.
+    // examples/eks-privatelink: the nodes pull and join through the endpoints alone.
     assert_eq!(
         summary(&findings),
-        terraform_findings("seed-003-eks-privatelink"),
+        terraform_findings("eks-privatelink"),
         "{findings:#?}"
     );
     assert_eq!(summary(&findings), Vec::<String>::new());
@@ -584,7 +584,7 @@ fn a_broken_seed_001_gives_the_same_findings_live_and_as_terraform() {
         networks::seed_001(&networks::sdk_config(&moto, REGION), &variant),
     );
     let (_, findings) = analyse(&scan_of(&moto).snapshot);
-    let terraform = terraform_variant_findings("seed-001-fargate-secrets", |main| {
+    let terraform = terraform_variant_findings("fargate-secrets", |main| {
         without_block(&main, "resource \"aws_vpc_endpoint\" \"ssm\"").replace(
             "enable_dns_hostnames = true",
             "enable_dns_hostnames = false",

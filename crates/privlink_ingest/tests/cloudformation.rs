@@ -438,7 +438,7 @@ fn workload_resources_and_parameters_naming_resources() {
 
 #[test]
 fn seed_002_network_and_endpoint_stacks_link_through_exports() {
-    let dir = Path::new("../../examples/seed-002-cloudformation");
+    let dir = Path::new("../../examples/cloudformation-private-dns-off");
     let model = load_ok(&[dir.to_path_buf()], &options(Some("ap-northeast-1"), &[]));
     insta::assert_snapshot!("seed_002", dump(&model));
     let dkr = &model.endpoints[&ResourceId::new("ECRDkrEndpoint")];
@@ -476,7 +476,8 @@ fn seed_002_network_and_endpoint_stacks_link_through_exports() {
 
 #[test]
 fn seed_002_endpoint_stack_alone_has_placeholders_for_its_imports() {
-    let path = Path::new("../../examples/seed-002-cloudformation/endpoints.yaml").to_path_buf();
+    let path =
+        Path::new("../../examples/cloudformation-private-dns-off/endpoints.yaml").to_path_buf();
     let model = load_ok(&[path], &options(Some("ap-northeast-1"), &[]));
     insta::assert_snapshot!("seed_002_endpoints_alone", dump(&model));
     let vpc = &model.vpcs[&ResourceId::new("import:dev-vpc")];

@@ -32,7 +32,7 @@ fn id(s: &str) -> ResourceId {
 
 #[test]
 fn seed_001_plan_links_what_terraform_leaves_unknown() {
-    let loaded = load_ok(&[fixture("plans/seed-001-fargate-secrets.plan.json")]);
+    let loaded = load_ok(&[fixture("plans/fargate-secrets.plan.json")]);
     assert_eq!(loaded.inputs[0].format, InputFormat::TerraformPlan);
     let m = &loaded.model;
     for name in ["ecr-api", "ecr-dkr", "logs", "secretsmanager", "ssm"] {
@@ -80,9 +80,9 @@ fn seed_001_plan_links_what_terraform_leaves_unknown() {
 #[test]
 fn every_example_plan_loads() {
     for name in [
-        "seed-000-corrected",
-        "seed-001-fargate-secrets",
-        "seed-003-eks-privatelink",
+        "dedicated-endpoint-subnets",
+        "fargate-secrets",
+        "eks-privatelink",
         "equivalence",
         "modules",
         "brownfield",
@@ -98,7 +98,7 @@ fn every_example_plan_loads() {
 
 #[test]
 fn seed_003_plan_reads_the_data_source_from_prior_state() {
-    let loaded = load_ok(&[fixture("plans/seed-003-eks-privatelink.plan.json")]);
+    let loaded = load_ok(&[fixture("plans/eks-privatelink.plan.json")]);
     let m = &loaded.model;
     let azs: Vec<&str> = m
         .subnets
@@ -367,7 +367,7 @@ fn bad_files_are_errors_with_their_path_and_the_others_still_load() {
         &raw_state,
     )
     .unwrap();
-    let good = fixture("plans/seed-001-fargate-secrets.plan.json");
+    let good = fixture("plans/fargate-secrets.plan.json");
     let loaded = load(
         &[truncated, not_a_plan, future, wrong_shape, raw_state, good],
         &LoadOptions::default(),

@@ -3,9 +3,11 @@
 #[cfg(feature = "aws")]
 pub(crate) mod aws;
 pub(crate) mod check;
+pub(crate) mod completions;
 pub(crate) mod cost;
 pub(crate) mod explain;
 pub(crate) mod fix;
+pub(crate) mod man;
 pub(crate) mod plan;
 pub(crate) mod rules;
 

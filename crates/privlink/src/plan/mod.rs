@@ -300,7 +300,7 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn seed_001_fargate_with_secrets() {
+    fn fargate_with_secrets() {
         let plan = Plan::new(request(
             WorkloadKind::EcsFargate,
             &["awslogs", "ssm", "secretsmanager"],

@@ -172,7 +172,12 @@ fn the_network_log_sees_what_a_page_fetches_and_the_policy_stops_it() {
     assert_eq!(page_requests(&log), ["http://127.0.0.1:9/pixel.png"]);
 
     // The report's policy, taken from a real report.
-    let (_, html) = privlink(&["check", "--format", "html", "examples/seed-000-corrected"]);
+    let (_, html) = privlink(&[
+        "check",
+        "--format",
+        "html",
+        "examples/dedicated-endpoint-subnets",
+    ]);
     let doc = Html::parse_document(&html);
     let csp = select(&doc, "meta[http-equiv=\"Content-Security-Policy\"]")[0].html();
     let guarded = dir.path().join("guarded.html");

@@ -11,9 +11,9 @@ use crate::support::{FIXTURE_MANY, parse_strict, privlink, reports, select, text
 
 #[test]
 fn snapshot_of_seed_000_as_written() {
-    let (status, html) = privlink(&["check", "--format", "html", "examples/seed-000-as-written"]);
+    let (status, html) = privlink(&["check", "--format", "html", "examples/dns-hostnames-off"]);
     assert_eq!(status, 1, "seed 000 as written has errors");
-    insta::assert_snapshot!("html_seed-000-as-written", html);
+    insta::assert_snapshot!("html_dns-hostnames-off", html);
 }
 
 #[test]
@@ -112,7 +112,7 @@ fn subnet_boxes(doc: &Html) -> BTreeSet<String> {
 
 #[test]
 fn seed_000_as_written_is_well_formed_and_complete() {
-    let (html, json) = reports(&["examples/seed-000-as-written"]);
+    let (html, json) = reports(&["examples/dns-hostnames-off"]);
     let doc = parse_strict(&html);
     assert_complete(&doc, &json);
     assert_self_contained(&doc);
@@ -148,7 +148,7 @@ fn seed_000_as_written_is_well_formed_and_complete() {
 
 #[test]
 fn the_corrected_seed_draws_only_green() {
-    let (html, json) = reports(&["examples/seed-000-corrected"]);
+    let (html, json) = reports(&["examples/dedicated-endpoint-subnets"]);
     let doc = parse_strict(&html);
     assert_complete(&doc, &json);
     assert!(select(&doc, "tr.finding").is_empty());
@@ -224,20 +224,20 @@ fn a_larger_network_keeps_every_subnet_flow_and_verdict() {
 
 #[test]
 fn endpoints_only_says_so_and_blocks_the_nat_flows() {
-    let (html, json) = reports(&["--endpoints-only", "examples/seed-004-nat-vs-endpoints"]);
+    let (html, json) = reports(&["--endpoints-only", "examples/nat-vs-endpoints"]);
     let doc = parse_strict(&html);
     assert_complete(&doc, &json);
     assert!(text(&select(&doc, "header .mode")[0]).contains("--endpoints-only"));
     assert!(select(&doc, "g.link.v-nat").is_empty());
     assert!(!select(&doc, "g.link.v-blocked").is_empty());
-    let (html, _) = reports(&["examples/seed-004-nat-vs-endpoints"]);
+    let (html, _) = reports(&["examples/nat-vs-endpoints"]);
     let doc = parse_strict(&html);
     assert!(!select(&doc, "g.link.v-nat").is_empty(), "without it, NAT");
 }
 
 #[test]
 fn the_cost_table_shows_each_design() {
-    let (html, json) = reports(&["examples/seed-004-nat-vs-endpoints"]);
+    let (html, json) = reports(&["examples/nat-vs-endpoints"]);
     let doc = parse_strict(&html);
     let rows = select(&doc, "table.cost tbody tr");
     let designs = json["cost"]["sets"][0]["estimate"]["designs"]
@@ -359,7 +359,7 @@ fn an_unreadable_input_is_on_the_page_and_the_others_are_still_drawn() {
         "check",
         "--format",
         "html",
-        "examples/seed-000-corrected",
+        "examples/dedicated-endpoint-subnets",
         broken,
     ];
     let (status, html) = privlink(&args);

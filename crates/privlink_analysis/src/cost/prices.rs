@@ -246,6 +246,24 @@ impl PriceTable {
     pub fn regions(&self) -> impl Iterator<Item = (&str, &RegionPrices)> {
         self.regions.iter().map(|(k, v)| (k.as_str(), v))
     }
+
+    /// The date of the newest figure (YYYY, YYYY-MM or YYYY-MM-DD, as written): how current the
+    /// table is, as `privlink --version` says. Dates compare as text: a validated date is a prefix
+    /// of the longer forms of the same period, which it precedes.
+    pub fn newest_date(&self) -> &str {
+        self.regions
+            .values()
+            .flat_map(|prices| {
+                let tiers = prices.interface_endpoint_gb.iter().map(|t| t.date.as_str());
+                prices
+                    .figures()
+                    .into_iter()
+                    .map(|(_, f)| f.date.as_str())
+                    .chain(tiers)
+            })
+            .max()
+            .unwrap_or("")
+    }
 }
 
 /// A decimal written as a string (`"0.062"`): a TOML float would pass through binary floating
@@ -361,9 +379,24 @@ mod tests {
         }
     }
 
-    /// Seed 004 and §7.2: Tokyo's figures are unchanged since 2019.
     #[test]
-    fn tokyo_figures_match_seed_004() {
+    fn newest_date_is_the_latest_figure_or_tier() {
+        let table = PriceTable::parse(ONE_REGION).unwrap();
+        assert_eq!(table.newest_date(), "2026-01-01");
+        let later_tier = ONE_REGION.replacen(
+            "{ usd = \"0.005\", date = \"2026\"",
+            "{ usd = \"0.005\", date = \"2026-03\"",
+            1,
+        );
+        assert_eq!(
+            PriceTable::parse(&later_tier).unwrap().newest_date(),
+            "2026-03"
+        );
+    }
+
+    /// Tokyo's figures are unchanged since 2019 (§7.2).
+    #[test]
+    fn tokyo_figures_unchanged_since_2019() {
         let tokyo = PriceTable::embedded().region("ap-northeast-1").unwrap();
         assert_eq!(tokyo.nat_gateway_hour.usd, d("0.062"));
         assert_eq!(tokyo.nat_gateway_gb.usd, d("0.062"));

@@ -333,7 +333,7 @@ fn domain_worked_example() {
 /// Seed 004: 1 TB through a Tokyo NAT gateway costs 0.062 × 1024 in processing, through an
 /// interface endpoint 0.01 × 1024.
 #[test]
-fn seed_004_one_terabyte() {
+fn one_terabyte_in_tokyo() {
     let e = priced(&model(&["a"], &[], Egress::None), &all_interface("1024"));
     assert_eq!(
         item(

@@ -21,7 +21,7 @@ pub(super) fn region(ctx: &Context<'_>, group: &FlowGroup<'_>) -> String {
 }
 
 /// Subnets for a new interface endpoint: those of the VPC's existing interface endpoint with the most
-/// subnets (a team that keeps dedicated endpoint subnets, as seed 000 does, keeps using them), else
+/// subnets (a team that keeps dedicated endpoint subnets keeps using them), else
 /// the workload's subnets, one per AZ.
 fn endpoint_subnets(ctx: &Context<'_>, vpc: &ResourceId, group: &FlowGroup<'_>) -> Vec<ResourceId> {
     let existing = ctx

@@ -286,7 +286,7 @@ async fn fargate_service(
         .expect("CreateService");
 }
 
-/// `examples/seed-001-fargate-secrets`: one isolated subnet, six endpoints, a Fargate service with
+/// `examples/fargate-secrets`: one isolated subnet, six endpoints, a Fargate service with
 /// Secrets Manager and SSM secrets.
 pub(crate) async fn seed_001(config: &SdkConfig, variant: &Variant) {
     let region = config.region().expect("a region").to_string();
@@ -354,7 +354,7 @@ pub(crate) async fn seed_001(config: &SdkConfig, variant: &Variant) {
     .await;
 }
 
-/// `examples/seed-000-corrected`: four application subnets in two AZs, a dedicated endpoint subnet
+/// `examples/dedicated-endpoint-subnets`: four application subnets in two AZs, a dedicated endpoint subnet
 /// per AZ, the S3 gateway on the application route table, a Fargate 1.4.0 service with awslogs.
 pub(crate) async fn seed_000(config: &SdkConfig, variant: &Variant) {
     let region = config.region().expect("a region").to_string();
@@ -429,7 +429,7 @@ pub(crate) async fn seed_000(config: &SdkConfig, variant: &Variant) {
     .await;
 }
 
-/// `examples/seed-003-eks-privatelink`: EKS nodes (a managed node group with a launch template) whose
+/// `examples/eks-privatelink`: EKS nodes (a managed node group with a launch template) whose
 /// only egress is the endpoints' security group and the S3 prefix list.
 pub(crate) async fn seed_003(config: &SdkConfig) {
     let region = config.region().expect("a region").to_string();

@@ -37,6 +37,8 @@ fn check(ctx: &Context<'_>, group: &FlowGroup<'_>) -> Draft {
     }
 }
 
+// The AWS facts behind this rule (shared/domain/aws-requirements.md, not shown to users):
+// privlink domain notes §4.2 (ecr.dkr needs private DNS), §5.1 (private DNS), Updates (CloudFormation default false)
 const DOCS: &str = r#"# private-dns-disabled (PL005)
 
 ## What it does
@@ -48,7 +50,7 @@ console and the CDK turn it on by default.
 ECS, EKS and the AWS SDKs call the service's regular hostname (`api.ecr.<region>.amazonaws.com`,
 `logs.<region>.amazonaws.com`, ...). Only private DNS makes that name resolve to the endpoint's network
 interfaces; without it the name resolves to public addresses, which an isolated subnet cannot reach.
-Seed article 001 turned off private DNS on the Secrets Manager endpoint and the task stopped with:
+With private DNS off on the Secrets Manager endpoint, a Fargate task that injects a secret stops with:
 
 ```text
 ResourceInitializationError: unable to pull secrets or registry auth: execution resource retrieval failed: unable to retrieve secret from asm: service call has been retried 1 time(s): failed to fetch secret ...
@@ -73,7 +75,7 @@ ECRDkrEndpoint:
   Properties:
     ServiceName: !Sub com.amazonaws.${AWS::Region}.ecr.dkr
     VpcEndpointType: Interface
-    # PrivateDnsEnabled defaults to false (seed 002)
+    # PrivateDnsEnabled defaults to false
 ```
 
 ## Use instead
@@ -86,6 +88,7 @@ PrivateDnsEnabled: true
 ```
 
 ## References
-- privlink domain notes §4.2 (ecr.dkr needs private DNS), §5.1 (private DNS), Updates (CloudFormation default false)
 - https://docs.aws.amazon.com/vpc/latest/privatelink/privatelink-access-aws-services.html#interface-endpoint-private-dns
+- https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html
+- https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpcendpoint.html
 "#;

@@ -41,13 +41,15 @@ fn check(ctx: &Context<'_>, group: &FlowGroup<'_>) -> Draft {
     }
 }
 
+// The AWS facts behind this rule (shared/domain/aws-requirements.md, not shown to users):
+// privlink domain notes §5.1 (private DNS needs both attributes; defaults; the InvalidParameter error), §3.1 (EKS private access)
 const DOCS: &str = r#"# vpc-dns-disabled (PL006)
 
 ## What it does
 Finds VPCs where a workload depends on interface endpoints with private DNS while
 `enableDnsHostnames` is off, and VPCs where `enableDnsSupport` is off so nothing resolves at all.
 Terraform's `aws_vpc` defaults `enable_dns_hostnames` to **false** (as AWS does for non-default VPCs),
-so a VPC written without it cannot have private DNS endpoints: seed article 000 has exactly this bug.
+so a VPC written without it cannot have private DNS endpoints: an easy bug to ship.
 
 ## Why is this bad?
 Private DNS works only when both attributes are on. Creating or updating an endpoint with private
@@ -94,6 +96,6 @@ Vpc:
 ```
 
 ## References
-- privlink domain notes §5.1 (private DNS needs both attributes; defaults; the InvalidParameter error), §3.1 (EKS private access)
 - https://docs.aws.amazon.com/vpc/latest/userguide/vpc-dns.html
+- https://docs.aws.amazon.com/eks/latest/userguide/private-clusters.html
 "#;

@@ -46,6 +46,8 @@ fn check(ctx: &Context<'_>, group: &FlowGroup<'_>) -> Draft {
     }
 }
 
+// The AWS facts behind this rule (shared/domain/aws-requirements.md, not shown to users):
+// privlink domain notes §7 (NAT and endpoint pricing), seed article 004 (the cost comparison)
 const DOCS: &str = r#"# nat-dependency (PL020)
 
 ## What it does
@@ -103,6 +105,7 @@ S3GatewayEndpoint:
 ```
 
 ## References
-- privlink domain notes §7 (NAT and endpoint pricing), seed article 004 (the cost comparison)
 - https://docs.aws.amazon.com/vpc/latest/userguide/vpc-nat-gateway.html
+- https://aws.amazon.com/vpc/pricing/
+- https://aws.amazon.com/privatelink/pricing/
 "#;

@@ -86,6 +86,8 @@ fn check(ctx: &Context<'_>) -> Vec<Finding> {
     out
 }
 
+// The AWS facts behind this rule (shared/domain/aws-requirements.md, not shown to users):
+// privlink domain notes §3.1 (cluster endpoint private access; DNS attributes), §6 (NodeCreationFailure)
 const DOCS: &str = r#"# eks-private-endpoint-disabled (PL019)
 
 ## What it does
@@ -137,6 +139,6 @@ Cluster:
 ```
 
 ## References
-- privlink domain notes §3.1 (cluster endpoint private access; DNS attributes), §6 (NodeCreationFailure)
 - https://docs.aws.amazon.com/eks/latest/userguide/private-clusters.html
+- https://docs.aws.amazon.com/eks/latest/userguide/cluster-endpoint.html
 "#;

@@ -55,6 +55,8 @@ fn check(ctx: &Context<'_>) -> Vec<Finding> {
     out
 }
 
+// The AWS facts behind this rule (shared/domain/aws-requirements.md, not shown to users):
+// privlink domain notes §5.1 ("Only one endpoint per service per VPC can own the private hosted zone")
 const DOCS: &str = r#"# duplicate-private-dns-endpoint (PL007)
 
 ## What it does
@@ -106,6 +108,6 @@ Keep one endpoint per service and VPC (give it one subnet per AZ):
 ```
 
 ## References
-- privlink domain notes §5.1 ("Only one endpoint per service per VPC can own the private hosted zone")
 - https://github.com/hashicorp/terraform-provider-aws/issues/17535
+- https://docs.aws.amazon.com/vpc/latest/privatelink/privatelink-access-aws-services.html#interface-endpoint-private-dns
 "#;

@@ -80,6 +80,8 @@ fn check(ctx: &Context<'_>) -> Vec<Finding> {
         .collect()
 }
 
+// The AWS facts behind this rule (shared/domain/aws-requirements.md, not shown to users):
+// privlink domain notes §5.1 (a subnet in an AZ without an endpoint ENI still works, cross-AZ), §7.1 (inter-AZ PrivateLink traffic)
 const DOCS: &str = r#"# endpoint-missing-in-az (PL016)
 
 ## What it does
@@ -122,5 +124,6 @@ LogsEndpoint:
 ```
 
 ## References
-- privlink domain notes §5.1 (a subnet in an AZ without an endpoint ENI still works, cross-AZ), §7.1 (inter-AZ PrivateLink traffic)
+- https://docs.aws.amazon.com/vpc/latest/privatelink/privatelink-access-aws-services.html
+- https://aws.amazon.com/privatelink/pricing/
 "#;

@@ -42,6 +42,8 @@ fn check(ctx: &Context<'_>, group: &FlowGroup<'_>) -> Draft {
     }
 }
 
+// The AWS facts behind this rule (shared/domain/aws-requirements.md, not shown to users):
+// privlink domain notes §4.1 (layer bucket and minimal policy), §4.2 (pull actions), §1.5
 const DOCS: &str = r#"# endpoint-policy-denies (PL011)
 
 ## What it does
@@ -111,7 +113,6 @@ Add the layer bucket (or the ECR actions) to the policy:
 ```
 
 ## References
-- privlink domain notes §4.1 (layer bucket and minimal policy), §4.2 (pull actions), §1.5
 - https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html
 - https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
 "#;

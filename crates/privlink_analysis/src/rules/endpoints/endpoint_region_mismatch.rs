@@ -57,7 +57,7 @@ fn check(ctx: &Context<'_>) -> Vec<Finding> {
             format!("{} is in a VPC in {vpc_region} but names {full} ({why})", e.id),
             &e.id,
             e.provenance.location.clone(),
-            Some(format!("InvalidServiceName: The Vpc Endpoint Service '{full}' does not exist (inferred from the EC2 API's behaviour; not in privlink's domain notes)")),
+            Some(format!("InvalidServiceName: The Vpc Endpoint Service '{full}' does not exist (the EC2 API's answer to a service name it does not offer; exact text may differ)")),
             Fix {
                 summary: if cross_region {
                     format!("use com.amazonaws.{vpc_region}.{} or set service_region = \"{}\"", name.service, name.region)
@@ -72,6 +72,8 @@ fn check(ctx: &Context<'_>) -> Vec<Finding> {
     out
 }
 
+// The AWS facts behind this rule (shared/domain/aws-requirements.md, not shown to users):
+// privlink domain notes §4.2 (endpoints are regional), Updates (cross-region PrivateLink, service_region)
 const DOCS: &str = r#"# endpoint-region-mismatch (PL015)
 
 ## What it does
@@ -117,6 +119,5 @@ LogsEndpoint:
 ```
 
 ## References
-- privlink domain notes §4.2 (endpoints are regional), Updates (cross-region PrivateLink, service_region)
 - https://docs.aws.amazon.com/vpc/latest/privatelink/aws-services-cross-region-privatelink-support.html
 "#;

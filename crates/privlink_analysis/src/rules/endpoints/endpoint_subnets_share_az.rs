@@ -47,7 +47,7 @@ fn check(ctx: &Context<'_>) -> Vec<Finding> {
                 )),
                 Fix {
                     summary: format!(
-                        "keep one of {} in subnet_ids: every subnet of the VPC reaches the endpoint's interface in {az} through the local route, so the others need no interface of their own (seed 000)",
+                        "keep one of {} in subnet_ids: every subnet of the VPC reaches the endpoint's interface in {az} through the local route, so the others need no interface of their own",
                         join_and(&subnets)
                     ),
                     applicability: Applicability::Manual,
@@ -59,6 +59,9 @@ fn check(ctx: &Context<'_>) -> Vec<Finding> {
     out
 }
 
+// The AWS facts behind this rule (shared/domain/aws-requirements.md, not shown to users):
+// privlink domain notes §5.1 (at most one subnet per AZ; the DuplicateSubnetsInSameZone error)
+// seed article 000
 const DOCS: &str = r#"# endpoint-subnets-share-az (PL012)
 
 ## What it does
@@ -71,9 +74,9 @@ An interface endpoint gets one network interface per AZ; AWS refuses a second su
 DuplicateSubnetsInSameZone: Found another VPC endpoint subnet in the availability zone of subnet-xxxx. VPC endpoint subnets should be in different availability zones supported by the VPC endpoint service.
 ```
 
-Seed article 000 ran into this with two application subnets per AZ. Its answer is the right one: the
+Teams with two application subnets per AZ run into this. The answer is to let the
 interface does not need to be in the client's subnet, every subnet of the VPC reaches it through the
-local route, so put the endpoints in one dedicated subnet per AZ.
+local route: put the endpoints in one dedicated subnet per AZ.
 
 ## Example
 ```hcl
@@ -106,6 +109,5 @@ EcrDkrEndpoint:
 ```
 
 ## References
-- privlink domain notes §5.1 (at most one subnet per AZ; the DuplicateSubnetsInSameZone error)
-- seed article 000
+- https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.html
 "#;

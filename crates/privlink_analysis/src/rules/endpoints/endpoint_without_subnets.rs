@@ -31,6 +31,8 @@ fn check(ctx: &Context<'_>, group: &FlowGroup<'_>) -> Draft {
     }
 }
 
+// The AWS facts behind this rule (shared/domain/aws-requirements.md, not shown to users):
+// privlink domain notes §5.1 (one ENI per selected subnet, one subnet per AZ)
 const DOCS: &str = r#"# endpoint-without-subnets (PL013)
 
 ## What it does
@@ -72,6 +74,5 @@ SubnetIds: [!Ref EndpointSubnetA, !Ref EndpointSubnetC]
 ```
 
 ## References
-- privlink domain notes §5.1 (one ENI per selected subnet, one subnet per AZ)
 - https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.html
 "#;

@@ -29,7 +29,7 @@ fn check(ctx: &Context<'_>) -> Vec<Finding> {
                 format!("{} is an interface endpoint but lists route tables {tables}: interface endpoints are reached through their network interfaces, not routes{hint}", e.id),
                 &e.id,
                 e.provenance.location.clone(),
-                Some("CreateVpcEndpoint fails with InvalidParameter: route tables are accepted only for gateway endpoints (exact AWS message not recorded in privlink's domain notes)".to_owned()),
+                Some("CreateVpcEndpoint fails with InvalidParameter: route tables are accepted only for gateway endpoints (exact text may differ)".to_owned()),
                 Fix {
                     summary: if gateway {
                         format!("make {} a gateway endpoint (vpc_endpoint_type = \"Gateway\"), or drop route_table_ids", e.id)
@@ -44,6 +44,8 @@ fn check(ctx: &Context<'_>) -> Vec<Finding> {
         .collect()
 }
 
+// The AWS facts behind this rule (shared/domain/aws-requirements.md, not shown to users):
+// privlink domain notes §5.1 (interface endpoints: ENIs in subnets), §5.2 (gateway endpoints: route tables)
 const DOCS: &str = r#"# interface-endpoint-with-route-tables (PL014)
 
 ## What it does
@@ -89,6 +91,5 @@ LogsEndpoint:
 ```
 
 ## References
-- privlink domain notes §5.1 (interface endpoints: ENIs in subnets), §5.2 (gateway endpoints: route tables)
 - https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateVpcEndpoint.html
 "#;

@@ -53,6 +53,8 @@ fn check(ctx: &Context<'_>, group: &FlowGroup<'_>) -> Draft {
     }
 }
 
+// The AWS facts behind this rule (shared/domain/aws-requirements.md, not shown to users):
+// privlink domain notes §1.1, §1.2 (Fargate), §2 (ECS on EC2), §3.2 (EKS), §6 (error strings)
 const DOCS: &str = r#"# missing-interface-endpoint (PL001)
 
 ## What it does
@@ -74,7 +76,7 @@ stops with:
 ResourceInitializationError: unable to pull secrets or registry auth: The task cannot pull registry auth from Amazon ECR: There is a connection issue between the task and Amazon ECR. Check your task network configuration. RequestError: send request failed caused by: Post "https://api.ecr.<region>.amazonaws.com/": dial tcp ...:443: i/o timeout
 ```
 
-The most common trap (seed article 004): ECR and S3 are there, CloudWatch Logs is not, and the task
+The most common trap: ECR and S3 are there, CloudWatch Logs is not, and the task
 stops with `ResourceInitializationError: failed to validate logger args: ...`.
 
 When an endpoint for the service exists but cannot be used, privlink reports why instead
@@ -135,7 +137,6 @@ LogsEndpoint:
 ```
 
 ## References
-- privlink domain notes (`shared/domain/aws-requirements.md`) §1.1, §1.2 (Fargate), §2 (ECS on EC2), §3.2 (EKS), §6 (error strings)
 - https://docs.aws.amazon.com/AmazonECS/latest/developerguide/vpc-endpoints.html
 - https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html
 - https://docs.aws.amazon.com/eks/latest/userguide/private-clusters.html

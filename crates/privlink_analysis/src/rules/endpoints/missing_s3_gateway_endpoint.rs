@@ -36,6 +36,8 @@ fn check(ctx: &Context<'_>, group: &FlowGroup<'_>) -> Draft {
     }
 }
 
+// The AWS facts behind this rule (shared/domain/aws-requirements.md, not shown to users):
+// privlink domain notes §1.1, §4.1 (layer bucket), §5.2 (gateway endpoints), §6
 const DOCS: &str = r#"# missing-s3-gateway-endpoint (PL002)
 
 ## What it does
@@ -45,7 +47,7 @@ endpoint, when the workload's subnets have no other route to S3 (or with `--endp
 ## Why is this bad?
 ECR serves the image manifest itself, but the layers are downloaded from an AWS-owned S3 bucket,
 `prod-<region>-starport-layer-bucket`, through a presigned URL. With the ECR interface endpoints and
-no path to S3 the manifest arrives and every layer download hangs (seed article 003):
+no path to S3 the manifest arrives and every layer download hangs:
 
 ```text
 CannotPullContainerError: ... error pulling image configuration: Get https://prod-<region>-starport-layer-bucket.s3.amazonaws.com/... (timeout)
@@ -87,7 +89,6 @@ S3GatewayEndpoint:
 ```
 
 ## References
-- privlink domain notes §1.1, §4.1 (layer bucket), §5.2 (gateway endpoints), §6
 - https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html
 - https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-s3.html
 "#;

@@ -50,6 +50,8 @@ fn check(ctx: &Context<'_>, group: &FlowGroup<'_>) -> Draft {
     }
 }
 
+// The AWS facts behind this rule (shared/domain/aws-requirements.md, not shown to users):
+// privlink domain notes §5.2 (gateway endpoints are associated with route tables; main route table)
 const DOCS: &str = r#"# s3-gateway-not-on-route-table (PL003)
 
 ## What it does
@@ -61,7 +63,7 @@ the main table.
 ## Why is this bad?
 A gateway endpoint is a prefix-list route on the route tables it is associated with, nothing more.
 Subnets on other tables send S3 traffic to their default route, or nowhere, and image layer downloads
-time out (`CannotPullContainerError: ... prod-<region>-starport-layer-bucket ...`). Seed 000 shows the
+time out (`CannotPullContainerError: ... prod-<region>-starport-layer-bucket ...`). A typical
 shape: the endpoint is on `aws_route_table.private`, and only the subnets associated with that table
 benefit.
 
@@ -88,7 +90,8 @@ S3GatewayEndpoint:
 
 ## Use instead
 List every route table the workload subnets use (check subnets without an association: they use the
-main table). Adding the endpoint to a table in use drops open S3 connections once (seed 003).
+main table). Adding the endpoint to a table in use may briefly interrupt open S3 connections (the
+ECR user guide warns of it).
 
 ```hcl
 route_table_ids = [aws_route_table.private_a.id, aws_route_table.private_c.id]
@@ -99,7 +102,6 @@ RouteTableIds: [!Ref PrivateRouteTableA, !Ref PrivateRouteTableC]
 ```
 
 ## References
-- privlink domain notes §5.2 (gateway endpoints are associated with route tables; main route table)
 - https://docs.aws.amazon.com/vpc/latest/privatelink/gateway-endpoints.html
 - https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html
 "#;

@@ -30,6 +30,8 @@ fn check(ctx: &Context<'_>, group: &FlowGroup<'_>) -> Draft {
     }
 }
 
+// The AWS facts behind this rule (shared/domain/aws-requirements.md, not shown to users):
+// privlink domain notes §1.1 (S3 interface endpoints; uncertainty register item 3), §5.1 (S3 interface private DNS)
 const DOCS: &str = r#"# s3-interface-endpoint-only (PL004)
 
 ## What it does
@@ -84,6 +86,6 @@ S3GatewayEndpoint:
 ```
 
 ## References
-- privlink domain notes §1.1 (S3 interface endpoints; uncertainty register item 3), §5.1 (S3 interface private DNS)
 - https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html
+- https://docs.aws.amazon.com/AmazonS3/latest/userguide/privatelink-interface-endpoints.html
 "#;

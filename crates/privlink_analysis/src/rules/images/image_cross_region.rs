@@ -36,6 +36,8 @@ fn check(ctx: &Context<'_>, group: &FlowGroup<'_>) -> Draft {
     }
 }
 
+// The AWS facts behind this rule (shared/domain/aws-requirements.md, not shown to users):
+// privlink domain notes §4.2 (cross-region requests), Updates (cross-region PrivateLink for ECR and S3)
 const DOCS: &str = r#"# image-cross-region (PL018)
 
 ## What it does
@@ -93,7 +95,6 @@ or add cross-region endpoints (`service_name = "com.amazonaws.us-west-2.ecr.dkr"
 `service_region = "us-west-2"`, likewise `ecr.api` and `s3`).
 
 ## References
-- privlink domain notes §4.2 (cross-region requests), Updates (cross-region PrivateLink for ECR and S3)
 - https://docs.aws.amazon.com/vpc/latest/privatelink/aws-services-cross-region-privatelink-support.html
 - https://docs.aws.amazon.com/AmazonECR/latest/userguide/replication.html
 "#;

@@ -36,6 +36,8 @@ fn check(ctx: &Context<'_>, group: &FlowGroup<'_>) -> Draft {
     }
 }
 
+// The AWS facts behind this rule (shared/domain/aws-requirements.md, not shown to users):
+// privlink domain notes §4.3 (ECR Public), §4.4 (pull-through cache upstreams and URI syntax)
 const DOCS: &str = r#"# image-not-in-ecr (PL017)
 
 ## What it does
@@ -92,6 +94,5 @@ The first pull of a tag through the cache may still need a NAT path (ECR documen
 do not.
 
 ## References
-- privlink domain notes §4.3 (ECR Public), §4.4 (pull-through cache upstreams and URI syntax)
 - https://docs.aws.amazon.com/AmazonECR/latest/userguide/pull-through-cache.html
 "#;

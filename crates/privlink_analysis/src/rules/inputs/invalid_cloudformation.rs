@@ -19,6 +19,8 @@ fn check(ctx: &Context<'_>) -> Vec<Finding> {
     super::diagnostics(ctx, DiagnosticKind::InvalidCloudformation, &RULE)
 }
 
+// The AWS facts behind this rule (shared/domain/aws-requirements.md, not shown to users):
+// privlink domain notes, Updates ("Seed 002 also declares `Default: dev` outside its own `AllowedValues`")
 const DOCS: &str = r#"# invalid-cloudformation (PL102)
 
 ## What it does

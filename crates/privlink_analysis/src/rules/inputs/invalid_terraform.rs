@@ -19,6 +19,8 @@ fn check(ctx: &Context<'_>) -> Vec<Finding> {
     super::diagnostics(ctx, DiagnosticKind::InvalidTerraform, &RULE)
 }
 
+// The AWS facts behind this rule (shared/domain/aws-requirements.md, not shown to users):
+// privlink domain notes, Updates ("for_each keys must be known at plan time")
 const DOCS: &str = r#"# invalid-terraform (PL100)
 
 ## What it does

@@ -62,6 +62,8 @@ fn check(ctx: &Context<'_>, group: &FlowGroup<'_>) -> Draft {
     }
 }
 
+// The AWS facts behind this rule (shared/domain/aws-requirements.md, not shown to users):
+// privlink domain notes §4.2 ("Endpoint SG must allow inbound 443"), §5.1 (default security group; the VPC-wide blackhole)
 const DOCS: &str = r#"# endpoint-sg-blocks-https (PL008)
 
 ## What it does
@@ -117,6 +119,5 @@ SecurityGroupIngress:
 ```
 
 ## References
-- privlink domain notes §4.2 ("Endpoint SG must allow inbound 443"), §5.1 (default security group; the VPC-wide blackhole)
 - https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.html
 "#;

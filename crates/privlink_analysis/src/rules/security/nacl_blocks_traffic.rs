@@ -36,6 +36,8 @@ fn check(ctx: &Context<'_>, group: &FlowGroup<'_>) -> Draft {
     }
 }
 
+// The AWS facts behind this rule (shared/domain/aws-requirements.md, not shown to users):
+// privlink domain notes §5.3 (stateless; ephemeral ranges; what endpoints need)
 const DOCS: &str = r#"# nacl-blocks-traffic (PL010)
 
 ## What it does
@@ -106,6 +108,5 @@ PrivateNaclIngressReplies:
 ```
 
 ## References
-- privlink domain notes §5.3 (stateless; ephemeral ranges; what endpoints need)
 - https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html
 "#;

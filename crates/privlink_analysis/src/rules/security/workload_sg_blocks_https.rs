@@ -39,6 +39,8 @@ fn check(ctx: &Context<'_>, group: &FlowGroup<'_>) -> Draft {
     }
 }
 
+// The AWS facts behind this rule (shared/domain/aws-requirements.md, not shown to users):
+// privlink domain notes §5.2 ("SGs must allow egress to the S3 prefix-list id"), §6 (GuardBench fix)
 const DOCS: &str = r#"# workload-sg-blocks-https (PL009)
 
 ## What it does
@@ -52,9 +54,9 @@ group written without `egress` blocks allows nothing out.
 ## Why is this bad?
 Security groups are checked on the way out too. A group whose egress allows only the VPC CIDR reaches
 interface endpoints but not the S3 gateway endpoint: S3 addresses are public, and layer downloads time
-out (`CannotPullContainerError: ... starport-layer-bucket ...`). Seed article 003 opened exactly two
-egress paths on its EKS nodes, the endpoint security group and the S3 gateway's prefix list, and pulls
-worked.
+out (`CannotPullContainerError: ... starport-layer-bucket ...`). Two egress paths are
+enough for EKS nodes or ECS tasks that pull from ECR: the endpoint security group and the S3
+gateway's prefix list.
 
 ## Example
 ```hcl
@@ -94,7 +96,6 @@ AppSecurityGroup:
 ```
 
 ## References
-- privlink domain notes §5.2 ("SGs must allow egress to the S3 prefix-list id"), §6 (GuardBench fix)
 - https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-s3.html
 - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/security_group
 "#;

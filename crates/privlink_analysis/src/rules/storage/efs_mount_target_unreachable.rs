@@ -27,6 +27,8 @@ fn check(ctx: &Context<'_>, group: &FlowGroup<'_>) -> Draft {
     }
 }
 
+// The AWS facts behind this rule (shared/domain/aws-requirements.md, not shown to users):
+// privlink domain notes §1.2 (EFS volumes), §6 (EFS error strings)
 const DOCS: &str = r#"# efs-mount-target-unreachable (PL021)
 
 ## What it does
@@ -85,6 +87,5 @@ EfsSecurityGroupIngress:
 ```
 
 ## References
-- privlink domain notes §1.2 (EFS volumes), §6 (EFS error strings)
 - https://docs.aws.amazon.com/AmazonECS/latest/developerguide/efs-volumes.html
 "#;

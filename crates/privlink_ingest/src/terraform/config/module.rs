@@ -423,12 +423,12 @@ mod tests {
     #[test]
     fn display_paths_join_like_the_user_typed_them() {
         assert_eq!(
-            display_join("examples/seed-000", "main.tf"),
-            "examples/seed-000/main.tf"
+            display_join("examples/dns-hostnames-off", "main.tf"),
+            "examples/dns-hostnames-off/main.tf"
         );
         assert_eq!(
-            display_join("examples/seed-000/", "modules/net"),
-            "examples/seed-000/modules/net"
+            display_join("examples/dns-hostnames-off/", "modules/net"),
+            "examples/dns-hostnames-off/modules/net"
         );
         assert_eq!(display_join(".", "main.tf"), "main.tf");
         assert_eq!(display_join("infra", "."), "infra");

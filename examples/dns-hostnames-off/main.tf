@@ -1,4 +1,10 @@
-# Seed 000, corrected: the two bugs of ../seed-000-as-written fixed.
+# Dedicated endpoint subnets for ECR PrivateLink, with the two bugs this layout often ships with.
+# Dedicated endpoint subnets, one per AZ, shared by two application subnets per AZ.
+# The two bugs:
+#   - aws_route_table_association.private uses for_each over a list (Terraform rejects it), and
+#   - aws_vpc.main leaves enable_dns_hostnames at its default (false), so AWS rejects the
+#     interface endpoints' private DNS.
+# See ../dedicated-endpoint-subnets for the fixed version.
 
 terraform {
   required_providers {
@@ -24,9 +30,7 @@ locals {
 }
 
 resource "aws_vpc" "main" {
-  cidr_block           = "10.0.0.0/16"
-  enable_dns_support   = true
-  enable_dns_hostnames = true # private DNS on interface endpoints needs it
+  cidr_block = "10.0.0.0/16"
   tags = {
     Name = "ecr-privatelink-sample"
   }
@@ -84,15 +88,14 @@ resource "aws_route_table" "private" {
 
 // アプリケーションが乗っている各subnetと紐付ける
 resource "aws_route_table_association" "private" {
-  # for_each needs keys known at plan time: a map with constant keys, not a list of ids.
-  for_each = {
-    app_1a_1 = aws_subnet.private_1a_app1.id
-    app_1a_2 = aws_subnet.private_1a_app2.id
-    app_1c_1 = aws_subnet.private_1c_app1.id
-    app_1c_2 = aws_subnet.private_1c_app2.id
-  }
+  for_each = [
+    aws_subnet.private_1a_app1.id,
+    aws_subnet.private_1a_app2.id,
+    aws_subnet.private_1c_app1.id,
+    aws_subnet.private_1c_app2.id,
+  ]
 
-  subnet_id      = each.value
+  subnet_id      = each.key
   route_table_id = aws_route_table.private.id
 }
 

@@ -1,4 +1,4 @@
-# Seed 001 ("ECS FargateでVPCエンドポイントを使用する"), made complete: an isolated subnet (no internet
+# ECS on Fargate with VPC endpoints only: an isolated subnet (no internet
 # gateway, no NAT) with the six endpoints a Fargate 1.4.0 task needs to pull from ECR, log to
 # CloudWatch Logs and read secrets from both Secrets Manager and SSM Parameter Store.
 

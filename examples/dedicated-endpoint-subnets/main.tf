@@ -1,10 +1,4 @@
-# Seed 000 ("同じAZ内の複数subnetからECR PrivateLinkを利用する方法"), made complete as written.
-# Dedicated endpoint subnets, one per AZ, shared by two application subnets per AZ.
-# It keeps the article's two real bugs:
-#   - aws_route_table_association.private uses for_each over a list (Terraform rejects it), and
-#   - aws_vpc.main leaves enable_dns_hostnames at its default (false), so AWS rejects the
-#     interface endpoints' private DNS.
-# See ../seed-000-corrected for the fixed version.
+# Dedicated endpoint subnets done right: the two bugs of ../dns-hostnames-off fixed.
 
 terraform {
   required_providers {
@@ -30,7 +24,9 @@ locals {
 }
 
 resource "aws_vpc" "main" {
-  cidr_block = "10.0.0.0/16"
+  cidr_block           = "10.0.0.0/16"
+  enable_dns_support   = true
+  enable_dns_hostnames = true # private DNS on interface endpoints needs it
   tags = {
     Name = "ecr-privatelink-sample"
   }
@@ -88,14 +84,15 @@ resource "aws_route_table" "private" {
 
 // アプリケーションが乗っている各subnetと紐付ける
 resource "aws_route_table_association" "private" {
-  for_each = [
-    aws_subnet.private_1a_app1.id,
-    aws_subnet.private_1a_app2.id,
-    aws_subnet.private_1c_app1.id,
-    aws_subnet.private_1c_app2.id,
-  ]
+  # for_each needs keys known at plan time: a map with constant keys, not a list of ids.
+  for_each = {
+    app_1a_1 = aws_subnet.private_1a_app1.id
+    app_1a_2 = aws_subnet.private_1a_app2.id
+    app_1c_1 = aws_subnet.private_1c_app1.id
+    app_1c_2 = aws_subnet.private_1c_app2.id
+  }
 
-  subnet_id      = each.key
+  subnet_id      = each.value
   route_table_id = aws_route_table.private.id
 }
 

@@ -1,7 +1,7 @@
 # The service: an image in ECR, logs to CloudWatch Logs, a secret from Secrets Manager.
 
 resource "aws_security_group" "app" {
-  name   = "seed-004-app"
+  name   = "nat-vs-endpoints-app"
   vpc_id = aws_vpc.main.id
 
   egress {
@@ -14,15 +14,15 @@ resource "aws_security_group" "app" {
 }
 
 resource "aws_secretsmanager_secret" "db_password" {
-  name = "seed-004/db-password"
+  name = "nat-vs-endpoints/db-password"
 }
 
 resource "aws_ecs_cluster" "main" {
-  name = "seed-004"
+  name = "nat-vs-endpoints"
 }
 
 resource "aws_ecs_task_definition" "app" {
-  family                   = "seed-004-app"
+  family                   = "nat-vs-endpoints-app"
   requires_compatibilities = ["FARGATE"]
   network_mode             = "awsvpc"
   cpu                      = "256"
@@ -40,7 +40,7 @@ resource "aws_ecs_task_definition" "app" {
       logConfiguration = {
         logDriver = "awslogs"
         options = {
-          awslogs-group         = "/ecs/seed-004"
+          awslogs-group         = "/ecs/nat-vs-endpoints"
           awslogs-region        = "ap-northeast-1"
           awslogs-stream-prefix = "app"
         }

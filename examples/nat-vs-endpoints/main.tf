@@ -1,6 +1,6 @@
-# Seed 004 ("AWS ECR が PrivateLink に対応しました"), as the article starts: a Fargate service in private
+# NAT gateway or endpoints? A Fargate service in private
 # subnets of three Tokyo AZs that reaches ECR, S3, CloudWatch Logs and Secrets Manager through one
-# NAT gateway, the setup whose NAT bill made the author compare NAT against PrivateLink by hand:
+# NAT gateway, the setup whose NAT bill makes teams compare NAT against PrivateLink by hand:
 # NAT 0.062 USD/h + 0.062 USD/GB, an interface endpoint 0.014 USD/h + 0.01 USD/GB, and endpoints
 # that multiply (ECR needs ecr.api, ecr.dkr and S3; logs makes four) and are billed per AZ.
 # `privlink cost` prices this design, all-NAT and all-endpoints, and says where they cross.

@@ -1,4 +1,4 @@
-# The application the article runs on the four app subnets: an ECS Fargate service pulling from ECR
+# The application that runs on the four app subnets: an ECS Fargate service pulling from ECR
 # and logging with awslogs.
 
 resource "aws_security_group" "app" {

@@ -1,8 +1,8 @@
-# Seed 003 (EKS worker nodes pulling from ECR through PrivateLink), made complete. The article's
-# endpoints (ecr.api, ecr.dkr, and the S3 gateway endpoint written without a type, which Terraform
-# creates as a gateway endpoint) are kept, in today's syntax (`aws_subnet.x[*].id` rather than the
-# 0.11-era `["${aws_subnet.x.*.id}"]`). The nodes' security group opens only two egress paths, as in
-# the article: the endpoints' security group and the S3 prefix list. A node that must also join the
+# EKS worker nodes pulling from ECR through PrivateLink, with the endpoints such a setup starts from
+# (ecr.api, ecr.dkr, and the S3 gateway endpoint written without a type, which Terraform
+# creates as a gateway endpoint), in today's syntax (`aws_subnet.x[*].id` rather than the
+# 0.11-era `["${aws_subnet.x.*.id}"]`). The nodes' security group opens only two egress paths:
+# the endpoints' security group and the S3 prefix list. A node that must also join the
 # cluster needs ec2, sts and logs endpoints and the cluster's private API endpoint, added here.
 
 terraform {

@@ -1,4 +1,4 @@
-# The Fargate service of the article: secrets from Secrets Manager and Parameter Store, awslogs.
+# The Fargate service: secrets from Secrets Manager and Parameter Store, awslogs.
 
 resource "aws_security_group" "app" {
   name   = "${local.infra_fullname}-app"
