@@ -4,7 +4,7 @@
 //! The network: a VPC with both DNS attributes on; per AZ an app subnet whose route table has no
 //! route out of the VPC (only the S3 gateway endpoint's prefix-list route) and a subnet for the
 //! interface endpoints' network interfaces (an interface endpoint takes one subnet per AZ, so a
-//! dedicated one serves every app subnet of its AZ: seed 000's answer); a security group admitting
+//! dedicated one serves every app subnet of its AZ); a security group admitting
 //! HTTPS from the VPC to the endpoints; each endpoint with private DNS and its minimal policy; and
 //! an example workload of the planned kind, so `privlink check` has something to check.
 

@@ -1,4 +1,4 @@
-//! `plan --format table`: seed 001's table (service, endpoint type, full service name, why), one
+//! `plan --format table`: a table (service, endpoint type, full service name, why), one
 //! row per required service, within 100 columns. Service names alone take up to half the width,
 //! so "why" goes under the service name, wrapped at word boundaries.
 

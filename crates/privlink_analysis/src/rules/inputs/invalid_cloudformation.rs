@@ -20,7 +20,7 @@ fn check(ctx: &Context<'_>) -> Vec<Finding> {
 }
 
 // The AWS facts behind this rule (shared/domain/aws-requirements.md, not shown to users):
-// privlink domain notes, Updates ("Seed 002 also declares `Default: dev` outside its own `AllowedValues`")
+// A parameter `Default` outside its own `AllowedValues` is rejected by CloudFormation.
 const DOCS: &str = r#"# invalid-cloudformation (PL102)
 
 ## What it does
