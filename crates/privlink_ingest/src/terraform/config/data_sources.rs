@@ -33,12 +33,18 @@ pub(crate) fn partition(region: &str) -> (&'static str, &'static str) {
 }
 
 /// The attributes privlink knows for a data source, given its configured arguments and its
-/// provider's region. Configured arguments win.
+/// provider's region. Configured arguments win; an argument set to `null` counts as omitted, as
+/// in Terraform, so the data source still computes it.
 pub(crate) fn known_attributes(
     resource_type: &str,
     configured: &BTreeMap<String, Value>,
     region: &Known<String>,
 ) -> BTreeMap<String, Value> {
+    let configured: BTreeMap<String, Value> = configured
+        .iter()
+        .filter(|(_, v)| !matches!(v, Value::Null))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
     let mut out = BTreeMap::new();
     let region_value = || match region {
         Known::Value(r) => Value::string(r.clone()),
@@ -113,7 +119,7 @@ pub(crate) fn known_attributes(
         "aws_iam_policy_document" => {
             out.insert(
                 "json".to_owned(),
-                super::iam_policy::policy_json(configured),
+                super::iam_policy::policy_json(&configured),
             );
         }
         _ => {}
@@ -169,5 +175,26 @@ mod tests {
             &Known::unknown("no region"),
         );
         assert!(unknown["service_name"].as_unknown().is_some());
+    }
+
+    #[test]
+    fn null_arguments_count_as_omitted() {
+        let configured: BTreeMap<String, Value> = [
+            ("service".to_owned(), Value::string("logs")),
+            ("service_name".to_owned(), Value::Null),
+        ]
+        .into();
+        let known = known_attributes(
+            "aws_vpc_endpoint_service",
+            &configured,
+            &Known::Value("eu-west-1".into()),
+        );
+        assert_eq!(
+            known["service_name"],
+            Value::string("com.amazonaws.eu-west-1.logs")
+        );
+        let region: BTreeMap<String, Value> = [("region".to_owned(), Value::Null)].into();
+        let known = known_attributes("aws_region", &region, &Known::Value("eu-west-1".into()));
+        assert_eq!(known["region"], Value::string("eu-west-1"));
     }
 }
