@@ -272,9 +272,15 @@ fn flatten_into(items: &[Value], out: &mut Vec<Value>) {
     }
 }
 
+/// Unknown elements that are references (`aws_subnet.a.id`) are kept, so the result still names
+/// what it holds; equal references collapse. Any other unknown element makes the whole list unknown.
 fn distinct(args: &[Value]) -> FnResult {
     let items = one_list(args)?;
-    if let Some(u) = unknown_inside(items) {
+    let opaque = items.iter().any(|v| match v {
+        Value::Unknown(u) => u.reference.is_none(),
+        other => other.contains_unknown(),
+    });
+    if opaque && let Some(u) = unknown_inside(items) {
         return Ok(u);
     }
     let mut out: Vec<Value> = Vec::new();
@@ -759,6 +765,14 @@ mod tests {
             Value::Set(vec![s("b"), a.clone()])
         );
         assert_eq!(f("element", &[list.clone(), v("0")]).unwrap(), a);
+        assert_eq!(
+            f(
+                "distinct",
+                &[Value::List(vec![a.clone(), s("b"), a.clone()])]
+            )
+            .unwrap(),
+            Value::List(vec![a.clone(), s("b")])
+        );
         assert_eq!(f("coalesce", &[s("x"), a.clone()]).unwrap(), s("x"));
         assert!(
             f("coalesce", &[a.clone(), s("x")])
