@@ -366,6 +366,20 @@ impl Engine<'_> {
             let inner = inner.with(&value_binding);
             if let Some(cond) = &f.cond {
                 match self.eval(cond, &inner) {
+                    // An object `for` filtering its fields (`{ for k, v in m : k => v if v != null }`,
+                    // as modules build container definitions) keeps every field it can decide:
+                    // a field whose condition is unknown is kept as unknown, so one value privlink
+                    // cannot know does not hide the known ones.
+                    Value::Unknown(u) if f.key.is_some() && !f.grouping => {
+                        let k = self.eval(f.key.as_ref().expect("object for"), &inner);
+                        match to_string(&k) {
+                            Ok(k) if !object.contains_key(&k) => {
+                                object.insert(k, derived(&u));
+                                continue;
+                            }
+                            _ => return derived(&u),
+                        }
+                    }
                     Value::Unknown(u) => return derived(&u),
                     c => match to_bool(&c) {
                         Ok(true) => {}
