@@ -309,6 +309,12 @@ impl Engine<'_> {
                 }
             }
             BinaryOp::Eq | BinaryOp::NotEq => {
+                // `x != null` is decided whenever `x` is not wholly unknown, even if it holds unknowns.
+                let null_test = (a.is_null() && b.as_unknown().is_none())
+                    || (b.is_null() && a.as_unknown().is_none());
+                if null_test {
+                    return Value::Bool((a.is_null() && b.is_null()) == (op == BinaryOp::Eq));
+                }
                 if let Some(u) = first_unknown(&a).or_else(|| first_unknown(&b)) {
                     return derived(u);
                 }
