@@ -159,7 +159,7 @@ impl<'a> Lowerer<'a> {
         };
         let name = string(r, "name")
             .and_then(|n| n.value().cloned())
-            .unwrap_or_else(|| r.name.clone());
+            .unwrap_or_else(|| fallback_name(r));
         self.model.workloads.push(Workload {
             name,
             kind,
@@ -416,7 +416,7 @@ impl<'a> Lowerer<'a> {
         };
         let name = string(r, name_attr)
             .and_then(|n| n.value().cloned())
-            .unwrap_or_else(|| r.name.clone());
+            .unwrap_or_else(|| fallback_name(r));
         self.model.workloads.push(Workload {
             name,
             kind: if is_fargate {
@@ -456,6 +456,16 @@ impl<'a> Lowerer<'a> {
                 .map(|c| c.id.clone()),
             _ => None,
         }
+    }
+}
+
+/// A workload's name when its own name is not known: the resource name in the root module, the
+/// full address inside a module, where every module names its resources `this`.
+fn fallback_name(r: &TfResource) -> String {
+    if r.module.is_empty() {
+        r.name.clone()
+    } else {
+        r.address.clone()
     }
 }
 
