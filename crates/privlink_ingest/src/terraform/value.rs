@@ -46,6 +46,10 @@ pub struct UnknownValue {
     /// known parts (a task definition whose image is known only after apply still says which log
     /// driver and secrets it uses).
     pub encoded: Option<Box<Value>>,
+    /// Every resource attribute a derived unknown was computed from, in the order met and without
+    /// repeats (`"${aws_ecs_task_definition.t.family}:${aws_ecs_task_definition.t.revision}"` has
+    /// both): what it depends on, even though it *is* none of them.
+    pub sources: Vec<Reference>,
 }
 
 impl UnknownValue {
@@ -55,6 +59,7 @@ impl UnknownValue {
             reference: Some(reference),
             reason: reason.into(),
             encoded: None,
+            sources: Vec::new(),
         }
     }
 
@@ -64,6 +69,7 @@ impl UnknownValue {
             reference: None,
             reason: reason.into(),
             encoded: None,
+            sources: Vec::new(),
         }
     }
 }

@@ -13,7 +13,7 @@ use super::engine::{Engine, ModId, Repetition};
 use super::functions::{self, FnContext, FnError};
 use super::syntax::{BinaryOp, Expr, ExprKind, ForExpr, Pos, TemplatePart, TraversalOp, UnaryOp};
 use super::values::{
-    derived, equals, first_unknown, to_bool, to_number, to_string, type_description, unknown_among,
+    collect_sources, derived, equals, equals_partial, first_unknown, to_bool, to_number, to_string, type_description, unknown_among,
 };
 use crate::terraform::value::Value;
 
@@ -157,7 +157,13 @@ impl Engine<'_> {
                 TemplatePart::Interpolation(expr) => {
                     let value = self.eval(expr, scope);
                     match &value {
-                        Value::Unknown(u) => *unknown = unknown.take().or_else(|| Some(derived(u))),
+                        Value::Unknown(u) => match unknown {
+                            // Every unknown part is a source of the result.
+                            Some(Value::Unknown(so_far)) => {
+                                collect_sources(&value, &mut so_far.sources);
+                            }
+                            _ => *unknown = Some(derived(u)),
+                        },
                         other => match to_string(other) {
                             Ok(s) => out.push_str(&s),
                             Err(e) => {
@@ -309,16 +315,10 @@ impl Engine<'_> {
                 }
             }
             BinaryOp::Eq | BinaryOp::NotEq => {
-                // `x != null` is decided whenever `x` is not wholly unknown, even if it holds unknowns.
-                let null_test = (a.is_null() && b.as_unknown().is_none())
-                    || (b.is_null() && a.as_unknown().is_none());
-                if null_test {
-                    return Value::Bool((a.is_null() && b.is_null()) == (op == BinaryOp::Eq));
+                match equals_partial(&a, &b) {
+                    Ok(eq) => Value::Bool(eq == (op == BinaryOp::Eq)),
+                    Err(u) => derived(u),
                 }
-                if let Some(u) = first_unknown(&a).or_else(|| first_unknown(&b)) {
-                    return derived(u);
-                }
-                Value::Bool(equals(&a, &b) == (op == BinaryOp::Eq))
             }
             _ => {
                 if let Some(u) = unknown_among([&a, &b]) {

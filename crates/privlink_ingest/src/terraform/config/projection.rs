@@ -44,8 +44,12 @@ impl Engine<'_> {
             [TraversalOp::GetAttr(t), TraversalOp::GetAttr(n)] if root_name == "data" => {
                 (ResourceMode::Data, t, n)
             }
+            [TraversalOp::GetAttr(t), TraversalOp::GetAttr(n)] if root_name == "resource" => {
+                (ResourceMode::Managed, t, n)
+            }
             [TraversalOp::GetAttr(n)]
-                if !NOT_RESOURCE_TYPES.contains(&root_name.as_str()) && root_name != "data" =>
+                if !NOT_RESOURCE_TYPES.contains(&root_name.as_str())
+                    && !matches!(root_name.as_str(), "data" | "resource") =>
             {
                 (ResourceMode::Managed, root_name, n)
             }

@@ -1,5 +1,5 @@
 //! Named references: `var.`, `local.`, `count.index`, `each.`, `path.`, `terraform.workspace`,
-//! `module.NAME.output`, `data.TYPE.NAME...` and `TYPE.NAME...`.
+//! `module.NAME.output`, `data.TYPE.NAME...`, `resource.TYPE.NAME...` and `TYPE.NAME...`.
 //!
 //! Resource and module references are walked step by step (collection → instance → attribute) so
 //! that an attribute the configuration does not set is answered from the provider schema without
@@ -77,7 +77,14 @@ impl Engine<'_> {
                 }
                 _ => return self.bad_reference(at, "Invalid data resource reference: A data resource reference must be followed by the resource type and name."),
             },
-            (resource_type, Some(name)) if !matches!(resource_type, "var" | "local" | "count" | "each" | "path" | "terraform" | "module" | "data") => {
+            // `resource.TYPE.NAME` (Terraform 1.x) is the same as `TYPE.NAME`.
+            ("resource", Some(resource_type)) => match rest.split_first() {
+                Some((TraversalOp::GetAttr(name), rest)) => {
+                    return self.resource_reference(module, ResourceMode::Managed, resource_type, name, rest, scope, at);
+                }
+                _ => return self.bad_reference(at, "Invalid managed resource reference: A managed resource reference must be followed by the resource type and name."),
+            },
+            (resource_type, Some(name)) if !matches!(resource_type, "var" | "local" | "count" | "each" | "path" | "terraform" | "module" | "data" | "resource") => {
                 return self.resource_reference(module, ResourceMode::Managed, resource_type, name, rest, scope, at);
             }
             _ => return self.bad_reference(at, &format!("Invalid reference: A reference to {name:?} must be followed by an attribute name.")),

@@ -310,7 +310,8 @@ impl Engine<'_> {
         )
     }
 
-    /// Evaluates a (nested) body: attributes, then nested and `dynamic` blocks as lists of maps.
+    /// Evaluates a (nested) body: attributes (a null one as if omitted), then nested and `dynamic`
+    /// blocks as lists of maps.
     fn body_values(
         &self,
         body: &Body,
@@ -325,7 +326,12 @@ impl Engine<'_> {
                 continue;
             }
             locations.insert(format!("{path}{}", attr.name), self.location(attr.pos));
-            out.insert(attr.name.clone(), self.eval(&attr.expr, scope));
+            // `x = null` is exactly an omitted argument: the provider's default applies, a
+            // computed attribute is computed, a data source still works it out.
+            let value = self.eval(&attr.expr, scope);
+            if !value.is_null() {
+                out.insert(attr.name.clone(), value);
+            }
         }
         let mut blocks: BTreeMap<String, Result<Vec<Value>, Value>> = BTreeMap::new();
         for block in &body.blocks {

@@ -3,7 +3,7 @@
 
 use std::cmp::Ordering;
 
-use crate::terraform::value::{UnknownValue, Value};
+use crate::terraform::value::{Reference, UnknownValue, Value};
 
 /// The first unknown inside `value`, if any.
 pub(crate) fn first_unknown(value: &Value) -> Option<&UnknownValue> {
@@ -15,23 +15,61 @@ pub(crate) fn first_unknown(value: &Value) -> Option<&UnknownValue> {
     }
 }
 
-/// An unknown derived from `source`: it keeps why, but no longer *is* the referenced attribute.
+/// An unknown derived from `source`: it keeps why and every reference it comes from, but no
+/// longer *is* the referenced attribute.
 pub(crate) fn derived(source: &UnknownValue) -> Value {
     let reason = match &source.reference {
         Some(r) => format!("derived from {r}, {}", source.reason),
         None => source.reason.clone(),
     };
-    Value::Unknown(UnknownValue::derived(reason))
+    let mut out = UnknownValue::derived(reason);
+    add_sources(&mut out.sources, source);
+    Value::Unknown(out)
+}
+
+/// The unknown result of computing from `values`: the reason of the first unknown met, the
+/// sources of all of them.
+fn derived_from_all<'a>(first: &UnknownValue, values: impl IntoIterator<Item = &'a Value>) -> Value {
+    let mut out = derived(first);
+    if let Value::Unknown(u) = &mut out {
+        for value in values {
+            collect_sources(value, &mut u.sources);
+        }
+    }
+    out
+}
+
+/// Adds the references of `unknown` (itself and what it came from) to `sources`.
+fn add_sources(sources: &mut Vec<Reference>, unknown: &UnknownValue) {
+    for r in unknown.reference.iter().chain(&unknown.sources) {
+        if !sources.contains(r) {
+            sources.push(r.clone());
+        }
+    }
+}
+
+/// Adds the references of every unknown inside `value` to `sources`.
+pub(crate) fn collect_sources(value: &Value, sources: &mut Vec<Reference>) {
+    match value {
+        Value::Unknown(u) => add_sources(sources, u),
+        Value::List(items) | Value::Set(items) => {
+            items.iter().for_each(|v| collect_sources(v, sources));
+        }
+        Value::Map(map) => map.values().for_each(|v| collect_sources(v, sources)),
+        _ => {}
+    }
 }
 
 /// The unknown result of an operation on `values`, when one of them is (wholly) unknown.
-pub(crate) fn unknown_among<'a>(values: impl IntoIterator<Item = &'a Value>) -> Option<Value> {
-    values.into_iter().find_map(|v| v.as_unknown()).map(derived)
+pub(crate) fn unknown_among<'a>(values: impl IntoIterator<Item = &'a Value> + Clone) -> Option<Value> {
+    let first = values.clone().into_iter().find_map(|v| v.as_unknown())?;
+    Some(derived_from_all(first, values))
 }
 
 /// The unknown result of an operation that needs `values` fully known.
-pub(crate) fn unknown_inside<'a>(values: impl IntoIterator<Item = &'a Value>) -> Option<Value> {
-    values.into_iter().find_map(first_unknown).map(derived)
+pub(crate) fn unknown_inside<'a>(values: impl IntoIterator<Item = &'a Value> + Clone) -> Option<Value> {
+    let first = values.clone().into_iter().find_map(first_unknown)?;
+    Some(derived_from_all(first, values))
 }
 
 /// Formats a number as Terraform does: whole numbers without a fraction, no exponent.
@@ -114,6 +152,45 @@ pub(crate) fn equals(a: &Value, b: &Value) -> bool {
                     .all(|((ka, va), (kb, vb))| ka == kb && equals(va, vb))
         }
         _ => a == b,
+    }
+}
+
+/// Terraform's `==` where values may hold unknowns: a wholly unknown operand gives an unknown
+/// result, but `null` against anything known not to be null is decided (`var.x != null` is true for
+/// a map holding unknowns), and collections whose shapes differ are unequal. Elements compare in
+/// order, the first undecided pair making the result unknown, as Terraform does.
+pub(crate) fn equals_partial<'a>(a: &'a Value, b: &'a Value) -> Result<bool, &'a UnknownValue> {
+    match (a, b) {
+        (Value::Unknown(u), _) | (_, Value::Unknown(u)) => Err(u),
+        (Value::Null, Value::Null) => Ok(true),
+        (Value::Null, _) | (_, Value::Null) => Ok(false),
+        (Value::List(x), Value::List(y)) | (Value::Set(x), Value::Set(y)) => {
+            if x.len() != y.len() {
+                return Ok(false);
+            }
+            if matches!(a, Value::Set(_)) && (x.iter().chain(y).any(|v| first_unknown(v).is_some())) {
+                // Set members are matched by value: one holding an unknown matches undecidably.
+                return Err(x.iter().chain(y).find_map(first_unknown).expect("checked"));
+            }
+            for (p, q) in x.iter().zip(y) {
+                if !equals_partial(p, q)? {
+                    return Ok(false);
+                }
+            }
+            Ok(true)
+        }
+        (Value::Map(x), Value::Map(y)) => {
+            if x.len() != y.len() || x.keys().zip(y.keys()).any(|(p, q)| p != q) {
+                return Ok(false);
+            }
+            for (p, q) in x.values().zip(y.values()) {
+                if !equals_partial(p, q)? {
+                    return Ok(false);
+                }
+            }
+            Ok(true)
+        }
+        _ => Ok(equals(a, b)),
     }
 }
 

@@ -272,17 +272,10 @@ fn flatten_into(items: &[Value], out: &mut Vec<Value>) {
     }
 }
 
-/// Unknown elements that are references (`aws_subnet.a.id`) are kept, so the result still names
-/// what it holds; equal references collapse. Any other unknown element makes the whole list unknown.
 fn distinct(args: &[Value]) -> FnResult {
+    // Unknown elements are kept (an element that is exactly the same reference only once), so the
+    // result still names every resource it holds; Terraform itself knows only that it is a list.
     let items = one_list(args)?;
-    let opaque = items.iter().any(|v| match v {
-        Value::Unknown(u) => u.reference.is_none(),
-        other => other.contains_unknown(),
-    });
-    if opaque && let Some(u) = unknown_inside(items) {
-        return Ok(u);
-    }
     let mut out: Vec<Value> = Vec::new();
     for item in unify(items.to_vec()) {
         if !out.iter().any(|o| equals(o, &item)) {
@@ -394,16 +387,20 @@ fn coalescelist(args: &[Value]) -> FnResult {
 }
 
 fn compact(args: &[Value]) -> FnResult {
+    // Unknown elements are kept as elements (see `distinct`).
     let items = one_list(args)?;
-    if let Some(u) = unknown_inside(items) {
-        return Ok(u);
-    }
     items
         .iter()
         .filter(|v| !v.is_null())
-        .map(|v| to_string(v).map_err(FnError::Argument))
-        .filter(|s| !matches!(s, Ok(s) if s.is_empty()))
-        .map(|s| s.map(Value::String))
+        .map(|v| match v {
+            Value::Unknown(_) => Err(v.clone()),
+            known => Ok(known),
+        })
+        .map(|v| match v {
+            Ok(known) => to_string(known).map(Value::String).map_err(FnError::Argument),
+            Err(unknown) => Ok(unknown),
+        })
+        .filter(|s| !matches!(s, Ok(Value::String(s)) if s.is_empty()))
         .collect::<Result<_, _>>()
         .map(Value::List)
 }
@@ -420,17 +417,20 @@ fn one(args: &[Value]) -> FnResult {
 
 fn sort(args: &[Value]) -> FnResult {
     let items = one_list(args)?;
-    if let Some(u) = unknown_inside(items) {
-        return Ok(u);
-    }
     // sort() is defined on lists of strings: numbers are converted, and compared as strings.
+    // Unknown elements are kept, after the known ones (their place is not known).
     let mut strings = items
         .iter()
+        .filter(|v| !matches!(v, Value::Unknown(_)))
         .map(|v| to_string(v).map_err(FnError::Argument))
         .collect::<Result<Vec<_>, _>>()?;
     strings.sort();
     Ok(Value::List(
-        strings.into_iter().map(Value::String).collect(),
+        strings
+            .into_iter()
+            .map(Value::String)
+            .chain(items.iter().filter(|v| matches!(v, Value::Unknown(_))).cloned())
+            .collect(),
     ))
 }
 
@@ -786,11 +786,19 @@ mod tests {
                 .as_unknown()
                 .is_some()
         );
-        assert!(
-            f("sort", std::slice::from_ref(&list))
-                .unwrap()
-                .as_unknown()
-                .is_some()
+        // sort, distinct and compact keep the references they hold (known elements first for sort).
+        assert_eq!(
+            f("sort", std::slice::from_ref(&list)).unwrap(),
+            Value::List(vec![s("b"), a.clone()])
+        );
+        let twice = Value::List(vec![a.clone(), s(""), a.clone(), Value::Null]);
+        assert_eq!(
+            f("distinct", std::slice::from_ref(&twice)).unwrap(),
+            Value::List(vec![a.clone(), s(""), Value::Null])
+        );
+        assert_eq!(
+            f("compact", std::slice::from_ref(&twice)).unwrap(),
+            Value::List(vec![a.clone(), a.clone()])
         );
         assert_eq!(
             f(

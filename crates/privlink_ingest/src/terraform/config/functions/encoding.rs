@@ -7,7 +7,7 @@
 use std::fmt::Write;
 
 use super::{FnError, FnResult, arity, string_arg};
-use crate::terraform::config::values::{first_unknown, number_to_string};
+use crate::terraform::config::values::{collect_sources, first_unknown, number_to_string};
 use crate::terraform::value::{UnknownValue, Value};
 
 pub(super) fn call(name: &str, args: &[Value]) -> Option<FnResult> {
@@ -38,6 +38,11 @@ fn jsonencode(args: &[Value]) -> FnResult {
             reference: None,
             reason,
             encoded: Some(Box::new(args[0].clone())),
+            sources: {
+                let mut sources = Vec::new();
+                collect_sources(&args[0], &mut sources);
+                sources
+            },
         }));
     }
     encode(&args[0])

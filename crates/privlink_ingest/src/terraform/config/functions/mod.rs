@@ -115,6 +115,7 @@ fn keeps_unknown_elements(name: &str) -> bool {
             | "sensitive"
             | "nonsensitive"
             | "distinct"
+            | "sort"
             | "chunklist"
             | "formatlist"
     )
