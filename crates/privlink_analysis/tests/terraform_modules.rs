@@ -24,7 +24,13 @@ use privlink_model::Severity;
 /// Installed modules: the `modules.json` key, the registry source, the version, the module folder
 /// under the modules directory, and the module's directory inside that folder.
 const INSTALLED: &[(&str, &str, &str, &str, &str)] = &[
-    ("vpc", "terraform-aws-modules/vpc/aws", "6.5.1", "vpc-6.5.1", ""),
+    (
+        "vpc",
+        "terraform-aws-modules/vpc/aws",
+        "6.5.1",
+        "vpc-6.5.1",
+        "",
+    ),
     (
         "endpoints",
         "terraform-aws-modules/vpc/aws//modules/vpc-endpoints",
@@ -39,7 +45,13 @@ const INSTALLED: &[(&str, &str, &str, &str, &str)] = &[
         "ecs-7.5.0",
         "modules/service",
     ),
-    ("eks", "terraform-aws-modules/eks/aws", "21.19.0", "eks-21.19.0", ""),
+    (
+        "eks",
+        "terraform-aws-modules/eks/aws",
+        "21.19.0",
+        "eks-21.19.0",
+        "",
+    ),
 ];
 
 fn modules_dir() -> Option<PathBuf> {
@@ -70,8 +82,11 @@ fn install(fixture: &str, modules: &Path) -> tempfile::TempDir {
     for entry in std::fs::read_dir(&source).expect("fixture directory") {
         let path = entry.expect("fixture entry").path();
         if path.extension().is_some_and(|e| e == "tf") {
-            std::fs::copy(&path, work.path().join(path.file_name().expect("file name")))
-                .expect("copy fixture");
+            std::fs::copy(
+                &path,
+                work.path().join(path.file_name().expect("file name")),
+            )
+            .expect("copy fixture");
         }
     }
     let installed = work.path().join(".terraform/modules");
@@ -132,13 +147,20 @@ fn check(fixture: &str, vars: &[(&str, &str)], modules: &Path) -> (Analysis, Vec
     (analysis, errors)
 }
 
-/// The rules of the errors and warnings.
-fn failing_rules(analysis: &Analysis) -> BTreeSet<&'static str> {
+/// The rule and service of each error and warning (every service of a finding that names several).
+fn failing(analysis: &Analysis) -> BTreeSet<(&'static str, String)> {
     analysis
         .findings
         .iter()
         .filter(|f| f.severity >= Severity::Warning)
-        .map(|f| f.rule)
+        .flat_map(|f| {
+            let services = if f.services.is_empty() {
+                f.service.iter().cloned().collect()
+            } else {
+                f.services.clone()
+            };
+            services.into_iter().map(move |s| (f.rule, s))
+        })
         .collect()
 }
 
@@ -159,9 +181,11 @@ fn describe(analysis: &Analysis) -> String {
 struct Variant {
     fixture: &'static str,
     vars: &'static [(&'static str, &'static str)],
-    /// The rules that must fail, exactly; empty for the working network.
-    fails: &'static [&'static str],
+    /// The rule and the services that must fail, exactly; empty for the working network.
+    fails: &'static [(&'static str, &'static [&'static str])],
 }
+
+const INTERFACE: &[&str] = &["ecr.api", "ecr.dkr", "logs", "secretsmanager"];
 
 const VARIANTS: &[Variant] = &[
     Variant {
@@ -172,32 +196,52 @@ const VARIANTS: &[Variant] = &[
     Variant {
         fixture: "ecs-fargate",
         vars: &[("with_ecr_dkr", "false")],
-        fails: &["missing-interface-endpoint"],
+        fails: &[("missing-interface-endpoint", &["ecr.dkr"])],
     },
     Variant {
         fixture: "ecs-fargate",
         vars: &[("s3_route_tables", "intra")],
-        fails: &["s3-gateway-not-on-route-table"],
+        fails: &[("s3-gateway-not-on-route-table", &["s3"])],
     },
     Variant {
         fixture: "ecs-fargate",
         vars: &[("private_dns_enabled", "false")],
-        fails: &["private-dns-disabled"],
+        fails: &[("private-dns-disabled", INTERFACE)],
     },
     Variant {
         fixture: "ecs-fargate",
         vars: &[("endpoint_port", "80")],
-        fails: &["endpoint-sg-blocks-https"],
+        fails: &[("endpoint-sg-blocks-https", INTERFACE)],
     },
     Variant {
         fixture: "ecs-fargate",
         vars: &[("with_logs", "false")],
-        fails: &["missing-interface-endpoint"],
+        fails: &[("missing-interface-endpoint", &["logs"])],
     },
     Variant {
         fixture: "ecs-fargate",
         vars: &[("with_secretsmanager", "false")],
-        fails: &["missing-interface-endpoint"],
+        fails: &[("missing-interface-endpoint", &["secretsmanager"])],
+    },
+    Variant {
+        fixture: "eks-managed",
+        vars: &[],
+        fails: &[],
+    },
+    Variant {
+        fixture: "eks-managed",
+        vars: &[("with_ecr_dkr", "false")],
+        fails: &[("missing-interface-endpoint", &["ecr.dkr"])],
+    },
+    Variant {
+        fixture: "eks-managed",
+        vars: &[("with_sts", "false")],
+        fails: &[("missing-interface-endpoint", &["sts"])],
+    },
+    Variant {
+        fixture: "eks-managed",
+        vars: &[("with_ec2", "false")],
+        fails: &[("missing-interface-endpoint", &["ec2"])],
     },
 ];
 
@@ -214,8 +258,12 @@ fn module_configurations_get_the_verdict_of_their_network() {
             failures.push(format!("{name}: does not load cleanly: {errors:?}"));
             continue;
         }
-        let fails = failing_rules(&analysis);
-        let expected: BTreeSet<&str> = variant.fails.iter().copied().collect();
+        let fails = failing(&analysis);
+        let expected: BTreeSet<(&str, String)> = variant
+            .fails
+            .iter()
+            .flat_map(|(rule, services)| services.iter().map(|s| (*rule, (*s).to_owned())))
+            .collect();
         if fails != expected {
             failures.push(format!(
                 "{name}: expected {expected:?}, got {fails:?}\n{}",
@@ -223,26 +271,26 @@ fn module_configurations_get_the_verdict_of_their_network() {
             ));
             continue;
         }
-        if expected.is_empty()
-            && (analysis.flows.is_empty()
-                || analysis.flows.iter().any(|f| f.verdict != Verdict::Endpoint))
-        {
+        // The defect blocks the flows of its services, and only those.
+        let broken: BTreeSet<&str> = expected.iter().map(|(_, s)| s.as_str()).collect();
+        if let Some(wrong) = analysis.flows.iter().find(|f| {
+            let want = if broken.contains(f.service.as_str()) {
+                Verdict::Blocked
+            } else {
+                Verdict::Endpoint
+            };
+            f.verdict != want
+        }) {
             failures.push(format!(
-                "{name}: every flow must go through an endpoint\n{}",
+                "{name}: {} → {} is {}\n{}",
+                wrong.workload,
+                wrong.service,
+                wrong.verdict,
                 describe(&analysis)
             ));
         }
-        // A missing endpoint blocks the flows of its service only.
-        if !expected.is_empty()
-            && analysis
-                .flows
-                .iter()
-                .all(|f| f.verdict == Verdict::Endpoint)
-        {
-            failures.push(format!(
-                "{name}: no flow is blocked\n{}",
-                describe(&analysis)
-            ));
+        if analysis.flows.is_empty() {
+            failures.push(format!("{name}: no flows"));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
@@ -254,16 +302,27 @@ fn the_ecs_service_module_keeps_its_containers_features_and_name() {
         return;
     };
     let (analysis, _) = check("ecs-fargate", &[], &modules);
-    let names: Vec<&str> = analysis
-        .flows
-        .iter()
-        .map(|f| f.workload.as_str())
-        .collect();
+    let names: Vec<&str> = analysis.flows.iter().map(|f| f.workload.as_str()).collect();
     assert!(names.iter().all(|n| *n == "web"), "{names:?}");
     let services: BTreeSet<&str> = analysis.flows.iter().map(|f| f.service.as_str()).collect();
     assert_eq!(
         services,
         ["ecr.api", "ecr.dkr", "logs", "s3", "secretsmanager"]
+            .into_iter()
+            .collect()
+    );
+}
+
+#[test]
+fn a_node_group_inside_the_eks_module_is_named_by_its_full_address() {
+    let Some(modules) = modules_dir() else {
+        return;
+    };
+    let (analysis, _) = check("eks-managed", &[], &modules);
+    let names: BTreeSet<&str> = analysis.flows.iter().map(|f| f.workload.as_str()).collect();
+    assert_eq!(
+        names,
+        [r#"module.eks.module.eks_managed_node_group["default"].aws_eks_node_group.this[0]"#]
             .into_iter()
             .collect()
     );
