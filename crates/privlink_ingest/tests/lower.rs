@@ -383,3 +383,24 @@ resource "aws_vpc_endpoint" "logs" {
         "one diagnostic each"
     );
 }
+
+#[test]
+fn a_route_target_is_decided_by_the_id_it_names() {
+    let m = model("route-targets");
+    let table = &m.route_tables[&id("aws_route_table.private")];
+    let targets: Vec<&RouteTarget> = table.routes.iter().map(|r| &r.target).collect();
+    assert_eq!(targets.len(), 3, "{targets:?}");
+    assert_eq!(
+        targets[0],
+        &RouteTarget::NatGateway(id("aws_nat_gateway.main"))
+    );
+    assert!(
+        matches!(targets[1], RouteTarget::NatGateway(_)),
+        "{:?}",
+        targets[1]
+    );
+    assert_eq!(
+        targets[2],
+        &RouteTarget::InternetGateway(id("aws_internet_gateway.main"))
+    );
+}

@@ -349,35 +349,33 @@ impl Lowerer<'_> {
             Known::Value(id) => Ok(id),
             Known::Unknown(u) => Err(u),
         };
-        let pick =
-            |result: Result<ResourceId, Unknown>, make: fn(ResourceId) -> RouteTarget| match result
-            {
-                Ok(id) => make(id),
-                Err(u) => RouteTarget::Unknown(u),
-            };
-        let target = if let Some(v) = field(block, "gateway_id") {
-            if v.as_str() == Some("local") {
+        let pick = |result: Result<ResourceId, Unknown>, make: Make| match result {
+            Ok(id) => make(id),
+            Err(u) => RouteTarget::Unknown(u),
+        };
+        // The argument only says what the id usually is: the id decides (the API and Terraform
+        // accept a NAT gateway in `gateway_id`, for one).
+        let by_argument: [(&str, Make); 8] = [
+            ("gateway_id", RouteTarget::InternetGateway),
+            ("nat_gateway_id", RouteTarget::NatGateway),
+            ("network_interface_id", RouteTarget::NetworkInterface),
+            ("instance_id", RouteTarget::Instance),
+            ("transit_gateway_id", RouteTarget::TransitGateway),
+            ("vpc_peering_connection_id", RouteTarget::VpcPeering),
+            ("vpc_endpoint_id", RouteTarget::VpcEndpoint),
+            (
+                "egress_only_gateway_id",
+                RouteTarget::EgressOnlyInternetGateway,
+            ),
+        ];
+        let target = if let Some((name, make, v)) = by_argument
+            .into_iter()
+            .find_map(|(name, make)| field(block, name).map(|v| (name, make, v)))
+        {
+            if name == "gateway_id" && v.as_str() == Some("local") {
                 return None;
             }
-            match self.gateway_kind(v) {
-                GatewayKind::Vpn => pick(other(self, v), RouteTarget::VpnGateway),
-                GatewayKind::Endpoint => pick(other(self, v), RouteTarget::VpcEndpoint),
-                GatewayKind::Internet => pick(other(self, v), RouteTarget::InternetGateway),
-            }
-        } else if let Some(v) = field(block, "nat_gateway_id") {
-            pick(other(self, v), RouteTarget::NatGateway)
-        } else if let Some(v) = field(block, "network_interface_id") {
-            pick(other(self, v), RouteTarget::NetworkInterface)
-        } else if let Some(v) = field(block, "instance_id") {
-            pick(other(self, v), RouteTarget::Instance)
-        } else if let Some(v) = field(block, "transit_gateway_id") {
-            pick(other(self, v), RouteTarget::TransitGateway)
-        } else if let Some(v) = field(block, "vpc_peering_connection_id") {
-            pick(other(self, v), RouteTarget::VpcPeering)
-        } else if let Some(v) = field(block, "vpc_endpoint_id") {
-            pick(other(self, v), RouteTarget::VpcEndpoint)
-        } else if let Some(v) = field(block, "egress_only_gateway_id") {
-            pick(other(self, v), RouteTarget::EgressOnlyInternetGateway)
+            pick(other(self, v), self.target_kind(v).unwrap_or(make))
         } else if let Some(name) = ["local_gateway_id", "carrier_gateway_id", "core_network_arn"]
             .into_iter()
             .find(|n| field(block, n).is_some())
@@ -393,9 +391,9 @@ impl Lowerer<'_> {
         Some(target)
     }
 
-    /// Which kind of gateway a `gateway_id` names (the attribute takes internet, virtual private and
-    /// some endpoint gateways).
-    fn gateway_kind(&self, value: &Value) -> GatewayKind {
+    /// The kind of route target an id names, from the resource it references or the id's prefix;
+    /// `None` when neither tells.
+    fn target_kind(&self, value: &Value) -> Option<Make> {
         let resource_type = match value {
             Value::Unknown(u) => u
                 .reference
@@ -405,15 +403,40 @@ impl Lowerer<'_> {
             _ => None,
         };
         let text = value.as_str().unwrap_or_default();
-        if resource_type.is_some_and(|t| t.starts_with("aws_vpn_gateway"))
-            || text.starts_with("vgw-")
-        {
-            GatewayKind::Vpn
-        } else if resource_type == Some("aws_vpc_endpoint") || text.starts_with("vpce-") {
-            GatewayKind::Endpoint
-        } else {
-            GatewayKind::Internet
-        }
+        let kinds: [(&str, &str, Make); 9] = [
+            ("aws_nat_gateway", "nat-", RouteTarget::NatGateway),
+            ("aws_internet_gateway", "igw-", RouteTarget::InternetGateway),
+            (
+                "aws_egress_only_internet_gateway",
+                "eigw-",
+                RouteTarget::EgressOnlyInternetGateway,
+            ),
+            ("aws_vpn_gateway", "vgw-", RouteTarget::VpnGateway),
+            ("aws_vpc_endpoint", "vpce-", RouteTarget::VpcEndpoint),
+            (
+                "aws_ec2_transit_gateway",
+                "tgw-",
+                RouteTarget::TransitGateway,
+            ),
+            (
+                "aws_vpc_peering_connection",
+                "pcx-",
+                RouteTarget::VpcPeering,
+            ),
+            (
+                "aws_network_interface",
+                "eni-",
+                RouteTarget::NetworkInterface,
+            ),
+            ("aws_instance", "i-", RouteTarget::Instance),
+        ];
+        kinds
+            .into_iter()
+            .find(|(ty, prefix, _)| {
+                resource_type.is_some_and(|t| t == *ty || t.starts_with(&format!("{ty}_")))
+                    || text.starts_with(prefix)
+            })
+            .map(|(_, _, make)| make)
     }
 
     /// A prefix-list reference (route destination or security-group peer).
@@ -527,8 +550,5 @@ impl Lowerer<'_> {
     }
 }
 
-enum GatewayKind {
-    Internet,
-    Vpn,
-    Endpoint,
-}
+/// A route target kind, made from the id it names.
+type Make = fn(ResourceId) -> RouteTarget;
