@@ -92,8 +92,26 @@ impl<'m> Network<'m> {
     }
 
     /// Endpoints in `vpc` whose service the inputs do not determine.
-    pub fn undetermined_endpoints(&self, vpc: &ResourceId) -> &[&'m VpcEndpoint] {
-        self.undetermined.get(vpc).map_or(&[], Vec::as_slice)
+    /// Only those that can be a `kind` endpoint of `service` are returned: a Gateway endpoint can only
+    /// be S3 or DynamoDB, an Interface endpoint any interface service; one of unknown type either.
+    pub fn undetermined_endpoints(
+        &self,
+        vpc: &ResourceId,
+        service: &str,
+        kind: EndpointKind,
+    ) -> Vec<&'m VpcEndpoint> {
+        let gateway_service = matches!(service, "s3" | "dynamodb");
+        self.undetermined
+            .get(vpc)
+            .into_iter()
+            .flatten()
+            .filter(|e| match (kind, e.kind.value()) {
+                (EndpointKind::Gateway, _) if !gateway_service => false,
+                (_, Some(k)) => *k == kind,
+                (_, None) => true,
+            })
+            .copied()
+            .collect()
     }
 
     /// A subnet.

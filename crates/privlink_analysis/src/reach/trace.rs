@@ -426,7 +426,10 @@ impl<'a, 'm> Tracer<'a, 'm> {
             return Outcome::unknown();
         }
         if candidates.is_empty()
-            && let Some(e) = self.net.undetermined_endpoints(&self.vpc.id).first()
+            && let Some(e) = self
+                .net
+                .undetermined_endpoints(&self.vpc.id, service, EndpointKind::Interface)
+                .first()
         {
             let detail = format!(
                 "{} may be a {service} endpoint: its service name is not known",
@@ -974,6 +977,27 @@ impl<'a, 'm> Tracer<'a, 'm> {
                 format!("the route tables of {} are not all known", e.id),
                 Some(&e.id),
                 None,
+            );
+            return Outcome::unknown();
+        }
+        // A gateway endpoint whose service is not known may be this service's, when it is (or may
+        // be) on this route table.
+        if let Some(e) = self
+            .net
+            .undetermined_endpoints(&self.vpc.id, service, EndpointKind::Gateway)
+            .into_iter()
+            .find(|e| e.route_tables.contains(&rt) || !e.route_tables.is_complete())
+        {
+            let detail = format!(
+                "{} on {rt} may be the {service} gateway endpoint: its service name is not known",
+                e.id
+            );
+            self.hop(
+                HopKind::Route,
+                HopStatus::Unknown,
+                detail,
+                Some(&e.id),
+                e.provenance.location.clone(),
             );
             return Outcome::unknown();
         }
