@@ -7,6 +7,11 @@
 //! `aws:SourceVpc`/`aws:SourceVpce` when the ids are known) and says so when it cannot (a specific
 //! principal: the caller is a role the inputs do not name; a resource the inputs do not name; other
 //! condition keys).
+//!
+//! Parts of a policy the inputs do not determine are written `${...}` by the front-ends (a bucket ARN
+//! known only after apply). An unknown part makes only its statement undecided: an `Allow` with an
+//! unknown part can only add access, so a known `Allow` for the call decides it, unless a `Deny`
+//! that could match (one with an unknown part) might take it away.
 
 use serde_json::Value as Json;
 
@@ -94,24 +99,41 @@ fn strings(value: &Json) -> Vec<&str> {
     }
 }
 
+/// A value the inputs do not determine, written `${...}` in the policy text by the front-ends (a
+/// Terraform reference known only after apply, for one).
+fn unknown_value(s: &str) -> bool {
+    s.starts_with("${") && s.ends_with('}')
+}
+
+/// Whether any of `patterns` matches: `Maybe` when no known one does and one is not known (it could).
+fn any_match(patterns: &[&str], what: &str, hit: impl Fn(&str) -> bool) -> Applies {
+    if patterns.iter().any(|p| !unknown_value(p) && hit(p)) {
+        return Applies::Yes;
+    }
+    match patterns.iter().find(|p| unknown_value(p)) {
+        Some(p) => Applies::Maybe(format!("its {what} {p} is not known")),
+        None => Applies::No,
+    }
+}
+
+fn negate(applies: Applies) -> Applies {
+    match applies {
+        Applies::Yes => Applies::No,
+        Applies::No => Applies::Yes,
+        maybe @ Applies::Maybe(_) => maybe,
+    }
+}
+
 fn action_applies(statement: &Json, action: &str) -> Applies {
     let matches = |key| {
-        strings(&statement[key])
-            .iter()
-            .any(|p| wildcard(p, action, true))
+        any_match(&strings(&statement[key]), "action", |p| {
+            wildcard(p, action, true)
+        })
     };
     if statement.get("Action").is_some() {
-        if matches("Action") {
-            Applies::Yes
-        } else {
-            Applies::No
-        }
+        matches("Action")
     } else if statement.get("NotAction").is_some() {
-        if matches("NotAction") {
-            Applies::No
-        } else {
-            Applies::Yes
-        }
+        negate(matches("NotAction"))
     } else {
         Applies::No
     }
@@ -126,15 +148,11 @@ fn resource_applies(statement: &Json, resource: Option<&str>) -> Applies {
     };
     let patterns = strings(&statement[key]);
     let hit = match resource {
-        Some(r) => patterns.iter().any(|p| wildcard(p, r, false)),
-        None if patterns.contains(&"*") => true,
+        Some(r) => any_match(&patterns, "resource", |p| wildcard(p, r, false)),
+        None if patterns.contains(&"*") => Applies::Yes,
         None => return Applies::Maybe("the call's resource is not named in the inputs".to_owned()),
     };
-    if hit != negated {
-        Applies::Yes
-    } else {
-        Applies::No
-    }
+    if negated { negate(hit) } else { hit }
 }
 
 fn principal_applies(statement: &Json) -> Applies {
@@ -180,6 +198,10 @@ fn condition_applies(statement: &Json, ctx: &RequestContext) -> Applies {
                 continue;
             };
             let expected = strings(expected);
+            if let Some(e) = expected.iter().find(|e| unknown_value(e)) {
+                result = result.and(|| Applies::Maybe(format!("the {key} value {e} is not known")));
+                continue;
+            }
             let op = operator.trim_end_matches("IfExists");
             let hit = match op {
                 "StringEquals" => expected.contains(&actual),
@@ -230,8 +252,18 @@ pub fn evaluate(policy: &str, call: &Call, ctx: &RequestContext) -> Decision {
             || format!("statement {}", i + 1),
             |s| format!("statement {s}"),
         );
-        let is_deny = statement.get("Effect").and_then(Json::as_str) == Some("Deny");
-        match (statement_applies(statement, call, ctx), is_deny) {
+        let effect = statement.get("Effect").and_then(Json::as_str);
+        let is_deny = effect == Some("Deny");
+        let applies = statement_applies(statement, call, ctx);
+        // A statement whose effect is not known may deny: it decides nothing, and blocks nothing for sure.
+        if let Some(e) = effect.filter(|e| unknown_value(e)) {
+            if applies != Applies::No {
+                deny_maybe
+                    .get_or_insert(format!("{name} may deny it: its effect {e} is not known"));
+            }
+            continue;
+        }
+        match (applies, is_deny) {
             (Applies::Yes, true) => {
                 return Decision::Denied {
                     statement: Some(name),
@@ -267,6 +299,40 @@ mod tests {
     }
 
     const LAYERS: &str = "arn:aws:s3:::prod-ap-northeast-1-starport-layer-bucket/*";
+
+    #[test]
+    fn an_unknown_part_only_matters_where_it_could_change_the_answer() {
+        let get = call("s3:GetObject", Some(LAYERS));
+        let ctx = RequestContext::default();
+        // A known Allow decides; the Allow with an unknown resource could only add access.
+        let allow = r#"{"Statement":[
+            {"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"${aws_s3_bucket.logs.arn}"},
+            {"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::prod-ap-northeast-1-starport-layer-bucket/*"}]}"#;
+        assert_eq!(evaluate(allow, &get, &ctx), Decision::Allowed);
+        // Only an Allow with an unknown resource: it may or may not allow the call.
+        let only = r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:*","Resource":["${aws_s3_bucket.logs.arn}"]}]}"#;
+        assert!(
+            matches!(evaluate(only, &get, &ctx), Decision::Undecided(why) if why.contains("aws_s3_bucket.logs.arn"))
+        );
+        // A Deny with an unknown resource could take the known Allow's access away.
+        let deny = r#"{"Statement":[
+            {"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"},
+            {"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"${aws_s3_bucket.secret.arn}"}]}"#;
+        assert!(matches!(evaluate(deny, &get, &ctx), Decision::Undecided(_)));
+        // A Deny whose known action does not match cannot, whatever its unknown resource.
+        let other = r#"{"Statement":[
+            {"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"},
+            {"Effect":"Deny","Principal":"*","Action":"s3:PutObject","Resource":"${aws_s3_bucket.secret.arn}"}]}"#;
+        assert_eq!(evaluate(other, &get, &ctx), Decision::Allowed);
+        // An unknown effect may deny.
+        let effect = r#"{"Statement":[
+            {"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"},
+            {"Effect":"${var.effect}","Principal":"*","Action":"s3:*","Resource":"*"}]}"#;
+        assert!(matches!(
+            evaluate(effect, &get, &ctx),
+            Decision::Undecided(_)
+        ));
+    }
 
     #[test]
     fn full_access_allows() {

@@ -96,3 +96,20 @@ fn an_endpoint_of_unknown_service_is_judged_by_its_type() {
         verdicts(&known)
     );
 }
+
+#[test]
+fn an_allow_with_an_unknown_part_does_not_hide_a_known_allow() {
+    let allowed = check("endpoint-policy-unknown-part", &[]);
+    assert_eq!(
+        verdicts(&allowed)["s3"],
+        Verdict::Endpoint,
+        "{:?}",
+        allowed.findings
+    );
+    // A Deny with an unknown bucket could match the layer download: undecided, never allowed.
+    let deny = check(
+        "endpoint-policy-unknown-part",
+        &[("deny_unknown_bucket", "true")],
+    );
+    assert_eq!(verdicts(&deny)["s3"], Verdict::Unknown);
+}

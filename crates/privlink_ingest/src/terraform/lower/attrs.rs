@@ -149,3 +149,22 @@ pub(super) fn field<'a>(block: &'a Value, name: &str) -> Option<&'a Value> {
         v => Some(v),
     }
 }
+
+/// JSON for a value with unknown parts, each unknown written `${reference}` (see [`crate::ecs`]).
+pub(super) fn deferred_json(value: &Value) -> serde_json::Value {
+    match value {
+        Value::Unknown(u) => serde_json::Value::String(match &u.reference {
+            Some(r) => format!("${{{r}}}"),
+            None => "${unknown}".to_owned(),
+        }),
+        Value::List(v) | Value::Set(v) => {
+            serde_json::Value::Array(v.iter().map(deferred_json).collect())
+        }
+        Value::Map(m) => serde_json::Value::Object(
+            m.iter()
+                .map(|(k, v)| (k.clone(), deferred_json(v)))
+                .collect(),
+        ),
+        known => known.to_json().unwrap_or(serde_json::Value::Null),
+    }
+}

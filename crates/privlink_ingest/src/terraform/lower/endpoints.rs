@@ -139,8 +139,10 @@ fn policy_of(value: Option<&Value>) -> Known<Option<String>> {
         None | Some(Value::Null) => Known::Value(None),
         Some(Value::String(s)) if s.trim().is_empty() => Known::Value(None),
         Some(Value::String(s)) => Known::Value(Some(s.clone())),
-        Some(Value::Unknown(u)) => match u.encoded.as_deref().and_then(Value::to_json) {
-            Some(json) => Known::Value(Some(json.to_string())),
+        // `jsonencode` of a document with parts known only after apply: the known parts, each
+        // unknown part written `${...}`, so the statements it cannot change still decide.
+        Some(Value::Unknown(u)) => match u.encoded.as_deref() {
+            Some(encoded) => Known::Value(Some(attrs::deferred_json(encoded).to_string())),
             None => Known::Unknown(attrs::unknown_of(&Value::Unknown(u.clone()))),
         },
         Some(other) => Known::unknown(format!(

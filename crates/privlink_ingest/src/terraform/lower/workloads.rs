@@ -478,7 +478,9 @@ fn task_facts(task: &TfResource) -> TaskFacts {
             Err(_) => TaskFacts::default(),
         },
         Some(Value::Unknown(u)) => match u.encoded.as_deref() {
-            Some(encoded) => read_container_definitions(&deferred_json(encoded), at.as_ref()),
+            Some(encoded) => {
+                read_container_definitions(&attrs::deferred_json(encoded), at.as_ref())
+            }
             None => TaskFacts::default(),
         },
         _ => TaskFacts::default(),
@@ -488,23 +490,4 @@ fn task_facts(task: &TfResource) -> TaskFacts {
         .and_then(Value::as_str)
         .is_some_and(|f| f.starts_with("WINDOWS"));
     facts
-}
-
-/// JSON for a value with unknown parts, each unknown written `${reference}` (see [`crate::ecs`]).
-fn deferred_json(value: &Value) -> serde_json::Value {
-    match value {
-        Value::Unknown(u) => serde_json::Value::String(match &u.reference {
-            Some(r) => format!("${{{r}}}"),
-            None => "${unknown}".to_owned(),
-        }),
-        Value::List(v) | Value::Set(v) => {
-            serde_json::Value::Array(v.iter().map(deferred_json).collect())
-        }
-        Value::Map(m) => serde_json::Value::Object(
-            m.iter()
-                .map(|(k, v)| (k.clone(), deferred_json(v)))
-                .collect(),
-        ),
-        known => known.to_json().unwrap_or(serde_json::Value::Null),
-    }
 }
