@@ -404,3 +404,26 @@ fn a_route_target_is_decided_by_the_id_it_names() {
         &RouteTarget::InternetGateway(id("aws_internet_gateway.main"))
     );
 }
+
+#[test]
+fn a_service_naming_family_and_revision_runs_that_task_definition() {
+    let m = model("task-definition-family-revision");
+    let web = m
+        .workloads
+        .iter()
+        .find(|w| w.name == "web")
+        .expect("the service");
+    assert_eq!(web.kind, WorkloadKind::EcsFargate);
+    assert!(
+        web.features.contains(&Feature::Awslogs),
+        "{:?}",
+        web.features
+    );
+    let images: Vec<&Known<String>> = web.images.iter().map(|i| &i.reference).collect();
+    assert_eq!(
+        images,
+        [&Known::Value(
+            "123456789012.dkr.ecr.eu-west-1.amazonaws.com/web:1".to_owned()
+        )]
+    );
+}

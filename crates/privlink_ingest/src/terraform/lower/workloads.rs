@@ -177,14 +177,24 @@ impl<'a> Lowerer<'a> {
         });
     }
 
-    /// The task definition a service runs: a reference, or a family / ARN naming one in the inputs.
+    /// The task definition a service runs: a reference (`.arn`, or a value computed from one task
+    /// definition only, such as `"${aws_ecs_task_definition.t.family}:${aws_ecs_task_definition.t.revision}"`),
+    /// or a family / ARN naming one in the inputs.
     fn task_definition_of(&self, value: &Value) -> Option<&'a TfResource> {
         match value {
             Value::Unknown(u) => {
-                let target = self
-                    .by_address
-                    .get(u.reference.as_ref()?.address.as_str())
-                    .copied()?;
+                let address = match &u.reference {
+                    Some(r) => r.address.as_str(),
+                    None => {
+                        let mut addresses = u.sources.iter().map(|r| r.address.as_str());
+                        let first = addresses.next()?;
+                        if !addresses.all(|a| a == first) {
+                            return None;
+                        }
+                        first
+                    }
+                };
+                let target = self.by_address.get(address).copied()?;
                 match (target.mode, target.resource_type.as_str()) {
                     (ResourceMode::Managed, "aws_ecs_task_definition") => Some(target),
                     // `data "aws_ecs_task_definition"` reads a family the inputs may define (a task
