@@ -8,6 +8,7 @@ mod terraform_config {
     mod expressions;
     mod locations;
     mod modules;
+    mod semantics;
     mod seeds;
     mod variables;
 }

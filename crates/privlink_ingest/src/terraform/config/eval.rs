@@ -621,6 +621,9 @@ impl Engine<'_> {
     pub(crate) fn get_attr(&self, value: Value, name: &str, at: Pos) -> Value {
         match value {
             Value::Map(mut map) => map.remove(name).unwrap_or_else(|| {
+                if let Some(value) = super::references::unset_attribute_of_resource(&map, name) {
+                    return value;
+                }
                 self.invalid(at, format!("Unsupported attribute: This object does not have an attribute named {name:?}."), None);
                 Value::unknown(format!("no attribute {name:?}"))
             }),
