@@ -132,7 +132,7 @@ resource "x_probe" "p" {
   distinct = distinct(concat([aws_subnet.a.id], [aws_subnet.b.id, aws_subnet.a.id]))
   compact  = compact([aws_subnet.a.id, "", null])
   sort     = sort([aws_subnet.b.id, "subnet-0"])
-  revision = "${aws_ecs_task_definition.t.family}:${aws_ecs_task_definition.t.revision}"
+  revision = "${aws_ecs_task_definition.t.arn}:${aws_ecs_task_definition.t.revision}"
   joined   = join(",", [aws_subnet.a.id, aws_subnet.b.id])
 }
 "#,
@@ -165,7 +165,7 @@ resource "x_probe" "p" {
     assert_eq!(
         sources("revision"),
         [
-            "aws_ecs_task_definition.t.family",
+            "aws_ecs_task_definition.t.arn",
             "aws_ecs_task_definition.t.revision"
         ]
     );

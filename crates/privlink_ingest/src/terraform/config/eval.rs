@@ -9,6 +9,8 @@
 
 use std::collections::BTreeMap;
 
+use privlink_model::DiagnosticKind;
+
 use super::engine::{Engine, ModId, Repetition};
 use super::functions::{self, FnContext, FnError};
 use super::syntax::{BinaryOp, Expr, ExprKind, ForExpr, Pos, TemplatePart, TraversalOp, UnaryOp};
@@ -435,6 +437,8 @@ impl Engine<'_> {
         scope: &Scope<'_>,
         at: Pos,
     ) -> Value {
+        // `core::NAME` is Terraform's own NAME.
+        let name = name.strip_prefix("core::").unwrap_or(name);
         match name {
             "try" => {
                 for arg in arg_exprs {
@@ -482,7 +486,18 @@ impl Engine<'_> {
             cwd: &self.root_dir,
         };
         match functions::call(name, &args, &ctx) {
-            Ok(value) => value,
+            Ok(value) => {
+                if let Some(reason) = functions::not_evaluated(name) {
+                    self.diagnostic(
+                        DiagnosticKind::UnresolvedInput,
+                        at,
+                        reason,
+                        None,
+                        Some("privlink treats its result as unknown; give the value another way (a variable, a literal) where it matters".into()),
+                    );
+                }
+                value
+            }
             Err(error) => self.function_error(name, error, at),
         }
     }

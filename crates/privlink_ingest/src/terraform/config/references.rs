@@ -417,7 +417,7 @@ impl Engine<'_> {
             Some(schema) if schema.attributes.get(attr).is_some_and(|a| !a.computed) => Value::Null,
             _ => Value::Unknown(UnknownValue::reference(
                 Reference::new(address, attr),
-                "known only after apply",
+                self.instance_values(module, resource, n).reason,
             )),
         }
     }

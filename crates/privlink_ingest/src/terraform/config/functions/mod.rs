@@ -87,6 +87,25 @@ const NOT_EVALUATED: &[&str] = &[
     "type",
 ];
 
+/// Why the result of a Terraform function privlink does not evaluate is unknown; `None` for the
+/// functions it evaluates (and for names that are not functions).
+pub(crate) fn not_evaluated(name: &str) -> Option<String> {
+    NOT_EVALUATED
+        .contains(&name)
+        .then(|| format!("privlink does not evaluate the Terraform function {name}()"))
+}
+
+/// The Terraform functions privlink evaluates.
+pub fn evaluated_functions() -> &'static [&'static str] {
+    EVALUATED
+}
+
+/// The Terraform functions privlink knows but does not evaluate: their result is an unknown and
+/// each call is reported as an unresolved input naming the function.
+pub fn not_evaluated_functions() -> &'static [&'static str] {
+    NOT_EVALUATED
+}
+
 /// Functions that answer from arguments containing unknowns themselves.
 fn keeps_unknown_elements(name: &str) -> bool {
     matches!(
@@ -135,10 +154,8 @@ pub(crate) fn call(name: &str, args: &[Value], ctx: &FnContext<'_>) -> FnResult 
     {
         return Ok(unknown);
     }
-    if NOT_EVALUATED.contains(&name) {
-        return Ok(Value::unknown(format!(
-            "privlink does not evaluate {name}()"
-        )));
+    if let Some(reason) = not_evaluated(name) {
+        return Ok(Value::unknown(reason));
     }
     strings::call(name, args)
         .or_else(|| collections::call(name, args))
@@ -195,6 +212,7 @@ const EVALUATED: &[&str] = &[
     "sort",
     "reverse",
     "index",
+    "matchkeys",
     "chunklist",
     "setunion",
     "setintersection",
