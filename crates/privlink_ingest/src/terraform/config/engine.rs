@@ -565,6 +565,11 @@ impl<'o> Engine<'o> {
         }
     }
 
+    /// Whether evaluation is inside `try`/`can` (or another attempt).
+    pub(crate) fn attempting(&self) -> bool {
+        self.suppress.get() > 0
+    }
+
     /// Inside `try`/`can`: marks the attempt failed and returns true.
     pub(crate) fn fail_if_attempting(&self) -> bool {
         let attempting = self.suppress.get() > 0;

@@ -135,6 +135,7 @@ fn keeps_unknown_elements(name: &str) -> bool {
             | "nonsensitive"
             | "distinct"
             | "sort"
+            | "contains"
             | "chunklist"
             | "formatlist"
     )
