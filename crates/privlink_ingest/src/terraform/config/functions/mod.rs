@@ -90,6 +90,12 @@ const NOT_EVALUATED: &[&str] = &[
 /// Why the result of a Terraform function privlink does not evaluate is unknown; `None` for the
 /// functions it evaluates (and for names that are not functions).
 pub(crate) fn not_evaluated(name: &str) -> Option<String> {
+    if name.contains("::") {
+        // Provider-defined functions are valid Terraform but not evaluated here.
+        return Some(format!(
+            "privlink does not evaluate the provider function {name}()"
+        ));
+    }
     NOT_EVALUATED
         .contains(&name)
         .then(|| format!("privlink does not evaluate the Terraform function {name}()"))
@@ -143,12 +149,6 @@ fn keeps_unknown_elements(name: &str) -> bool {
 
 /// Calls a function by name.
 pub(crate) fn call(name: &str, args: &[Value], ctx: &FnContext<'_>) -> FnResult {
-    if name.contains("::") {
-        // Provider-defined functions are valid Terraform but not evaluated here.
-        return Ok(Value::unknown(format!(
-            "privlink does not evaluate provider function {name}"
-        )));
-    }
     if !keeps_unknown_elements(name)
         && is_function(name)
         && let Some(unknown) = unknown_inside(args)
