@@ -8,7 +8,7 @@ mod terraform_config {
     mod expressions;
     mod locations;
     mod modules;
-    mod semantics;
     mod seeds;
+    mod semantics;
     mod variables;
 }

@@ -53,7 +53,10 @@ locals {
 /// Files next to the configuration, for `file()` and `templatefile()`.
 const FILES: &[(&str, &str)] = &[
     ("hello.txt", "hi there\n"),
-    ("tpl.tftpl", "Hello ${name}!%{ for x in xs }-${x}%{ endfor }"),
+    (
+        "tpl.tftpl",
+        "Hello ${name}!%{ for x in xs }-${x}%{ endfor }",
+    ),
 ];
 
 /// The expressions. Each is evaluated alone, as `jsonencode(EXPR)`.
@@ -312,7 +315,11 @@ fn write_config(dir: &Path) {
 
 /// Writes the row as `local.row` (console reads one line; heredocs need several).
 fn write_row(dir: &Path, expr: &str) {
-    std::fs::write(dir.join("row.tf"), format!("locals {{\n  row = {expr}\n}}\n")).unwrap();
+    std::fs::write(
+        dir.join("row.tf"),
+        format!("locals {{\n  row = {expr}\n}}\n"),
+    )
+    .unwrap();
 }
 
 /// `terraform console`'s answer for `jsonencode(EXPR)`.
@@ -394,11 +401,11 @@ fn same(a: &serde_json::Value, b: &serde_json::Value) -> bool {
     use serde_json::Value as J;
     match (a, b) {
         (J::Number(x), J::Number(y)) => x.as_f64() == y.as_f64(),
-        (J::Array(x), J::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(a, b)| same(a, b)),
+        (J::Array(x), J::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(a, b)| same(a, b))
+        }
         (J::Object(x), J::Object(y)) => {
-            x.len() == y.len()
-                && x.iter()
-                    .all(|(k, v)| y.get(k).is_some_and(|w| same(v, w)))
+            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same(v, w)))
         }
         _ => a == b,
     }
@@ -446,7 +453,10 @@ fn every_evaluated_function_has_a_row() {
         .copied()
         .filter(|name| !ROWS.iter().any(|row| row.contains(&format!("{name}("))))
         .collect();
-    assert!(missing.is_empty(), "functions without a differential row: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "functions without a differential row: {missing:?}"
+    );
 }
 
 #[test]
@@ -474,9 +484,11 @@ fn every_terraform_function_is_evaluated_or_reported_by_name() {
             "{name}: {value:?}"
         );
         assert!(
-            config.diagnostics.iter().any(|d| d.kind
-                == DiagnosticKind::UnresolvedInput
-                && d.message.contains(&format!("{name}()"))),
+            config
+                .diagnostics
+                .iter()
+                .any(|d| d.kind == DiagnosticKind::UnresolvedInput
+                    && d.message.contains(&format!("{name}()"))),
             "{name}: {:?}",
             config.diagnostics
         );
@@ -500,15 +512,17 @@ fn every_terraform_function_is_evaluated_or_reported_by_name() {
             !evaluated_functions().contains(&name) && !not_evaluated_functions().contains(&name)
         })
         .collect();
-    assert!(unknown.is_empty(), "Terraform functions privlink does not know: {unknown:?}");
+    assert!(
+        unknown.is_empty(),
+        "Terraform functions privlink does not know: {unknown:?}"
+    );
 }
 
 #[test]
 fn the_readme_lists_the_functions_privlink_does_not_evaluate() {
-    let readme = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../README.md"),
-    )
-    .unwrap();
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../README.md"))
+            .unwrap();
     let missing: Vec<&&str> = not_evaluated_functions()
         .iter()
         .filter(|name| !readme.contains(&format!("`{name}`")))

@@ -48,7 +48,11 @@ resource "x_probe" "p" {
         "aws_vpc.main",
         "enable_dns_hostnames"
     ));
-    assert!(resource(&config, "aws_vpc.main").get("enable_dns_hostnames").is_none());
+    assert!(
+        resource(&config, "aws_vpc.main")
+            .get("enable_dns_hostnames")
+            .is_none()
+    );
     // Inside a map a null stays a null element: only arguments are omitted.
     assert_eq!(
         attr(&config, "aws_vpc.main", "tags").to_string(),
@@ -95,8 +99,13 @@ resource "x_probe" "q" {
         "{}",
         dump(&config)
     );
-    let both = attr(&config, "x_probe.p[\"s3\"]", "both").as_list().unwrap();
-    assert_eq!(both[..3].to_vec(), [true, false, true].map(privlink_ingest::terraform::value::Value::Bool));
+    let both = attr(&config, "x_probe.p[\"s3\"]", "both")
+        .as_list()
+        .unwrap();
+    assert_eq!(
+        both[..3].to_vec(),
+        [true, false, true].map(privlink_ingest::terraform::value::Value::Bool)
+    );
     // A resource attribute may be null after apply as far as Terraform knows: undecided.
     assert!(both[3].as_unknown().is_some());
     assert!(is_ref(
@@ -145,7 +154,9 @@ resource "x_probe" "p" {
     let list = |p: &str| attr(&config, "x_probe.p", p).as_list().unwrap().to_vec();
     let distinct = list("distinct");
     assert_eq!(distinct.len(), 2);
-    assert!(is_ref(&distinct[0], "aws_subnet.a", "id") && is_ref(&distinct[1], "aws_subnet.b", "id"));
+    assert!(
+        is_ref(&distinct[0], "aws_subnet.a", "id") && is_ref(&distinct[1], "aws_subnet.b", "id")
+    );
     let compact = list("compact");
     assert_eq!(compact.len(), 1);
     assert!(is_ref(&compact[0], "aws_subnet.a", "id"));
@@ -192,7 +203,11 @@ resource "x_probe" "p" {
         "{}",
         dump(&config)
     );
-    assert!(is_ref(attr(&config, "x_probe.p", "vpc"), "aws_vpc.main", "id"));
+    assert!(is_ref(
+        attr(&config, "x_probe.p", "vpc"),
+        "aws_vpc.main",
+        "id"
+    ));
     assert_eq!(attr(&config, "x_probe.p", "cidr"), &s("10.0.0.0/16"));
 }
 
@@ -323,8 +338,16 @@ resource "x_probe" "p" {
         "{}",
         dump(&config)
     );
-    assert!(is_ref(attr(&config, "x_probe.p", "id"), "aws_subnet.a[\"one\"]", "id"));
+    assert!(is_ref(
+        attr(&config, "x_probe.p", "id"),
+        "aws_subnet.a[\"one\"]",
+        "id"
+    ));
     assert_eq!(attr(&config, "x_probe.p", "cidr"), &s("10.0.0.0/24"));
     assert_eq!(attr(&config, "x_probe.p", "az"), &s("eu-west-1a"));
-    assert!(is_ref(attr(&config, "x_probe.p", "arn"), "aws_subnet.a[\"one\"]", "arn"));
+    assert!(is_ref(
+        attr(&config, "x_probe.p", "arn"),
+        "aws_subnet.a[\"one\"]",
+        "arn"
+    ));
 }

@@ -15,7 +15,8 @@ use super::engine::{Engine, ModId, Repetition};
 use super::functions::{self, FnContext, FnError};
 use super::syntax::{BinaryOp, Expr, ExprKind, ForExpr, Pos, TemplatePart, TraversalOp, UnaryOp};
 use super::values::{
-    collect_sources, derived, equals, equals_partial, first_unknown, to_bool, to_number, to_string, type_description, unknown_among,
+    collect_sources, derived, equals_partial, first_unknown, to_bool, to_number, to_string,
+    type_description, unknown_among,
 };
 use crate::terraform::value::Value;
 
@@ -345,12 +346,10 @@ impl Engine<'_> {
                     }
                 }
             }
-            BinaryOp::Eq | BinaryOp::NotEq => {
-                match equals_partial(&a, &b) {
-                    Ok(eq) => Value::Bool(eq == (op == BinaryOp::Eq)),
-                    Err(u) => derived(u),
-                }
-            }
+            BinaryOp::Eq | BinaryOp::NotEq => match equals_partial(&a, &b) {
+                Ok(eq) => Value::Bool(eq == (op == BinaryOp::Eq)),
+                Err(u) => derived(u),
+            },
             _ => {
                 if let Some(u) = unknown_among([&a, &b]) {
                     return u;

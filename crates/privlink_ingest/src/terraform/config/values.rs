@@ -29,7 +29,10 @@ pub(crate) fn derived(source: &UnknownValue) -> Value {
 
 /// The unknown result of computing from `values`: the reason of the first unknown met, the
 /// sources of all of them.
-fn derived_from_all<'a>(first: &UnknownValue, values: impl IntoIterator<Item = &'a Value>) -> Value {
+fn derived_from_all<'a>(
+    first: &UnknownValue,
+    values: impl IntoIterator<Item = &'a Value>,
+) -> Value {
     let mut out = derived(first);
     if let Value::Unknown(u) = &mut out {
         for value in values {
@@ -61,13 +64,17 @@ pub(crate) fn collect_sources(value: &Value, sources: &mut Vec<Reference>) {
 }
 
 /// The unknown result of an operation on `values`, when one of them is (wholly) unknown.
-pub(crate) fn unknown_among<'a>(values: impl IntoIterator<Item = &'a Value> + Clone) -> Option<Value> {
+pub(crate) fn unknown_among<'a>(
+    values: impl IntoIterator<Item = &'a Value> + Clone,
+) -> Option<Value> {
     let first = values.clone().into_iter().find_map(|v| v.as_unknown())?;
     Some(derived_from_all(first, values))
 }
 
 /// The unknown result of an operation that needs `values` fully known.
-pub(crate) fn unknown_inside<'a>(values: impl IntoIterator<Item = &'a Value> + Clone) -> Option<Value> {
+pub(crate) fn unknown_inside<'a>(
+    values: impl IntoIterator<Item = &'a Value> + Clone,
+) -> Option<Value> {
     let first = values.clone().into_iter().find_map(first_unknown)?;
     Some(derived_from_all(first, values))
 }
@@ -168,7 +175,8 @@ pub(crate) fn equals_partial<'a>(a: &'a Value, b: &'a Value) -> Result<bool, &'a
             if x.len() != y.len() {
                 return Ok(false);
             }
-            if matches!(a, Value::Set(_)) && (x.iter().chain(y).any(|v| first_unknown(v).is_some())) {
+            if matches!(a, Value::Set(_)) && (x.iter().chain(y).any(|v| first_unknown(v).is_some()))
+            {
                 // Set members are matched by value: one holding an unknown matches undecidably.
                 return Err(x.iter().chain(y).find_map(first_unknown).expect("checked"));
             }

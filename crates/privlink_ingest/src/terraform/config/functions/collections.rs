@@ -398,7 +398,9 @@ fn compact(args: &[Value]) -> FnResult {
             known => Ok(known),
         })
         .map(|v| match v {
-            Ok(known) => to_string(known).map(Value::String).map_err(FnError::Argument),
+            Ok(known) => to_string(known)
+                .map(Value::String)
+                .map_err(FnError::Argument),
             Err(unknown) => Ok(unknown),
         })
         .filter(|s| !matches!(s, Ok(Value::String(s)) if s.is_empty()))
@@ -430,7 +432,12 @@ fn sort(args: &[Value]) -> FnResult {
         strings
             .into_iter()
             .map(Value::String)
-            .chain(items.iter().filter(|v| matches!(v, Value::Unknown(_))).cloned())
+            .chain(
+                items
+                    .iter()
+                    .filter(|v| matches!(v, Value::Unknown(_)))
+                    .cloned(),
+            )
             .collect(),
     ))
 }
