@@ -9,5 +9,6 @@ mod terraform_config {
     mod locations;
     mod modules;
     mod seeds;
+    mod semantics;
     mod variables;
 }

@@ -21,6 +21,49 @@ pub(crate) fn is_known(resource_type: &str) -> bool {
     )
 }
 
+/// Why an attribute of a data source privlink does not compute is unknown when its arguments are
+/// known: Terraform reads it at plan time (so its `for_each` keys are valid), privlink cannot.
+pub(crate) const READ_AT_PLAN: &str =
+    "read from AWS by Terraform at plan time; privlink does not read this data source";
+
+/// Why a computed attribute is unknown: known only after apply for a managed resource, or for a data
+/// source whose arguments are themselves known only after apply (Terraform then reads it during
+/// apply); read at plan time for any other data source.
+pub(crate) fn computed_reason(data: bool, configured: &BTreeMap<String, Value>) -> &'static str {
+    fn after_apply(value: &Value) -> bool {
+        match value {
+            Value::Unknown(u) => u.reason.contains(AFTER_APPLY),
+            Value::List(items) | Value::Set(items) => items.iter().any(after_apply),
+            Value::Map(map) => map.values().any(after_apply),
+            _ => false,
+        }
+    }
+    if data && !configured.values().any(after_apply) {
+        READ_AT_PLAN
+    } else {
+        AFTER_APPLY
+    }
+}
+
+/// The reason of a value Terraform knows only after apply.
+pub(crate) const AFTER_APPLY: &str = "known only after apply";
+
+/// Data sources that look one object up by `id`: given the id of a resource of the same type in
+/// the configuration, they read that resource.
+pub(crate) fn reads_resource_by_id(resource_type: &str) -> bool {
+    matches!(
+        resource_type,
+        "aws_subnet"
+            | "aws_vpc"
+            | "aws_security_group"
+            | "aws_route_table"
+            | "aws_vpc_endpoint"
+            | "aws_nat_gateway"
+            | "aws_internet_gateway"
+            | "aws_ec2_transit_gateway"
+    )
+}
+
 /// The partition and DNS suffix of a region.
 pub(crate) fn partition(region: &str) -> (&'static str, &'static str) {
     if region.starts_with("cn-") {

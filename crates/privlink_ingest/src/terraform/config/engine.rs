@@ -24,7 +24,7 @@ use super::syntax::Pos;
 use super::variables::RootValues;
 use crate::InputError;
 use crate::terraform::resource::{InstanceKey, TfResource};
-use crate::terraform::value::Value;
+use crate::terraform::value::{Reference, UnknownValue, Value};
 
 /// Index of a module instance.
 pub(crate) type ModId = usize;
@@ -91,6 +91,8 @@ pub(crate) struct InstanceValues {
     pub(crate) locations: BTreeMap<String, Location>,
     pub(crate) address: String,
     pub(crate) schema: Option<&'static BlockSchema>,
+    /// Why its computed attributes are unknown (after apply, or read at plan time).
+    pub(crate) reason: &'static str,
     /// The whole object (`aws_vpc.main`), built only when something references all of it.
     pub(crate) full: OnceCell<Value>,
 }
@@ -99,8 +101,26 @@ impl InstanceValues {
     /// The whole object other expressions see: `configured` completed from the provider schema.
     pub(crate) fn full(&self) -> &Value {
         self.full.get_or_init(|| match self.schema {
-            Some(schema) => Value::Map(complete(&self.configured, schema, &self.address, "")),
-            None => Value::Map(self.configured.clone()),
+            Some(schema) => Value::Map(complete(
+                &self.configured,
+                schema,
+                &self.address,
+                "",
+                self.reason,
+            )),
+            // Without a schema every attribute may exist: the object says which resource it is
+            // (its `id`), and reading any attribute it does not set gives that attribute (see
+            // `Engine::get_attr`).
+            None => {
+                let mut values = self.configured.clone();
+                values.entry("id".to_owned()).or_insert_with(|| {
+                    Value::Unknown(UnknownValue::reference(
+                        Reference::new(self.address.clone(), "id"),
+                        self.reason,
+                    ))
+                });
+                Value::Map(values)
+            }
         })
     }
 
@@ -122,6 +142,7 @@ impl InstanceValues {
                             nested,
                             &self.address,
                             &format!("{name}.{i}."),
+                            self.reason,
                         )),
                         other => other.clone(),
                     })
@@ -315,6 +336,11 @@ impl<'o> Engine<'o> {
     /// A module instance.
     pub(crate) fn inst(&self, module: ModId) -> Rc<ModuleInst> {
         Rc::clone(&self.instances.borrow()[module])
+    }
+
+    /// How many module instances are registered so far.
+    pub(crate) fn instance_count(&self) -> usize {
+        self.instances.borrow().len()
     }
 
     /// Registers a module instance.
@@ -537,6 +563,11 @@ impl<'o> Engine<'o> {
         if let Some(top) = self.owners.borrow_mut().last_mut() {
             *top = Some(address.to_owned());
         }
+    }
+
+    /// Whether evaluation is inside `try`/`can` (or another attempt).
+    pub(crate) fn attempting(&self) -> bool {
+        self.suppress.get() > 0
     }
 
     /// Inside `try`/`can`: marks the attempt failed and returns true.

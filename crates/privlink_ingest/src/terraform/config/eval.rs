@@ -9,11 +9,13 @@
 
 use std::collections::BTreeMap;
 
+use privlink_model::DiagnosticKind;
+
 use super::engine::{Engine, ModId, Repetition};
 use super::functions::{self, FnContext, FnError};
 use super::syntax::{BinaryOp, Expr, ExprKind, ForExpr, Pos, TemplatePart, TraversalOp, UnaryOp};
 use super::values::{
-    collect_sources, derived, equals, equals_partial, first_unknown, to_bool, to_number, to_string,
+    collect_sources, derived, equals_partial, first_unknown, to_bool, to_number, to_string,
     type_description, unknown_among,
 };
 use crate::terraform::value::Value;
@@ -254,18 +256,46 @@ impl Engine<'_> {
 
     fn conditional(&self, cond: &Expr, then: &Expr, otherwise: &Expr, scope: &Scope<'_>) -> Value {
         match self.eval(cond, scope) {
+            // Unknown whichever branch it takes, as in Terraform; it depends on both branches.
             Value::Unknown(u) => {
                 let (a, b) = (self.eval(then, scope), self.eval(otherwise, scope));
-                if equals(&a, &b) { a } else { derived(&u) }
+                let mut out = derived(&u);
+                if let Value::Unknown(out) = &mut out {
+                    collect_sources(&a, &mut out.sources);
+                    collect_sources(&b, &mut out.sources);
+                }
+                out
             }
             value => match to_bool(&value) {
-                Ok(true) => self.eval(then, scope),
-                Ok(false) => self.eval(otherwise, scope),
+                Ok(true) => self.unify_branch(self.eval(then, scope), otherwise, scope),
+                Ok(false) => self.unify_branch(self.eval(otherwise, scope), then, scope),
                 Err(e) => {
                     self.invalid(cond.pos, format!("Incorrect condition type: The condition expression must be of type bool: {e}."), None);
                     Value::unknown("invalid condition")
                 }
             },
+        }
+    }
+
+    /// Terraform gives both branches of a conditional one type: a number or bool chosen against a
+    /// string in the other branch becomes a string (`true ? 1 : "a"` is `"1"`).
+    /// A number against a bool is Terraform's "Inconsistent conditional result types".
+    fn unify_branch(&self, chosen: Value, other: &Expr, scope: &Scope<'_>) -> Value {
+        if !matches!(chosen, Value::Number(_) | Value::Bool(_)) {
+            return chosen;
+        }
+        match (&chosen, self.attempt(|| self.eval(other, scope))) {
+            (_, (Value::String(_), false)) => to_string(&chosen).map_or(chosen, Value::String),
+            (Value::Number(_), (Value::Bool(_), false))
+            | (Value::Bool(_), (Value::Number(_), false)) => {
+                self.invalid(
+                    other.pos,
+                    format!("Inconsistent conditional result types: The true and false result expressions must have consistent types; one is {}, the other {}.", chosen.type_name(), if matches!(chosen, Value::Number(_)) { "bool" } else { "number" }),
+                    None,
+                );
+                Value::unknown("inconsistent conditional result types")
+            }
+            _ => chosen,
         }
     }
 
@@ -294,14 +324,15 @@ impl Engine<'_> {
         match op {
             BinaryOp::And | BinaryOp::Or => {
                 let want = op == BinaryOp::Or;
-                // A known operand that decides the result decides it even if the other is unknown.
+                // As in Terraform, an unknown operand makes the result unknown even where the
+                // other operand would decide it (`false && unknown` is unknown).
+                if let Some(u) = unknown_among([&a, &b]) {
+                    return u;
+                }
                 for v in [&a, &b] {
                     if to_bool(v) == Ok(want) {
                         return Value::Bool(want);
                     }
-                }
-                if let Some(u) = unknown_among([&a, &b]) {
-                    return u;
                 }
                 match (to_bool(&a), to_bool(&b)) {
                     (Ok(_), Ok(_)) => Value::Bool(!want),
@@ -448,6 +479,8 @@ impl Engine<'_> {
         scope: &Scope<'_>,
         at: Pos,
     ) -> Value {
+        // `core::NAME` is Terraform's own NAME.
+        let name = name.strip_prefix("core::").unwrap_or(name);
         match name {
             "try" => {
                 for arg in arg_exprs {
@@ -495,7 +528,20 @@ impl Engine<'_> {
             cwd: &self.root_dir,
         };
         match functions::call(name, &args, &ctx) {
-            Ok(value) => value,
+            Ok(value) => {
+                if let Some(reason) = functions::not_evaluated(name)
+                    && !self.attempting()
+                {
+                    self.diagnostic(
+                        DiagnosticKind::UnresolvedInput,
+                        at,
+                        reason,
+                        None,
+                        Some("privlink treats its result as unknown; give the value another way (a variable, a literal) where it matters".into()),
+                    );
+                }
+                value
+            }
             Err(error) => self.function_error(name, error, at),
         }
     }
@@ -634,6 +680,9 @@ impl Engine<'_> {
     pub(crate) fn get_attr(&self, value: Value, name: &str, at: Pos) -> Value {
         match value {
             Value::Map(mut map) => map.remove(name).unwrap_or_else(|| {
+                if let Some(value) = super::references::unset_attribute_of_resource(&map, name) {
+                    return value;
+                }
                 self.invalid(at, format!("Unsupported attribute: This object does not have an attribute named {name:?}."), None);
                 Value::unknown(format!("no attribute {name:?}"))
             }),

@@ -45,6 +45,7 @@ mod data_sources;
 mod engine;
 mod eval;
 mod functions;
+pub use functions::{evaluated_functions, not_evaluated_functions};
 mod hcl;
 mod iam_policy;
 mod json;

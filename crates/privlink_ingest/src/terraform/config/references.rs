@@ -392,6 +392,13 @@ impl Engine<'_> {
                 b.kind == attr
                     || (b.kind == "dynamic" && b.labels.first().is_some_and(|l| l == attr))
             });
+        if decl.mode == ResourceMode::Data
+            && attr != "id"
+            && super::data_sources::reads_resource_by_id(&decl.resource_type)
+            && let Some(value) = self.attribute_of_resource_by_id(module, resource, n, attr)
+        {
+            return value;
+        }
         let known_data =
             decl.mode == ResourceMode::Data && super::data_sources::is_known(&decl.resource_type);
         if (written || known_data)
@@ -416,9 +423,61 @@ impl Engine<'_> {
             )),
             _ => Value::Unknown(UnknownValue::reference(
                 Reference::new(address, attr),
-                "known only after apply",
+                self.instance_values(module, resource, n).reason,
             )),
         }
+    }
+
+    /// `data.aws_subnet.x.ATTR` where the data source's `id` is the id of an `aws_subnet` of this
+    /// configuration: that subnet's attribute (the data source reads that very subnet).
+    fn attribute_of_resource_by_id(
+        &self,
+        module: ModId,
+        resource: usize,
+        n: usize,
+        attr: &str,
+    ) -> Option<Value> {
+        let decl = &self.inst(module).def.resources[resource];
+        let Some(Value::Unknown(UnknownValue {
+            reference: Some(id),
+            ..
+        })) = self.instance_values(module, resource, n).attribute("id")
+        else {
+            return None;
+        };
+        if id.attribute != "id"
+            || resource_type_of(&id.address) != Some(("managed", decl.resource_type.as_str()))
+        {
+            return None;
+        }
+        let (target_module, target, instance) = self.find_instance(&id.address)?;
+        Some(self.instance_attribute(target_module, target, instance, attr))
+    }
+
+    /// The module instance, resource and instance index of a managed resource instance address
+    /// already evaluated.
+    fn find_instance(&self, address: &str) -> Option<(ModId, usize, usize)> {
+        (0..self.instance_count()).find_map(|module| {
+            let inst = self.inst(module);
+            let local = if inst.path.is_empty() {
+                address
+            } else {
+                address.strip_prefix(&inst.path)?.strip_prefix('.')?
+            };
+            inst.def.resources.iter().enumerate().find_map(|(r, decl)| {
+                let rest = local.strip_prefix(&decl.local_address())?;
+                if decl.mode != ResourceMode::Managed || !(rest.is_empty() || rest.starts_with('['))
+                {
+                    return None;
+                }
+                let n = self
+                    .expansion(module, r)
+                    .addresses
+                    .iter()
+                    .position(|a| a == address)?;
+                Some((module, r, n))
+            })
+        })
     }
 
     /// `module.NAME.OUTPUT` in the child instance.
@@ -437,4 +496,50 @@ impl Engine<'_> {
             |cycle| Value::unknown(cycle.to_owned()),
         )
     }
+}
+
+/// `name` read from the whole object of a resource (passed through a variable or an output) that
+/// does not set it, when privlink lacks the resource type's schema: the attribute exists in
+/// Terraform's schema, so it is that resource's attribute, not an "Unsupported attribute".
+pub(crate) fn unset_attribute_of_resource(
+    object: &std::collections::BTreeMap<String, Value>,
+    name: &str,
+) -> Option<Value> {
+    let Some(Value::Unknown(UnknownValue {
+        reference: Some(id),
+        reason,
+        ..
+    })) = object.get("id")
+    else {
+        return None;
+    };
+    if id.attribute != "id" {
+        return None;
+    }
+    let (mode, resource_type) = resource_type_of(&id.address)?;
+    if block_schema(mode, resource_type).is_some() {
+        return None;
+    }
+    Some(Value::Unknown(UnknownValue::reference(
+        Reference::new(id.address.clone(), name),
+        reason.clone(),
+    )))
+}
+
+/// The mode (`managed`/`data`) and type of a resource instance address
+/// (`module.m.aws_lb_target_group.this["a"]` → `managed`, `aws_lb_target_group`).
+fn resource_type_of(address: &str) -> Option<(&'static str, &str)> {
+    let base = match address.strip_suffix(']') {
+        Some(keyed) => &keyed[..keyed.rfind('[')?],
+        None => address,
+    };
+    let mut parts = base.rsplit('.');
+    let _name = parts.next()?;
+    let resource_type = parts.next()?;
+    let mode = if parts.next() == Some("data") && parts.next() != Some("module") {
+        "data"
+    } else {
+        "managed"
+    };
+    Some((mode, resource_type))
 }

@@ -290,7 +290,12 @@ impl Engine<'_> {
                     ));
                 }
                 let schema = block_schema(mode, &decl.resource_type);
+                let reason = super::data_sources::computed_reason(
+                    decl.mode == ResourceMode::Data,
+                    &configured,
+                );
                 Rc::new(InstanceValues {
+                    reason,
                     configured,
                     locations,
                     address,
@@ -300,6 +305,7 @@ impl Engine<'_> {
             },
             |reason| {
                 Rc::new(InstanceValues {
+                    reason: super::data_sources::AFTER_APPLY,
                     configured: BTreeMap::new(),
                     locations: BTreeMap::new(),
                     address: expansion.addresses[n].clone(),
@@ -579,6 +585,7 @@ pub(crate) fn complete(
     schema: &BlockSchema,
     address: &str,
     path: &str,
+    reason: &str,
 ) -> BTreeMap<String, Value> {
     let mut out = configured.clone();
     for (name, attr) in &schema.attributes {
@@ -586,7 +593,7 @@ pub(crate) fn complete(
             if attr.computed {
                 Value::Unknown(UnknownValue::reference(
                     Reference::new(address, format!("{path}{name}")),
-                    "known only after apply",
+                    reason,
                 ))
             } else {
                 Value::Null
@@ -598,7 +605,13 @@ pub(crate) fn complete(
             Some(Value::List(blocks)) => {
                 for (i, block) in blocks.iter_mut().enumerate() {
                     if let Value::Map(values) = block {
-                        *values = complete(values, nested, address, &format!("{path}{name}.{i}."));
+                        *values = complete(
+                            values,
+                            nested,
+                            address,
+                            &format!("{path}{name}.{i}."),
+                            reason,
+                        );
                     }
                 }
             }

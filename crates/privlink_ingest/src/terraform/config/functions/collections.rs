@@ -38,6 +38,7 @@ pub(super) fn call(name: &str, args: &[Value]) -> Option<FnResult> {
         "sort" => sort,
         "reverse" => reverse,
         "index" => index,
+        "matchkeys" => matchkeys,
         "chunklist" => chunklist,
         "setunion" => setunion,
         "setintersection" => setintersection,
@@ -452,6 +453,30 @@ fn index(args: &[Value]) -> FnResult {
         .position(|i| equals(i, &args[1]))
         .map(|p| Value::Number(p as f64))
         .ok_or_else(|| FnError::Call("item not found.".into()))
+}
+
+fn matchkeys(args: &[Value]) -> FnResult {
+    arity(args, 3, 3)?;
+    let values = list_arg(args, 0)?;
+    let keys = list_arg(args, 1)?;
+    let search = list_arg(args, 2)?;
+    if values.len() != keys.len() {
+        return Err(FnError::Argument(
+            "Invalid value for \"keys\" parameter: length of keys and values should be equal."
+                .into(),
+        ));
+    }
+    if let Some(u) = unknown_inside(keys.iter().chain(search)) {
+        return Ok(u);
+    }
+    Ok(Value::List(
+        values
+            .iter()
+            .zip(keys)
+            .filter(|(_, k)| search.iter().any(|s| equals(s, k)))
+            .map(|(v, _)| v.clone())
+            .collect(),
+    ))
 }
 
 fn chunklist(args: &[Value]) -> FnResult {

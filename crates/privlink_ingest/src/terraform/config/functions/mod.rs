@@ -87,6 +87,31 @@ const NOT_EVALUATED: &[&str] = &[
     "type",
 ];
 
+/// Why the result of a Terraform function privlink does not evaluate is unknown; `None` for the
+/// functions it evaluates (and for names that are not functions).
+pub(crate) fn not_evaluated(name: &str) -> Option<String> {
+    if name.contains("::") {
+        // Provider-defined functions are valid Terraform but not evaluated here.
+        return Some(format!(
+            "privlink does not evaluate the provider function {name}()"
+        ));
+    }
+    NOT_EVALUATED
+        .contains(&name)
+        .then(|| format!("privlink does not evaluate the Terraform function {name}()"))
+}
+
+/// The Terraform functions privlink evaluates.
+pub fn evaluated_functions() -> &'static [&'static str] {
+    EVALUATED
+}
+
+/// The Terraform functions privlink knows but does not evaluate: their result is an unknown and
+/// each call is reported as an unresolved input naming the function.
+pub fn not_evaluated_functions() -> &'static [&'static str] {
+    NOT_EVALUATED
+}
+
 /// Functions that answer from arguments containing unknowns themselves.
 fn keeps_unknown_elements(name: &str) -> bool {
     matches!(
@@ -116,6 +141,7 @@ fn keeps_unknown_elements(name: &str) -> bool {
             | "nonsensitive"
             | "distinct"
             | "sort"
+            | "contains"
             | "chunklist"
             | "formatlist"
     )
@@ -123,22 +149,14 @@ fn keeps_unknown_elements(name: &str) -> bool {
 
 /// Calls a function by name.
 pub(crate) fn call(name: &str, args: &[Value], ctx: &FnContext<'_>) -> FnResult {
-    if name.contains("::") {
-        // Provider-defined functions are valid Terraform but not evaluated here.
-        return Ok(Value::unknown(format!(
-            "privlink does not evaluate provider function {name}"
-        )));
-    }
     if !keeps_unknown_elements(name)
         && is_function(name)
         && let Some(unknown) = unknown_inside(args)
     {
         return Ok(unknown);
     }
-    if NOT_EVALUATED.contains(&name) {
-        return Ok(Value::unknown(format!(
-            "privlink does not evaluate {name}()"
-        )));
+    if let Some(reason) = not_evaluated(name) {
+        return Ok(Value::unknown(reason));
     }
     strings::call(name, args)
         .or_else(|| collections::call(name, args))
@@ -195,6 +213,7 @@ const EVALUATED: &[&str] = &[
     "sort",
     "reverse",
     "index",
+    "matchkeys",
     "chunklist",
     "setunion",
     "setintersection",
