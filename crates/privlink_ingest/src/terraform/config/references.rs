@@ -415,12 +415,6 @@ impl Engine<'_> {
         match block_schema(mode, &decl.resource_type) {
             Some(schema) if schema.block_types.contains_key(attr) => Value::List(Vec::new()),
             Some(schema) if schema.attributes.get(attr).is_some_and(|a| !a.computed) => Value::Null,
-            // Terraform reads data sources while planning: what privlink cannot know of them is
-            // known to Terraform at plan time (a `count` on it is valid), not only after apply.
-            _ if decl.mode == ResourceMode::Data => Value::Unknown(UnknownValue::reference(
-                Reference::new(address, attr),
-                "read from the AWS account at plan time",
-            )),
             _ => Value::Unknown(UnknownValue::reference(
                 Reference::new(address, attr),
                 self.instance_values(module, resource, n).reason,
