@@ -38,10 +38,22 @@ impl Checker<'_> {
         plain: &str,
         indices: &[(&str, usize)],
     ) {
+        // An argument written as `null` is omitted (it is not in `values`) but still has a location:
+        // a required one is missing, as Terraform says.
+        let null = Value::Null;
         let mut names: Vec<&String> = values.keys().collect();
+        names.extend(schema.attributes.iter().filter_map(|(name, a)| {
+            (a.required
+                && !values.contains_key(name)
+                && self
+                    .resource
+                    .attribute_locations
+                    .contains_key(&format!("{prefix}{name}")))
+            .then_some(name)
+        }));
         names.sort();
         for name in names {
-            let value = &values[name];
+            let value = values.get(name).unwrap_or(&null);
             let path = format!("{prefix}{name}");
             if let Some(attribute) = schema.attributes.get(name) {
                 let Some(location) = self.resource.attribute_locations.get(&path) else {
