@@ -115,7 +115,7 @@ impl<'a> Lowerer<'a> {
         let config = "NetworkConfiguration.AwsvpcConfiguration";
         let at = r.location_of(config);
         let network = r.get(config);
-        let (subnets, security_groups) = match network {
+        let (mut subnets, mut security_groups) = match network {
             Some(n) => (
                 self.resolve_list(n.get("Subnets"), ElementKind::Subnet, at.as_ref()),
                 self.resolve_list(
@@ -131,6 +131,13 @@ impl<'a> Lowerer<'a> {
                 Partial::unknown("the service has no NetworkConfiguration"),
             ),
         };
+        if kind == WorkloadKind::EcsEc2
+            && let Some((instance_subnets, instance_groups)) = self.container_instance_network(r)
+        {
+            // On EC2 the agent and the image pulls run on the instance, in the instance's subnets.
+            subnets = instance_subnets;
+            security_groups = instance_groups;
+        }
         if bool_or(r, "EnableExecuteCommand", false) == Known::Value(true) {
             facts.features.insert(Feature::Exec);
             let kms = r
@@ -197,39 +204,18 @@ impl<'a> Lowerer<'a> {
 
     /// Fargate or EC2, from the launch type, the capacity provider strategy (the service's or the
     /// cluster's default), or the task definition's compatibilities; `None` for ECS Anywhere.
-    fn ecs_launch(&self, r: &CfnResource, task: Option<&CfnResource>) -> Option<WorkloadKind> {
+    fn ecs_launch(&self, r: &'a CfnResource, task: Option<&CfnResource>) -> Option<WorkloadKind> {
         match text(r, "LaunchType").as_deref() {
             Some("FARGATE") => return Some(WorkloadKind::EcsFargate),
             Some("EC2") => return Some(WorkloadKind::EcsEc2),
             Some("EXTERNAL") => return None,
             _ => {}
         }
-        let providers = |v: Option<&Value>| -> Vec<String> {
-            items(v)
-                .unwrap_or_default()
-                .into_iter()
-                .filter_map(|(_, s)| s.get("CapacityProvider")?.to_text())
-                .collect()
-        };
-        let mut strategy = providers(r.get("CapacityProviderStrategy"));
-        if strategy.is_empty()
-            && let Some(cluster) = r.get("Cluster").and_then(|c| self.referenced(c))
-        {
-            strategy = providers(cluster.get("DefaultCapacityProviderStrategy"));
-            for assoc in self
-                .resources
-                .iter()
-                .filter(|a| a.resource_type == "AWS::ECS::ClusterCapacityProviderAssociations")
-            {
-                let names_cluster = assoc
-                    .get("Cluster")
-                    .and_then(|c| self.referenced(c))
-                    .is_some_and(|c| c.id == cluster.id);
-                if names_cluster {
-                    strategy.extend(providers(assoc.get("DefaultCapacityProviderStrategy")));
-                }
-            }
-        }
+        let strategy: Vec<String> = self
+            .capacity_providers(r)
+            .into_iter()
+            .map(|p| p.to_text().unwrap_or_default())
+            .collect();
         if !strategy.is_empty() {
             let fargate = strategy
                 .iter()

@@ -1,0 +1,225 @@
+//! An ECS service on EC2 container instances is placed on its instances whichever way the inputs
+//! write it: Terraform HCL, the plan Terraform makes of it, and CloudFormation. The instances join
+//! the cluster through a capacity provider or through their user data; without the ecs, ecs-agent
+//! and ecs-telemetry endpoints the agent cannot register, which privlink must report in every
+//! format, and must not report once the endpoints exist.
+//!
+//! The fixtures are twins (`tests/fixtures/ecs-ec2/main.tf` and
+//! `tests/fixtures/ecs-ec2/cloudformation/ecs-ec2.yaml`); the plans are real `terraform show -json`
+//! output, written by `scripts/regenerate-plans`.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use privlink_analysis::{Analysis, Options, analyze};
+use privlink_ingest::terraform::config::ConfigOptions;
+use privlink_ingest::{LoadOptions, load};
+use privlink_model::{Partial, ResourceId, WorkloadKind};
+
+/// Terraform address → CloudFormation logical ID, longest first so no name is replaced inside
+/// another.
+const TWINS: [(&str, &str); 14] = [
+    (
+        "aws_vpc_endpoint.interface[\"ecs-telemetry\"]",
+        "EcsTelemetry",
+    ),
+    ("aws_vpc_endpoint.interface[\"ecs-agent\"]", "EcsAgent"),
+    ("aws_vpc_endpoint.interface[\"ecr.api\"]", "EcrApi"),
+    ("aws_vpc_endpoint.interface[\"ecr.dkr\"]", "EcrDkr"),
+    ("aws_vpc_endpoint.interface[\"logs\"]", "Logs"),
+    ("aws_vpc_endpoint.interface[\"ecs\"]", "Ecs"),
+    ("aws_subnet.instances[\"a\"]", "InstancesA"),
+    ("aws_subnet.instances[\"c\"]", "InstancesC"),
+    ("aws_security_group.endpoints", "EndpointSg"),
+    ("aws_security_group.instances", "InstancesSg"),
+    ("aws_route_table.private", "PrivateRoutes"),
+    ("aws_ecs_service.app", "Service"),
+    ("aws_vpc_endpoint.s3", "S3"),
+    ("aws_vpc.main", "Vpc"),
+];
+
+fn fixture(relative: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(relative)
+}
+
+/// The four variants: how the instances join, and whether the agent's endpoints exist.
+const VARIANTS: [(&str, bool); 4] = [
+    ("capacity-provider", true),
+    ("capacity-provider", false),
+    ("user-data", true),
+    ("user-data", false),
+];
+
+fn analyse(paths: &[PathBuf], options: &LoadOptions) -> Analysis {
+    let loaded = load(paths, options);
+    for input in &loaded.inputs {
+        assert!(input.is_ok(), "{}: {:?}", input.path, input.errors);
+    }
+    analyze(&loaded.model, &Options::default())
+}
+
+fn hcl(join: &str, agent: bool) -> Analysis {
+    let options = LoadOptions {
+        terraform: ConfigOptions {
+            vars: [
+                ("join".to_owned(), join.to_owned()),
+                ("agent_endpoints".to_owned(), agent.to_string()),
+            ]
+            .into_iter()
+            .collect(),
+            ..ConfigOptions::default()
+        },
+        ..LoadOptions::default()
+    };
+    analyse(&[fixture("tests/fixtures/ecs-ec2")], &options)
+}
+
+fn cloudformation(join: &str, agent: bool) -> Analysis {
+    let options = LoadOptions {
+        region: Some("ap-northeast-1".to_owned()),
+        cloudformation_parameters: vec![
+            ("Join".to_owned(), join.to_owned()),
+            ("AgentEndpoints".to_owned(), agent.to_string()),
+        ],
+        ..LoadOptions::default()
+    };
+    analyse(
+        &[fixture(
+            "tests/fixtures/ecs-ec2/cloudformation/ecs-ec2.yaml",
+        )],
+        &options,
+    )
+}
+
+fn plan(join: &str, agent: bool) -> Analysis {
+    let name = format!(
+        "ecs-ec2-{join}{}.plan.json",
+        if agent { "" } else { "-no-agent-endpoints" }
+    );
+    analyse(
+        &[fixture(&format!(
+            "../privlink_ingest/tests/fixtures/plans/{name}"
+        ))],
+        &LoadOptions::default(),
+    )
+}
+
+/// Workloads, flows and findings as text, without locations.
+fn render(analysis: &Analysis) -> String {
+    let mut out = String::new();
+    for w in &analysis.workloads {
+        let w = &w.workload;
+        let _ = writeln!(
+            out,
+            "workload {} {} subnets={} sgs={}",
+            w.name,
+            w.kind,
+            list(&w.subnets),
+            list(&w.security_groups)
+        );
+    }
+    for f in &analysis.flows {
+        let _ = writeln!(
+            out,
+            "flow {} {} {} {} via={}",
+            f.workload,
+            f.subnet,
+            f.service,
+            f.verdict,
+            f.via.as_ref().map_or("-", ResourceId::as_str)
+        );
+    }
+    for f in &analysis.findings {
+        let _ = writeln!(
+            out,
+            "finding {} {:?} {} {:?} {}\n  {}",
+            f.rule,
+            f.service,
+            f.services.join(","),
+            f.resource,
+            f.subnets.join(","),
+            f.message
+        );
+    }
+    out
+}
+
+/// A partly known list of elements, and why the rest is unknown.
+fn list(partial: &Partial<ResourceId>) -> String {
+    let known: Vec<String> = partial.iter().map(ToString::to_string).collect();
+    match &partial.unknown {
+        Some(u) => format!("[{}] and unknown ({})", known.join(","), u.reason),
+        None => format!("[{}]", known.join(",")),
+    }
+}
+
+/// The services a run reports missing endpoints for.
+fn missing(analysis: &Analysis) -> Vec<&str> {
+    let mut services: Vec<&str> = analysis
+        .findings
+        .iter()
+        .filter(|f| f.rule == "missing-interface-endpoint")
+        .flat_map(|f| f.services.iter().map(String::as_str))
+        .collect();
+    services.sort_unstable();
+    services.dedup();
+    services
+}
+
+#[test]
+fn the_service_runs_in_the_instances_subnets_and_needs_the_agent_endpoints() {
+    for (join, agent) in VARIANTS {
+        let analysis = hcl(join, agent);
+        let text = render(&analysis);
+        let [w] = analysis.workloads.as_slice() else {
+            panic!("{join}: one workload expected:\n{text}");
+        };
+        assert_eq!(w.workload.kind, WorkloadKind::EcsEc2, "{text}");
+        assert_eq!(
+            w.workload.subnets.known.len(),
+            2,
+            "{join}: the instances' two subnets:\n{text}"
+        );
+        assert!(w.workload.subnets.is_complete(), "{text}");
+        assert_eq!(w.workload.security_groups.known.len(), 1, "{text}");
+        let expected: &[&str] = if agent {
+            &[]
+        } else {
+            &["ecs", "ecs-agent", "ecs-telemetry"]
+        };
+        assert_eq!(
+            missing(&analysis),
+            expected,
+            "{join}, agent {agent}:\n{text}"
+        );
+        if agent {
+            assert!(analysis.findings.is_empty(), "{text}");
+        }
+    }
+}
+
+#[test]
+fn cloudformation_places_it_as_terraform_does() {
+    for (join, agent) in VARIANTS {
+        let mut expected = render(&hcl(join, agent));
+        for (address, logical_id) in TWINS {
+            expected = expected.replace(address, logical_id);
+        }
+        assert_eq!(
+            render(&cloudformation(join, agent)),
+            expected,
+            "{join}, agent endpoints {agent}"
+        );
+    }
+}
+
+#[test]
+fn the_plan_places_it_as_the_configuration_does() {
+    for (join, agent) in VARIANTS {
+        assert_eq!(
+            render(&plan(join, agent)),
+            render(&hcl(join, agent)),
+            "{join}, agent endpoints {agent}"
+        );
+    }
+}
