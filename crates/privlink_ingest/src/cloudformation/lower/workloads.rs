@@ -12,7 +12,7 @@ use super::attrs::{bool_or, bool_value_or, items, string, text};
 use crate::cloudformation::resources::CfnResource;
 use crate::cloudformation::value::Value;
 use crate::ecs::{TaskFacts, read_container_definitions};
-use crate::elements::{ElementKind, insert_cluster_security_group};
+use crate::elements::{ElementKind, auto_mode_nodes, insert_cluster_security_group};
 
 impl<'a> Lowerer<'a> {
     pub(super) fn eks_cluster(&mut self, r: &CfnResource) {
@@ -46,14 +46,24 @@ impl<'a> Lowerer<'a> {
             |s| self.model.subnet_vpc(s),
         );
         let sg = insert_cluster_security_group(&mut self.model, &r.id, r.location(), vpc);
+        let name = string(r, name)
+            .unwrap_or_else(|| Known::unknown("CloudFormation names the cluster at deploy time"));
+        if bool_or(r, "ComputeConfig.Enabled", false) == Known::Value(true) {
+            let cluster = name.value().cloned().unwrap_or_else(|| r.id.to_string());
+            self.model.workloads.push(auto_mode_nodes(
+                &cluster,
+                &r.id,
+                &subnets,
+                &sg,
+                Provenance::declared(r.id.as_str(), r.location_of("ComputeConfig")),
+            ));
+        }
         self.model.eks_clusters.insert(
             r.id.clone(),
             EksCluster {
                 id: r.id.clone(),
                 provenance: Provenance::declared(r.id.as_str(), r.location()),
-                name: string(r, name).unwrap_or_else(|| {
-                    Known::unknown("CloudFormation names the cluster at deploy time")
-                }),
+                name,
                 subnets,
                 endpoint_private_access: bool_or(r, &format!("{config}.{private}"), false),
                 endpoint_public_access: bool_or(r, &format!("{config}.{public}"), true),

@@ -10,7 +10,7 @@ use super::Lowerer;
 use super::attrs::{self, bool_or, field, string};
 use crate::container_instances::{cluster_name, joined_cluster};
 use crate::ecs::{TaskFacts, read_container_definitions};
-use crate::elements::{ElementKind, insert_cluster_security_group};
+use crate::elements::{ElementKind, auto_mode_nodes, insert_cluster_security_group};
 use crate::task_definition::family_of;
 use crate::terraform::resource::{ResourceMode, TfResource};
 use crate::terraform::value::Value;
@@ -29,12 +29,23 @@ impl<'a> Lowerer<'a> {
             |s| self.model.subnet_vpc(s),
         );
         let sg = insert_cluster_security_group(&mut self.model, &id, r.location.clone(), vpc);
+        let name = string(r, "name").unwrap_or_else(|| Known::unknown("no cluster name"));
+        if bool_or(r, "compute_config.0.enabled", false) == Known::Value(true) {
+            let cluster = name.value().cloned().unwrap_or_else(|| r.name.clone());
+            self.model.workloads.push(auto_mode_nodes(
+                &cluster,
+                &id,
+                &subnets,
+                &sg,
+                Provenance::declared(&r.address, r.location_of("compute_config.0")),
+            ));
+        }
         self.model.eks_clusters.insert(
             id.clone(),
             EksCluster {
                 id,
                 provenance: Provenance::declared(&r.address, r.location.clone()),
-                name: string(r, "name").unwrap_or_else(|| Known::unknown("no cluster name")),
+                name,
                 subnets,
                 endpoint_private_access: bool_or(r, "vpc_config.0.endpoint_private_access", false),
                 endpoint_public_access: bool_or(r, "vpc_config.0.endpoint_public_access", true),
