@@ -156,3 +156,44 @@ fn the_plan_places_it_as_the_configuration_does() {
         );
     }
 }
+
+#[test]
+fn cdk_synth_places_the_service_on_its_auto_scaling_group() {
+    let analysis = analyse(
+        &[fixture("../../testdata/cdk/ecs-ec2.out")],
+        &LoadOptions::default(),
+    );
+    let text = render(&analysis);
+    assert_eq!(analysis.workloads.len(), 2, "{text}");
+    for w in &analysis.workloads {
+        let w = &w.workload;
+        assert_eq!(w.kind, WorkloadKind::EcsEc2, "{text}");
+        assert_eq!(w.subnets.known.len(), 2, "{text}");
+        assert!(
+            w.subnets.is_complete() && w.security_groups.is_complete(),
+            "{text}"
+        );
+        assert!(
+            w.security_groups.known[0]
+                .as_str()
+                .contains("InstancesInstanceSecurityGroup"),
+            "the launch configuration's group:\n{text}"
+        );
+    }
+    assert_eq!(
+        missing(&analysis),
+        ["ecs", "ecs-agent", "ecs-telemetry"],
+        "{text}"
+    );
+    assert!(
+        analysis
+            .findings
+            .iter()
+            .filter(|f| f.rule != "unresolved-input")
+            .all(|f| f
+                .resource
+                .as_deref()
+                .is_some_and(|r| r.starts_with("EcsOnEc2NoAgentEndpoints."))),
+        "only the stack without the agent endpoints has findings:\n{text}"
+    );
+}
