@@ -101,6 +101,22 @@ fn privlink_agrees_with_cfn_lint_on_the_shipped_templates() {
             vec![],
         ),
         (
+            "crates/privlink_analysis/tests/fixtures/cloudformation-typed-allowed-values/template.yaml",
+            vec![],
+        ),
+        (
+            "crates/privlink_analysis/tests/fixtures/cloudformation-typed-default-not-allowed/template.yaml",
+            vec![7],
+        ),
+        (
+            "crates/privlink_analysis/tests/fixtures/ecs-ec2/cloudformation/ecs-ec2.yaml",
+            vec![],
+        ),
+        (
+            "crates/privlink_analysis/tests/fixtures/eks-auto-mode/cloudformation/eks-auto-mode.yaml",
+            vec![],
+        ),
+        (
             "crates/privlink_ingest/tests/fixtures/cloudformation/network.yaml",
             vec![],
         ),

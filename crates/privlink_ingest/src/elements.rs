@@ -1,5 +1,5 @@
 //! Model elements every front-end builds the same way: a VPC with the companions AWS creates with it,
-//! placeholders for what lies outside the inputs, an EKS cluster's security group.
+//! placeholders for what lies outside the inputs, an EKS cluster's security group and Auto Mode nodes.
 //!
 //! Front-ends decide what their inputs say (defaults, references, ids); this module owns what AWS
 //! does regardless of how the network was written, so Terraform, CloudFormation and live snapshots
@@ -9,7 +9,8 @@ use ipnet::Ipv4Net;
 use privlink_model::net::{PortRange, Protocol};
 use privlink_model::{
     Direction, Known, Location, Model, NaclAction, NaclEntry, NetworkAcl, Partial, Provenance,
-    ResourceId, RouteTable, SecurityGroup, SgPeer, SgRule, Subnet, Unknown, Vpc,
+    ResourceId, RouteTable, SecurityGroup, SgPeer, SgRule, Subnet, Unknown, Vpc, Workload,
+    WorkloadKind,
 };
 
 /// The kind of model element a reference points at.
@@ -303,6 +304,35 @@ pub(crate) fn insert_cluster_security_group(
         },
     );
     sg
+}
+
+/// The nodes of an EKS Auto Mode cluster (`compute_config` / `ComputeConfig` enabled): EKS launches
+/// them itself, for the built-in node pools and any custom one, in the cluster's subnets with the
+/// cluster security group unless a custom node class says otherwise
+/// (<https://docs.aws.amazon.com/eks/latest/userguide/create-node-class.html>). They pull images
+/// and call AWS as any EKS node does.
+pub(crate) fn auto_mode_nodes(
+    cluster_name: &str,
+    cluster: &ResourceId,
+    subnets: &Partial<ResourceId>,
+    cluster_security_group: &ResourceId,
+    provenance: Provenance,
+) -> Workload {
+    Workload {
+        name: format!("{cluster_name}-auto-mode"),
+        kind: WorkloadKind::EksNode,
+        platform_version: None,
+        windows: false,
+        subnets: subnets.clone(),
+        security_groups: Partial::complete(vec![cluster_security_group.clone()]),
+        assign_public_ip: None,
+        features: Vec::new(),
+        images: Vec::new(),
+        efs_file_systems: Vec::new(),
+        cluster: Some(cluster.clone()),
+        assumed: false,
+        provenance,
+    }
 }
 
 /// Associates a subnet with a network ACL: a subnet has exactly one, so the association moves it

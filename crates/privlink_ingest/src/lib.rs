@@ -12,6 +12,7 @@
 //! `privlink.toml` workloads are inputs too ([`workload_spec`]).
 
 mod cloudformation;
+pub mod container_instances;
 pub mod ecs;
 mod elements;
 mod error;

@@ -181,9 +181,15 @@ impl Evaluator {
             return;
         };
         let Some(text) = value.to_text() else { return };
+        // CloudFormation compares parameter values as strings: YAML `true` and `2` in
+        // AllowedValues stand for "true" and "2", as in a Default.
         let allowed: Vec<String> = allowed
             .iter()
-            .filter_map(|n| n.as_str().map(str::to_owned))
+            .filter_map(|n| match &n.kind {
+                NodeKind::Bool(b) => Some(b.to_string()),
+                NodeKind::Number(_) => self.eval(t, n).to_text(),
+                _ => n.as_str().map(str::to_owned),
+            })
             .collect();
         let values: Vec<&str> = if value.as_str().is_some_and(|s| s.contains(','))
             && allowed.iter().all(|a| !a.contains(','))

@@ -13,6 +13,7 @@
 
 mod attrs;
 mod endpoints;
+mod instances;
 mod links;
 mod network;
 mod security;

@@ -12,7 +12,7 @@ use super::attrs::{bool_or, bool_value_or, items, string, text};
 use crate::cloudformation::resources::CfnResource;
 use crate::cloudformation::value::Value;
 use crate::ecs::{TaskFacts, read_container_definitions};
-use crate::elements::{ElementKind, insert_cluster_security_group};
+use crate::elements::{ElementKind, auto_mode_nodes, insert_cluster_security_group};
 
 impl<'a> Lowerer<'a> {
     pub(super) fn eks_cluster(&mut self, r: &CfnResource) {
@@ -46,14 +46,24 @@ impl<'a> Lowerer<'a> {
             |s| self.model.subnet_vpc(s),
         );
         let sg = insert_cluster_security_group(&mut self.model, &r.id, r.location(), vpc);
+        let name = string(r, name)
+            .unwrap_or_else(|| Known::unknown("CloudFormation names the cluster at deploy time"));
+        if bool_or(r, "ComputeConfig.Enabled", false) == Known::Value(true) {
+            let cluster = name.value().cloned().unwrap_or_else(|| r.id.to_string());
+            self.model.workloads.push(auto_mode_nodes(
+                &cluster,
+                &r.id,
+                &subnets,
+                &sg,
+                Provenance::declared(r.id.as_str(), r.location_of("ComputeConfig")),
+            ));
+        }
         self.model.eks_clusters.insert(
             r.id.clone(),
             EksCluster {
                 id: r.id.clone(),
                 provenance: Provenance::declared(r.id.as_str(), r.location()),
-                name: string(r, name).unwrap_or_else(|| {
-                    Known::unknown("CloudFormation names the cluster at deploy time")
-                }),
+                name,
                 subnets,
                 endpoint_private_access: bool_or(r, &format!("{config}.{private}"), false),
                 endpoint_public_access: bool_or(r, &format!("{config}.{public}"), true),
@@ -115,7 +125,7 @@ impl<'a> Lowerer<'a> {
         let config = "NetworkConfiguration.AwsvpcConfiguration";
         let at = r.location_of(config);
         let network = r.get(config);
-        let (subnets, security_groups) = match network {
+        let (mut subnets, mut security_groups) = match network {
             Some(n) => (
                 self.resolve_list(n.get("Subnets"), ElementKind::Subnet, at.as_ref()),
                 self.resolve_list(
@@ -131,6 +141,13 @@ impl<'a> Lowerer<'a> {
                 Partial::unknown("the service has no NetworkConfiguration"),
             ),
         };
+        if kind == WorkloadKind::EcsEc2
+            && let Some((instance_subnets, instance_groups)) = self.container_instance_network(r)
+        {
+            // On EC2 the agent and the image pulls run on the instance, in the instance's subnets.
+            subnets = instance_subnets;
+            security_groups = instance_groups;
+        }
         if bool_or(r, "EnableExecuteCommand", false) == Known::Value(true) {
             facts.features.insert(Feature::Exec);
             let kms = r
@@ -197,39 +214,18 @@ impl<'a> Lowerer<'a> {
 
     /// Fargate or EC2, from the launch type, the capacity provider strategy (the service's or the
     /// cluster's default), or the task definition's compatibilities; `None` for ECS Anywhere.
-    fn ecs_launch(&self, r: &CfnResource, task: Option<&CfnResource>) -> Option<WorkloadKind> {
+    fn ecs_launch(&self, r: &'a CfnResource, task: Option<&CfnResource>) -> Option<WorkloadKind> {
         match text(r, "LaunchType").as_deref() {
             Some("FARGATE") => return Some(WorkloadKind::EcsFargate),
             Some("EC2") => return Some(WorkloadKind::EcsEc2),
             Some("EXTERNAL") => return None,
             _ => {}
         }
-        let providers = |v: Option<&Value>| -> Vec<String> {
-            items(v)
-                .unwrap_or_default()
-                .into_iter()
-                .filter_map(|(_, s)| s.get("CapacityProvider")?.to_text())
-                .collect()
-        };
-        let mut strategy = providers(r.get("CapacityProviderStrategy"));
-        if strategy.is_empty()
-            && let Some(cluster) = r.get("Cluster").and_then(|c| self.referenced(c))
-        {
-            strategy = providers(cluster.get("DefaultCapacityProviderStrategy"));
-            for assoc in self
-                .resources
-                .iter()
-                .filter(|a| a.resource_type == "AWS::ECS::ClusterCapacityProviderAssociations")
-            {
-                let names_cluster = assoc
-                    .get("Cluster")
-                    .and_then(|c| self.referenced(c))
-                    .is_some_and(|c| c.id == cluster.id);
-                if names_cluster {
-                    strategy.extend(providers(assoc.get("DefaultCapacityProviderStrategy")));
-                }
-            }
-        }
+        let strategy: Vec<String> = self
+            .capacity_providers(r)
+            .into_iter()
+            .map(|p| p.to_text().unwrap_or_default())
+            .collect();
         if !strategy.is_empty() {
             let fargate = strategy
                 .iter()

@@ -8,8 +8,9 @@ use privlink_model::{
 
 use super::Lowerer;
 use super::attrs::{self, bool_or, field, string};
+use crate::container_instances::{cluster_name, joined_cluster};
 use crate::ecs::{TaskFacts, read_container_definitions};
-use crate::elements::{ElementKind, insert_cluster_security_group};
+use crate::elements::{ElementKind, auto_mode_nodes, insert_cluster_security_group};
 use crate::task_definition::family_of;
 use crate::terraform::resource::{ResourceMode, TfResource};
 use crate::terraform::value::Value;
@@ -28,12 +29,23 @@ impl<'a> Lowerer<'a> {
             |s| self.model.subnet_vpc(s),
         );
         let sg = insert_cluster_security_group(&mut self.model, &id, r.location.clone(), vpc);
+        let name = string(r, "name").unwrap_or_else(|| Known::unknown("no cluster name"));
+        if bool_or(r, "compute_config.0.enabled", false) == Known::Value(true) {
+            let cluster = name.value().cloned().unwrap_or_else(|| r.name.clone());
+            self.model.workloads.push(auto_mode_nodes(
+                &cluster,
+                &id,
+                &subnets,
+                &sg,
+                Provenance::declared(&r.address, r.location_of("compute_config.0")),
+            ));
+        }
         self.model.eks_clusters.insert(
             id.clone(),
             EksCluster {
                 id,
                 provenance: Provenance::declared(&r.address, r.location.clone()),
-                name: string(r, "name").unwrap_or_else(|| Known::unknown("no cluster name")),
+                name,
                 subnets,
                 endpoint_private_access: bool_or(r, "vpc_config.0.endpoint_private_access", false),
                 endpoint_public_access: bool_or(r, "vpc_config.0.endpoint_public_access", true),
@@ -314,33 +326,39 @@ impl<'a> Lowerer<'a> {
     }
 
     /// The subnets and security groups of the container instances: capacity provider → Auto Scaling
-    /// group (`vpc_zone_identifier`) → launch template (`vpc_security_group_ids`).
+    /// group (`vpc_zone_identifier`) → launch template (`vpc_security_group_ids`) or launch
+    /// configuration (`security_groups`). Without a capacity provider, the Auto Scaling group whose
+    /// user data makes its instances join the service's cluster (`ECS_CLUSTER=`).
     fn container_instance_network(
         &mut self,
         r: &TfResource,
     ) -> Option<(Partial<ResourceId>, Partial<ResourceId>)> {
-        let asg = self.capacity_providers(r).into_iter().find_map(|p| {
-            let provider = self.by_address.get(p.as_str()).copied().or_else(|| {
-                self.by_address.values().copied().find(|t| {
-                    t.resource_type == "aws_ecs_capacity_provider"
-                        && t.get("name").and_then(Value::as_str) == Some(p.as_str())
-                })
-            })?;
-            let arn = provider.get("auto_scaling_group_provider.0.auto_scaling_group_arn")?;
-            self.referenced(arn)
-                .filter(|t| t.resource_type == "aws_autoscaling_group")
-        })?;
+        let asg = self
+            .capacity_providers(r)
+            .into_iter()
+            .find_map(|p| {
+                let provider = self.by_address.get(p.as_str()).copied().or_else(|| {
+                    self.by_address.values().copied().find(|t| {
+                        t.resource_type == "aws_ecs_capacity_provider"
+                            && t.get("name").and_then(Value::as_str) == Some(p.as_str())
+                    })
+                })?;
+                let arn = provider.get("auto_scaling_group_provider.0.auto_scaling_group_arn")?;
+                self.referenced(arn)
+                    .filter(|t| t.resource_type == "aws_autoscaling_group")
+            })
+            .or_else(|| self.group_joining_cluster(r))?;
         let subnets = self.resolve_list(
             asg.get("vpc_zone_identifier"),
             ElementKind::Subnet,
             asg.location_of("vpc_zone_identifier").as_ref(),
         );
-        let template = asg
-            .get("launch_template.0.id")
-            .or_else(|| asg.get("launch_template.0.name"))
-            .and_then(|v| self.referenced(v))
-            .filter(|t| t.resource_type == "aws_launch_template");
-        let groups = match template {
+        let groups = match self.instance_launch(asg) {
+            Some(t) if t.resource_type == "aws_launch_configuration" => self.resolve_list(
+                t.get("security_groups"),
+                ElementKind::SecurityGroup,
+                t.location_of("security_groups").as_ref(),
+            ),
             Some(t) => {
                 let direct = t.get("vpc_security_group_ids");
                 let via_eni = t.get("network_interfaces.0.security_groups");
@@ -356,6 +374,58 @@ impl<'a> Lowerer<'a> {
             )),
         };
         Some((subnets, groups))
+    }
+
+    /// The launch template or launch configuration an Auto Scaling group starts instances from.
+    fn instance_launch(&self, asg: &TfResource) -> Option<&'a TfResource> {
+        let template = [
+            "launch_template.0",
+            "mixed_instances_policy.0.launch_template.0.launch_template_specification.0",
+        ]
+        .into_iter()
+        .find_map(|at| {
+            let spec = asg
+                .get(&format!("{at}.id"))
+                .or_else(|| asg.get(&format!("{at}.launch_template_id")));
+            let by_name = asg
+                .get(&format!("{at}.name"))
+                .or_else(|| asg.get(&format!("{at}.launch_template_name")));
+            self.referenced(spec.or(by_name)?)
+        })
+        .filter(|t| t.resource_type == "aws_launch_template");
+        template.or_else(|| {
+            asg.get("launch_configuration")
+                .and_then(|v| self.referenced(v))
+                .filter(|t| t.resource_type == "aws_launch_configuration")
+        })
+    }
+
+    /// The Auto Scaling group whose instances' user data joins the service's cluster (`default`
+    /// when the service names none), the first by address when several do.
+    fn group_joining_cluster(&self, r: &TfResource) -> Option<&'a TfResource> {
+        let cluster = match r.get("cluster") {
+            None | Some(Value::Null) => "default".to_owned(),
+            Some(value) => match self.referenced(value) {
+                Some(c) => c.get("name").and_then(Value::as_str)?.to_owned(),
+                None => cluster_name(value.as_str()?).to_owned(),
+            },
+        };
+        self.by_address
+            .values()
+            .copied()
+            .filter(|t| {
+                t.mode == ResourceMode::Managed && t.resource_type == "aws_autoscaling_group"
+            })
+            .filter(|asg| {
+                let launch = self.instance_launch(asg);
+                let user_data = launch.and_then(|t| {
+                    t.get("user_data")
+                        .or_else(|| t.get("user_data_base64"))
+                        .and_then(Value::as_str)
+                });
+                user_data.and_then(joined_cluster).as_deref() == Some(cluster.as_str())
+            })
+            .min_by(|a, b| a.address.cmp(&b.address))
     }
 
     /// Whether the service's cluster encrypts ECS Exec sessions with a KMS key.
