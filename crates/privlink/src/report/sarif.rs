@@ -104,6 +104,18 @@ fn result(f: &Finding, fallback: Option<&str>) -> Value {
     })
 }
 
+/// The run's coverage: the JSON report's `summary.coverage`, with the workloads not fully checked.
+fn coverage(c: &privlink_analysis::coverage::Coverage) -> Value {
+    let mut value = json!(c);
+    value["undecided_workloads"] = json!(
+        c.per_workload
+            .iter()
+            .filter(|w| !w.fully_checked())
+            .collect::<Vec<_>>()
+    );
+    value
+}
+
 /// The SARIF log.
 pub(crate) fn report(session: &Session) -> Value {
     let rules: Vec<Value> = RULES
@@ -156,6 +168,7 @@ pub(crate) fn report(session: &Session) -> Value {
                 "informationUri": "https://github.com/privlink/privlink",
                 "rules": rules,
             }},
+            "properties": {"coverage": coverage(&session.analysis.coverage)},
             "invocations": [{
                 "executionSuccessful": !session.has_input_errors(),
                 "toolExecutionNotifications": notifications,

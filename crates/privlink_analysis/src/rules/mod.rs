@@ -60,6 +60,10 @@ pub struct Context<'a> {
     pub flows: &'a [Flow],
     /// The workloads analysed.
     pub workloads: &'a [privlink_model::Workload],
+    /// The workloads analysed, with their region and VPC.
+    pub analysed: &'a [crate::AnalyzedWorkload],
+    /// How much of the analysis is decided.
+    pub coverage: &'a crate::coverage::Coverage,
     /// Whether NAT and internet gateways are ignored.
     pub endpoints_only: bool,
 }
@@ -243,6 +247,12 @@ pub fn run(ctx: &Context<'_>) -> Vec<Finding> {
             findings.extend(check(ctx));
         }
     }
+    sort(&mut findings);
+    findings
+}
+
+/// Sorts findings most severe first, then by location, rule and workload.
+pub fn sort(findings: &mut [Finding]) {
     findings.sort_by(|a, b| {
         b.severity.cmp(&a.severity).then_with(|| {
             let loc = |f: &Finding| {
@@ -256,7 +266,6 @@ pub fn run(ctx: &Context<'_>) -> Vec<Finding> {
                 .then(a.workload.cmp(&b.workload))
         })
     });
-    findings
 }
 
 #[cfg(test)]
