@@ -91,6 +91,9 @@ fn result(f: &Finding, fallback: Option<&str>) -> Value {
             properties[key] = json!(v);
         }
     }
+    if !f.services.is_empty() {
+        properties["services"] = json!(f.services);
+    }
     if !f.subnets.is_empty() {
         properties["subnets"] = json!(f.subnets);
     }

@@ -190,6 +190,13 @@ fn finding(f: &Finding, sources: &mut Sources, out: &mut String) {
             format!(" in {}", join_and(&f.subnets))
         };
         notes.push(format!("workload: {w}, service: {services}{subnets}"));
+    } else if let Some(service) = &f.service {
+        let services = if f.services.is_empty() {
+            service.clone()
+        } else {
+            join_and(&f.services)
+        };
+        notes.push(format!("service: {services}"));
     }
     if let Some(e) = &f.predicted_error {
         notes.push(format!("predicted error: {e}"));

@@ -247,8 +247,23 @@ pub fn run(ctx: &Context<'_>) -> Vec<Finding> {
             findings.extend(check(ctx));
         }
     }
+    name_endpoint_services(ctx, &mut findings);
     sort(&mut findings);
     findings
+}
+
+/// Every finding names its service: a finding about an endpoint (configuration AWS rejects, a
+/// duplicate) that no flow attributes a service to gets the endpoint's.
+fn name_endpoint_services(ctx: &Context<'_>, findings: &mut [Finding]) {
+    for f in findings.iter_mut().filter(|f| f.service.is_none()) {
+        let endpoint = f
+            .resource
+            .as_deref()
+            .and_then(|r| ctx.model.endpoints.get(&ResourceId::new(r)));
+        if let Some(name) = endpoint.and_then(privlink_model::VpcEndpoint::service) {
+            f.service = Some(name.service);
+        }
+    }
 }
 
 /// Sorts findings most severe first, then by location, rule and workload.
