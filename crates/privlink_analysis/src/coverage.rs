@@ -140,7 +140,7 @@ pub fn coverage(workloads: &[AnalyzedWorkload], flows: &[Flow]) -> Coverage {
             undecided_services,
         });
     }
-    reasons.sort_by(|a, b| b.flows.cmp(&a.flows));
+    reasons.sort_by_key(|r| std::cmp::Reverse(r.flows));
     let workloads_checked = per_workload.iter().filter(|w| w.fully_checked()).count();
     let flows_unknown = flows
         .iter()
