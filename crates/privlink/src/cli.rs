@@ -32,7 +32,7 @@ pub(crate) enum Command {
     /// `--workload`, privlink.toml, or an assumed Fargate task), traces every flow each one needs, and
     /// reports findings with the offending source, the error the workload would stop with, and the fix.
     #[command(
-        after_help = "Exit status: 0 when nothing is at or above --fail-on, 1 when something is, 2 on a usage error or an input that could not be read (the other inputs are still analysed and reported)."
+        after_help = "Coverage: the report says how many workloads and required flows were fully checked and why the others are unknown. A required flow privlink cannot decide (verdict unknown) or a workload it cannot place is an unresolved-input error naming what would decide it (--region, --var, --parameter, --aws-snapshot, --workload); --allow-undecided reports them as infos.\nExit status: 0 when nothing is at or above --fail-on (so, by default, every required flow was decided and works), 1 when something is, 2 on a usage error or an input that could not be read (the other inputs are still analysed and reported)."
     )]
     Check(InputArgs),
     /// Print every hop of each required flow, like a traceroute you can follow.
@@ -263,6 +263,12 @@ pub(crate) struct InputArgs {
     /// Exit with status 1 when a finding at or above this severity is reported.
     #[arg(long, value_enum, value_name = "SEVERITY")]
     pub(crate) fail_on: Option<FailOn>,
+
+    /// Report required flows privlink cannot decide (verdict `unknown`) and workloads it cannot place
+    /// as `unresolved-input` infos instead of errors. By default they are errors: exit status 0
+    /// means every required flow was checked and works.
+    #[arg(long)]
+    pub(crate) allow_undecided: bool,
 
     /// Set a Terraform variable (repeatable), as `terraform plan -var` does.
     #[arg(long = "var", value_name = "NAME=VALUE")]

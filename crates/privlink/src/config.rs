@@ -24,6 +24,9 @@ pub(crate) struct Config {
     pub(crate) endpoints_only: bool,
     /// Default `--fail-on`.
     pub(crate) fail_on: Option<FailOn>,
+    /// Default `--allow-undecided`.
+    #[serde(default)]
+    pub(crate) allow_undecided: bool,
     /// Workloads (`[[workload]]`).
     #[serde(default, rename = "workload")]
     pub(crate) workloads: Vec<WorkloadSpec>,
@@ -126,6 +129,7 @@ mod tests {
 region = "ap-northeast-1"
 endpoints-only = true
 fail-on = "warning"
+allow-undecided = true
 
 [[workload]]
 name = "app"
@@ -138,6 +142,7 @@ features = ["awslogs"]
         assert_eq!(config.region.as_deref(), Some("ap-northeast-1"));
         assert!(config.endpoints_only);
         assert_eq!(config.fail_on, Some(FailOn::Warning));
+        assert!(config.allow_undecided);
         assert_eq!(config.workloads[0].subnets, ["aws_subnet.a"]);
     }
 

@@ -134,13 +134,16 @@ pub(crate) fn open_with(
         model.workloads = workloads;
     }
     let endpoints_only = args.endpoints_only || config.endpoints_only;
-    let analysis = analyze(
+    let mut analysis = analyze(
         &model,
         &Options {
             endpoints_only,
             region,
         },
     );
+    if args.allow_undecided || config.allow_undecided {
+        analysis.allow_undecided();
+    }
     let fail_on = args.fail_on.or(config.fail_on).unwrap_or(FailOn::Error);
     Ok((
         Session {

@@ -9,6 +9,7 @@
 
 pub mod catalog;
 pub mod cost;
+pub mod coverage;
 pub mod finding;
 pub mod images;
 pub mod policy;
@@ -51,6 +52,21 @@ pub struct Analysis {
     pub flows: Vec<Flow>,
     /// Findings, most severe first.
     pub findings: Vec<Finding>,
+    /// How much of it is decided.
+    pub coverage: coverage::Coverage,
+}
+
+impl Analysis {
+    /// Reports what the analysis leaves undecided (unknown required flows, unplaced workloads) as
+    /// infos instead of errors: `--allow-undecided`, so only decided flows can fail the run.
+    pub fn allow_undecided(&mut self) {
+        for f in &mut self.findings {
+            if f.rule == "unresolved-input" && f.severity == privlink_model::Severity::Error {
+                f.severity = privlink_model::Severity::Info;
+            }
+        }
+        rules::sort(&mut self.findings);
+    }
 }
 
 /// Analyses a model.
@@ -94,11 +110,14 @@ pub fn analyze(model: &Model, options: &Options) -> Analysis {
         .iter()
         .map(|w: &AnalyzedWorkload| w.workload.clone())
         .collect();
+    let coverage = coverage::coverage(&workloads, &flows);
     let ctx = rules::Context {
         model,
         network: &network,
         flows: &flows,
         workloads: &analysed,
+        analysed: &workloads,
+        coverage: &coverage,
         endpoints_only: options.endpoints_only,
     };
     let findings = rules::run(&ctx);
@@ -106,5 +125,6 @@ pub fn analyze(model: &Model, options: &Options) -> Analysis {
         workloads,
         flows,
         findings,
+        coverage,
     }
 }

@@ -124,6 +124,20 @@ fn every_rule_fires_on_its_broken_case_and_is_silent_on_the_fixed_one() {
                     render(&analysis)
                 ));
             }
+            for w in &analysis.coverage.per_workload {
+                let said = analysis.findings.iter().any(|f| {
+                    f.rule == "unresolved-input"
+                        && f.severity == privlink_model::Severity::Error
+                        && f.workload.as_deref() == Some(w.workload.as_str())
+                });
+                if !w.fully_checked() && !said {
+                    failures.push(format!(
+                        "{}: workload {} is not fully checked and no unresolved-input error says so",
+                        path.display(),
+                        w.workload
+                    ));
+                }
+            }
             let name = format!(
                 "{}__{}",
                 rule.name,

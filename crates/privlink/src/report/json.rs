@@ -1,5 +1,6 @@
 //! The JSON report (SPEC.md, schema_version 1).
 
+use privlink_analysis::coverage::{Coverage, WorkloadCoverage};
 use privlink_analysis::finding::Finding;
 use privlink_analysis::reach::{Flow, HopStatus};
 use privlink_model::{Known, Severity};
@@ -14,10 +15,10 @@ pub(crate) struct Report<'a> {
     tool: Tool,
     endpoints_only: bool,
     inputs: Vec<Input>,
-    workloads: Vec<Workload>,
+    workloads: Vec<Workload<'a>>,
     flows: Vec<FlowOut>,
     findings: &'a [Finding],
-    summary: Summary,
+    summary: SummaryOut<'a>,
     cost: super::cost::CostJson,
 }
 
@@ -45,7 +46,7 @@ struct InputDiagnostic {
 }
 
 #[derive(Debug, Serialize)]
-struct Workload {
+struct Workload<'a> {
     name: String,
     kind: &'static str,
     platform_version: Option<String>,
@@ -57,6 +58,7 @@ struct Workload {
     images: Vec<Option<String>>,
     assumed: bool,
     source: Option<Source>,
+    coverage: Option<&'a WorkloadCoverage>,
 }
 
 #[derive(Debug, Serialize)]
@@ -94,6 +96,14 @@ struct HopOut {
 struct BlockedBy {
     rule: &'static str,
     resource: String,
+}
+
+/// The JSON `summary`: counts of findings by severity, and how much was checked.
+#[derive(Debug, Serialize)]
+struct SummaryOut<'a> {
+    #[serde(flatten)]
+    counts: Summary,
+    coverage: &'a Coverage,
 }
 
 /// Counts of findings by severity.
@@ -205,12 +215,16 @@ pub(crate) fn report(session: &Session) -> Report<'_> {
                         path: l.path.clone(),
                         line: l.line,
                     }),
+                    coverage: analysis.coverage.of(&w.name),
                 }
             })
             .collect(),
         flows: analysis.flows.iter().map(flow_out).collect(),
         findings: &analysis.findings,
-        summary: summary(&analysis.findings),
+        summary: SummaryOut {
+            counts: summary(&analysis.findings),
+            coverage: &analysis.coverage,
+        },
         cost: super::cost::json_for_check(session),
     }
 }

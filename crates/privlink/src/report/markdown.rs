@@ -41,6 +41,19 @@ pub(crate) fn check(session: &Session) -> String {
         analysis.workloads.len(),
         analysis.flows.len()
     );
+    let coverage = &analysis.coverage;
+    let mark = if coverage.complete() { "✅" } else { "⚠️" };
+    let _ = writeln!(
+        out,
+        "{mark} Coverage: {}.\n",
+        cell(&super::coverage_headline(coverage))
+    );
+    for line in super::coverage_reasons(coverage) {
+        let _ = writeln!(out, "- {}", cell(&line));
+    }
+    if !coverage.complete() {
+        out.push('\n');
+    }
     for input in &session.inputs {
         for e in &input.errors {
             let _ = writeln!(

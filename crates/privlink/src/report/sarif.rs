@@ -91,6 +91,9 @@ fn result(f: &Finding, fallback: Option<&str>) -> Value {
             properties[key] = json!(v);
         }
     }
+    if !f.services.is_empty() {
+        properties["services"] = json!(f.services);
+    }
     if !f.subnets.is_empty() {
         properties["subnets"] = json!(f.subnets);
     }
@@ -102,6 +105,18 @@ fn result(f: &Finding, fallback: Option<&str>) -> Value {
         "locations": locations,
         "properties": properties,
     })
+}
+
+/// The run's coverage: the JSON report's `summary.coverage`, with the workloads not fully checked.
+fn coverage(c: &privlink_analysis::coverage::Coverage) -> Value {
+    let mut value = json!(c);
+    value["undecided_workloads"] = json!(
+        c.per_workload
+            .iter()
+            .filter(|w| !w.fully_checked())
+            .collect::<Vec<_>>()
+    );
+    value
 }
 
 /// The SARIF log.
@@ -156,6 +171,7 @@ pub(crate) fn report(session: &Session) -> Value {
                 "informationUri": "https://github.com/privlink/privlink",
                 "rules": rules,
             }},
+            "properties": {"coverage": coverage(&session.analysis.coverage)},
             "invocations": [{
                 "executionSuccessful": !session.has_input_errors(),
                 "toolExecutionNotifications": notifications,

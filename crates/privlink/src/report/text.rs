@@ -21,6 +21,7 @@ pub(crate) fn check(session: &Session) -> String {
     input_errors(session, &mut out);
     for w in &session.analysis.workloads {
         workload(w, &session.analysis.flows, &mut out);
+        coverage_of(session, &w.workload.name, &mut out);
     }
     for f in &session.analysis.findings {
         finding(f, &mut sources, &mut out);
@@ -97,6 +98,32 @@ fn workload(a: &AnalyzedWorkload, flows: &[Flow], out: &mut String) {
     out.push('\n');
 }
 
+/// A workload's coverage, when some of its required flows are undecided (placement problems are said
+/// in the workload block already).
+fn coverage_of(session: &Session, name: &str, out: &mut String) {
+    let Some(c) = session.analysis.coverage.of(name) else {
+        return;
+    };
+    if c.unknown == 0 {
+        return;
+    }
+    // The workload block ends with a blank line; the coverage line belongs to it.
+    out.pop();
+    let _ = writeln!(
+        out,
+        "  {}\n",
+        paint(
+            style::WARNING,
+            format!(
+                "coverage: {} of {} required flows decided; undecided: {}",
+                c.decided,
+                c.flows,
+                c.undecided_services.join(", ")
+            )
+        )
+    );
+}
+
 /// `endpoint via X` when every subnet agrees, else the verdict per group of subnets.
 fn verdicts(flows: &[&&Flow]) -> String {
     let describe = |f: &Flow| {
@@ -163,6 +190,13 @@ fn finding(f: &Finding, sources: &mut Sources, out: &mut String) {
             format!(" in {}", join_and(&f.subnets))
         };
         notes.push(format!("workload: {w}, service: {services}{subnets}"));
+    } else if let Some(service) = &f.service {
+        let services = if f.services.is_empty() {
+            service.clone()
+        } else {
+            join_and(&f.services)
+        };
+        notes.push(format!("service: {services}"));
     }
     if let Some(e) = &f.predicted_error {
         notes.push(format!("predicted error: {e}"));
@@ -227,6 +261,23 @@ fn summary(session: &Session, out: &mut String) {
         "{} in {workloads} ({flow_text}){mode}",
         paint(style, headline)
     );
+    let coverage = &session.analysis.coverage;
+    let style = if coverage.complete() {
+        DIM
+    } else {
+        style::WARNING
+    };
+    let _ = writeln!(
+        out,
+        "{}",
+        paint(
+            style,
+            format!("coverage: {}", super::coverage_headline(coverage))
+        )
+    );
+    for line in super::coverage_reasons(coverage) {
+        let _ = writeln!(out, "  {}", paint(style, line));
+    }
     let unreadable = session.inputs.iter().filter(|i| !i.is_ok()).count();
     if unreadable > 0 {
         let _ = writeln!(

@@ -60,6 +60,10 @@ pub struct Context<'a> {
     pub flows: &'a [Flow],
     /// The workloads analysed.
     pub workloads: &'a [privlink_model::Workload],
+    /// The workloads analysed, with their region and VPC.
+    pub analysed: &'a [crate::AnalyzedWorkload],
+    /// How much of the analysis is decided.
+    pub coverage: &'a crate::coverage::Coverage,
     /// Whether NAT and internet gateways are ignored.
     pub endpoints_only: bool,
 }
@@ -243,6 +247,27 @@ pub fn run(ctx: &Context<'_>) -> Vec<Finding> {
             findings.extend(check(ctx));
         }
     }
+    name_endpoint_services(ctx, &mut findings);
+    sort(&mut findings);
+    findings
+}
+
+/// Every finding names its service: a finding about an endpoint (configuration AWS rejects, a
+/// duplicate) that no flow attributes a service to gets the endpoint's.
+fn name_endpoint_services(ctx: &Context<'_>, findings: &mut [Finding]) {
+    for f in findings.iter_mut().filter(|f| f.service.is_none()) {
+        let endpoint = f
+            .resource
+            .as_deref()
+            .and_then(|r| ctx.model.endpoints.get(&ResourceId::new(r)));
+        if let Some(name) = endpoint.and_then(privlink_model::VpcEndpoint::service) {
+            f.service = Some(name.service);
+        }
+    }
+}
+
+/// Sorts findings most severe first, then by location, rule and workload.
+pub fn sort(findings: &mut [Finding]) {
     findings.sort_by(|a, b| {
         b.severity.cmp(&a.severity).then_with(|| {
             let loc = |f: &Finding| {
@@ -256,7 +281,6 @@ pub fn run(ctx: &Context<'_>) -> Vec<Finding> {
                 .then(a.workload.cmp(&b.workload))
         })
     });
-    findings
 }
 
 #[cfg(test)]

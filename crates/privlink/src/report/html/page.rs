@@ -109,6 +109,21 @@ fn header(session: &Session, s: &crate::report::json::Summary, out: &mut String)
     } else {
         out.push_str("<p class=\"mode\">NAT and internet gateways count as a path (a flow that needs them is a <code>nat-dependency</code> warning); <code>--endpoints-only</code> evaluates without them.</p>\n");
     }
+    let coverage = &a.coverage;
+    let class = if coverage.complete() { "ok" } else { "warning" };
+    let _ = writeln!(
+        out,
+        r#"<p class="coverage {class}"><strong>Coverage:</strong> {}</p>"#,
+        esc(&crate::report::coverage_headline(coverage))
+    );
+    let reasons = crate::report::coverage_reasons(coverage);
+    if !reasons.is_empty() {
+        out.push_str("<ul class=\"coverage\">\n");
+        for line in reasons {
+            let _ = writeln!(out, "<li>{}</li>", esc(&line));
+        }
+        out.push_str("</ul>\n");
+    }
     out.push_str("<table class=\"inputs\">\n<thead><tr><th>input</th><th>format</th><th>status</th></tr></thead>\n<tbody>\n");
     for input in &session.inputs {
         let (class, status) = if input.is_ok() {
