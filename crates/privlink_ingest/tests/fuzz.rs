@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use privlink_ingest::{LoadOptions, load};
 
 /// Cases per seed input, unless `PRIVLINK_FUZZ_CASES` says otherwise.
-const DEFAULT_CASES: usize = 40;
+const DEFAULT_CASES: usize = 200;
 /// The most one case may take.
 const CASE_BOUND: Duration = Duration::from_secs(20);
 
