@@ -145,6 +145,9 @@ pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Loaded {
     loaded
 }
 
+/// A file and a position in it.
+type Place = (String, Option<(u32, u32)>);
+
 /// How many errors with the same message, or at the same place, are shown before the rest are
 /// summarised.
 const MAX_ALIKE: usize = 5;
@@ -154,12 +157,12 @@ const MAX_ALIKE: usize = 5;
 /// references is a few errors and a count, not 100,000 error blocks.
 fn summarise(errors: Vec<InputError>) -> Vec<InputError> {
     let mut seen: std::collections::HashSet<InputError> = std::collections::HashSet::new();
-    let mut at_place: HashMap<(String, Option<(u32, u32)>), usize> = HashMap::new();
+    let mut at_place: HashMap<Place, usize> = HashMap::new();
     let mut with_message: HashMap<String, usize> = HashMap::new();
     let mut kept = Vec::new();
     // (first error hidden for this key, how many were hidden)
     let mut hidden: Vec<(InputError, usize)> = Vec::new();
-    let mut hidden_index: HashMap<(String, Option<(u32, u32)>, bool), usize> = HashMap::new();
+    let mut hidden_index: HashMap<(Place, bool), usize> = HashMap::new();
     for error in errors {
         if !seen.insert(error.clone()) {
             continue;
@@ -170,9 +173,9 @@ fn summarise(errors: Vec<InputError>) -> Vec<InputError> {
         let n_message = with_message.entry(error.message.clone()).or_default();
         *n_message += 1;
         let key = if *n_place > MAX_ALIKE {
-            Some((place.0, place.1, true))
+            Some((place, true))
         } else if *n_message > MAX_ALIKE {
-            Some((error.message.clone(), None, false))
+            Some(((error.message.clone(), None), false))
         } else {
             None
         };

@@ -35,7 +35,7 @@ pub(crate) fn check(ev: &mut Evaluator) {
                 if let Some(depends) = entry.value.get("DependsOn") {
                     match &depends.kind {
                         NodeKind::List(items) => {
-                            names.extend(items.iter().filter_map(Node::as_str))
+                            names.extend(items.iter().filter_map(Node::as_str));
                         }
                         _ => names.extend(depends.as_str()),
                     }
