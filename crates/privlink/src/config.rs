@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use std::str::FromStr as _;
 
-use anyhow::{Context as _, Result};
+use anyhow::Result;
 use privlink_analysis::cost::Traffic;
 use privlink_ingest::workload_spec::WorkloadSpec;
 use rust_decimal::Decimal;
@@ -28,8 +28,13 @@ pub(crate) struct Config {
     #[serde(default)]
     pub(crate) allow_undecided: bool,
     /// Workloads (`[[workload]]`).
-    #[serde(default, rename = "workload")]
+    #[serde(skip)]
     pub(crate) workloads: Vec<WorkloadSpec>,
+    /// The line of each `[[workload]]`, for errors.
+    #[serde(skip)]
+    pub(crate) workload_lines: Vec<usize>,
+    #[serde(default, rename = "workload")]
+    spanned_workloads: Vec<toml::Spanned<WorkloadSpec>>,
     /// Monthly traffic for `privlink cost` (`[traffic]`).
     #[serde(default, deserialize_with = "traffic_table")]
     pub(crate) traffic: Option<Traffic>,
@@ -85,10 +90,21 @@ pub(crate) fn load(explicit: Option<&Path>, inputs: &[PathBuf]) -> Result<Config
     let Some(path) = path else {
         return Ok(Config::default());
     };
-    let text = std::fs::read_to_string(&path)
-        .with_context(|| format!("cannot read {}", path.display()))?;
+    let text = read_file(&path, "cannot read the configuration file")?;
     let mut config: Config =
         toml::from_str(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    for spanned in std::mem::take(&mut config.spanned_workloads) {
+        // The line of its `[[workload]]` header (the span may start at the header or at its body).
+        let start = spanned.span().start;
+        let before = text
+            .get(..start + "[[workload]]".len())
+            .or_else(|| text.get(..start))
+            .unwrap_or_default();
+        let header = before.rfind("[[workload]]").unwrap_or(before.len());
+        let line = before[..header].matches('\n').count() + 1;
+        config.workload_lines.push(line);
+        config.workloads.push(spanned.into_inner());
+    }
     // Task definition files named in the file are relative to it, as a user reading it expects.
     let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
     for workload in &mut config.workloads {
@@ -169,4 +185,21 @@ features = ["awslogs"]
     fn unknown_keys_are_errors() {
         assert!(toml::from_str::<Config>("regoin = \"x\"").is_err());
     }
+}
+
+/// Reads a file the user named (`--config`, `--prices`, a task definition) through the input
+/// reading layer: regular files only, bounded in size, UTF-8 errors located.
+pub(crate) fn read_file(path: &Path, context: &str) -> Result<String> {
+    privlink_ingest::read::read_text(path).map_err(|e| {
+        let error = e.into_input_error(&path.display().to_string(), context);
+        let at = match error.position {
+            Some((line, column)) => format!("{}:{line}:{column}", error.path),
+            None => error.path.clone(),
+        };
+        let help = error
+            .help
+            .map(|h| format!("\n  = help: {h}"))
+            .unwrap_or_default();
+        anyhow::anyhow!("{at}: {}{help}", error.message)
+    })
 }

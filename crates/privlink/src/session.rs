@@ -71,6 +71,9 @@ pub(crate) fn open_with(
     loader: impl FnOnce(&LoadOptions) -> Loaded,
 ) -> Result<(Session, Vec<String>)> {
     let config = config::load(args.config.as_deref(), paths)?;
+    if let Some(output) = &args.output {
+        refuse_input_as_output(output, args, paths, config.path.as_deref())?;
+    }
     let mut vars = Vec::new();
     for v in &args.vars {
         let Some((name, value)) = v.split_once('=') else {
@@ -102,8 +105,10 @@ pub(crate) fn open_with(
     for w in &args.workloads {
         if w.contains('=') {
             specs.push((
-                w.parse::<WorkloadSpec>().map_err(anyhow::Error::msg)?,
+                w.parse::<WorkloadSpec>()
+                    .map_err(|e| anyhow::anyhow!("--workload `{w}`: {e}"))?,
                 "--workload".to_owned(),
+                format!("--workload `{w}`"),
             ));
         } else if names_allowed {
             names.push(w.clone());
@@ -121,16 +126,25 @@ pub(crate) fn open_with(
         specs = config
             .workloads
             .iter()
-            .map(|s| (s.clone(), source.clone()))
+            .zip(&config.workload_lines)
+            .map(|(s, line)| {
+                (
+                    s.clone(),
+                    source.clone(),
+                    format!("{source}:{line}: [[workload]]"),
+                )
+            })
             .collect();
     }
     if !specs.is_empty() {
         let workloads = specs
             .iter()
             .enumerate()
-            .map(|(i, (spec, source))| spec.resolve(&model, i, source))
-            .collect::<Result<Vec<_>, String>>()
-            .map_err(anyhow::Error::msg)?;
+            .map(|(i, (spec, source, at))| {
+                spec.resolve(&model, i, source)
+                    .map_err(|e| anyhow::anyhow!("{at}: {e}"))
+            })
+            .collect::<Result<Vec<_>>>()?;
         model.workloads = workloads;
     }
     let endpoints_only = args.endpoints_only || config.endpoints_only;
@@ -157,4 +171,42 @@ pub(crate) fn open_with(
         },
         names,
     ))
+}
+
+/// `--output` must not replace what privlink reads: one of the files named (inputs, variable files,
+/// snapshots, the configuration file), nor a Terraform file inside an input directory.
+fn refuse_input_as_output(
+    output: &std::path::Path,
+    args: &InputArgs,
+    paths: &[std::path::PathBuf],
+    config: Option<&std::path::Path>,
+) -> Result<()> {
+    let Ok(resolved) = std::fs::canonicalize(output) else {
+        // A file that does not exist yet is not an input.
+        return Ok(());
+    };
+    let named = paths
+        .iter()
+        .chain(&args.var_files)
+        .chain(&args.aws_snapshots)
+        .map(std::path::PathBuf::as_path)
+        .chain(config);
+    for input in named {
+        let Ok(input_resolved) = std::fs::canonicalize(input) else {
+            continue;
+        };
+        let terraform_file = [".tf", ".tf.json", ".tfvars", ".tfvars.json"]
+            .iter()
+            .any(|ext| resolved.to_string_lossy().ends_with(ext));
+        if input_resolved == resolved
+            || (input_resolved.is_dir() && terraform_file && resolved.starts_with(&input_resolved))
+        {
+            bail!(
+                "--output {} would overwrite an input ({}); write the report elsewhere",
+                output.display(),
+                input.display()
+            );
+        }
+    }
+    Ok(())
 }

@@ -273,7 +273,7 @@ fn broken_price_table_is_located() {
     let (status, _, stderr) = run(&["cost", SEED_004, "--prices", "does/not/exist.toml"]);
     assert_eq!(status, 2);
     assert!(
-        stderr.contains("cannot read the price table does/not/exist.toml"),
+        stderr.contains("does/not/exist.toml: cannot read the price table"),
         "{stderr}"
     );
 }

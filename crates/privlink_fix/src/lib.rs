@@ -37,4 +37,4 @@ mod write;
 
 pub use converge::plan;
 pub use plan::{FileChange, FindingOutcome, Language, Options, Plan, Status};
-pub use write::{WriteError, Written, write};
+pub use write::{WriteError, Written, write, write_atomically};

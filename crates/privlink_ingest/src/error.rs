@@ -6,7 +6,7 @@ use privlink_model::Location;
 
 /// An input, or a part of it, that could not be read: unparsable HCL, an unknown function, a missing
 /// file, an unreadable directory. Reported with exit code 2 while every other input is still analysed.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct InputError {
     /// The file (or directory) concerned.
     pub path: String,

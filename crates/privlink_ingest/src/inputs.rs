@@ -139,7 +139,68 @@ pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Loaded {
             loaded.inputs[input].errors.push(error);
         }
     }
+    for report in &mut loaded.inputs {
+        report.errors = summarise(std::mem::take(&mut report.errors));
+    }
     loaded
+}
+
+/// A file and a position in it.
+type Place = (String, Option<(u32, u32)>);
+
+/// How many errors with the same message, or at the same place, are shown before the rest are
+/// summarised.
+const MAX_ALIKE: usize = 5;
+
+/// The errors, with those beyond the first [`MAX_ALIKE`] at one place, or with one message,
+/// replaced by one error saying how many more there are: an `Fn::Sub` with 100,000 undefined
+/// references is a few errors and a count, not 100,000 error blocks.
+fn summarise(errors: Vec<InputError>) -> Vec<InputError> {
+    let mut seen: std::collections::HashSet<InputError> = std::collections::HashSet::new();
+    let mut at_place: HashMap<Place, usize> = HashMap::new();
+    let mut with_message: HashMap<String, usize> = HashMap::new();
+    let mut kept = Vec::new();
+    // (first error hidden for this key, how many were hidden)
+    let mut hidden: Vec<(InputError, usize)> = Vec::new();
+    let mut hidden_index: HashMap<(Place, bool), usize> = HashMap::new();
+    for error in errors {
+        if !seen.insert(error.clone()) {
+            continue;
+        }
+        let place = (error.path.clone(), error.position);
+        let n_place = at_place.entry(place.clone()).or_default();
+        *n_place += 1;
+        let n_message = with_message.entry(error.message.clone()).or_default();
+        *n_message += 1;
+        let key = if *n_place > MAX_ALIKE {
+            Some((place, true))
+        } else if *n_message > MAX_ALIKE {
+            Some(((error.message.clone(), None), false))
+        } else {
+            None
+        };
+        match key {
+            None => kept.push(error),
+            Some(key) => match hidden_index.get(&key) {
+                Some(&i) => hidden[i].1 += 1,
+                None => {
+                    hidden_index.insert(key, hidden.len());
+                    hidden.push((error, 1));
+                }
+            },
+        }
+    }
+    for (first, count) in hidden {
+        let mut summary = first.clone();
+        summary.message = format!(
+            "and {count} more error{} like `{}`",
+            if count == 1 { "" } else { "s" },
+            first.message
+        );
+        summary.help = Some("fix the errors shown; the others are alike".to_owned());
+        kept.push(summary);
+    }
+    kept
 }
 
 /// Whether a directory holds Terraform configuration files.
@@ -201,14 +262,14 @@ fn load_one(
         terraform.add_directory(index, dir, &dir_display);
         return (InputFormat::TerraformHcl, (Model::default(), Vec::new()));
     }
-    let text = match fs::read_to_string(path) {
+    let text = match crate::read::read_text(path) {
         Ok(t) => t,
         Err(e) => {
             return (
                 InputFormat::Unknown,
                 (
                     Model::default(),
-                    vec![InputError::file(display, format!("cannot read: {e}"))],
+                    vec![e.into_input_error(display, "cannot read")],
                 ),
             );
         }

@@ -17,6 +17,7 @@ pub mod ecs;
 mod elements;
 mod error;
 mod inputs;
+pub mod read;
 mod regions;
 pub mod snapshot;
 pub mod task_definition;

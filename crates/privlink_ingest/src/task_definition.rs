@@ -156,6 +156,26 @@ pub fn read(text: &str, display: &str) -> Result<TaskDefinitionFile, InputError>
             "containerDefinitions is not a list of containers",
         ));
     }
+    if let Some((i, other)) = containers
+        .as_array()
+        .into_iter()
+        .flatten()
+        .enumerate()
+        .find(|(_, c)| !c.is_object())
+    {
+        let kind = match other {
+            Json::Null => "null",
+            Json::Bool(_) => "a boolean",
+            Json::Number(_) => "a number",
+            Json::String(_) => "a string",
+            _ => "a list",
+        };
+        return Err(InputError::at(
+            &position_of(text, display, "containerDefinitions"),
+            format!("containerDefinitions[{i}] is {kind}, not a container definition (an object)"),
+        )
+        .with_help("each element of containerDefinitions is an object with name, image, ..."));
+    }
     let family = get(&document, "family")
         .and_then(Json::as_str)
         .map(str::to_owned);
@@ -171,10 +191,8 @@ pub fn read(text: &str, display: &str) -> Result<TaskDefinitionFile, InputError>
 pub fn read_path(path: &Path) -> Result<TaskDefinitionFile, InputError> {
     let display = path.to_string_lossy();
     let display = display.strip_prefix("./").unwrap_or(&display);
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        InputError::file(display, format!("cannot read the task definition: {e}"))
-            .with_help("check the path")
-    })?;
+    let text = crate::read::read_text(path)
+        .map_err(|e| e.into_input_error(display, "cannot read the task definition"))?;
     read(&text, display)
 }
 
@@ -270,6 +288,16 @@ mod tests {
                 .unwrap_err()
                 .message
                 .contains("not a list")
+        );
+        let element = read(
+            r#"{"containerDefinitions": [{"name": "a"}, "b"]}"#,
+            "x.json",
+        )
+        .unwrap_err()
+        .message;
+        assert!(
+            element.contains("containerDefinitions[1] is a string, not a container definition"),
+            "{element}"
         );
         let truncated = read(r#"{"containerDefinitions": ["#, "x.json").unwrap_err();
         assert_eq!(truncated.position, Some((1, 26)));

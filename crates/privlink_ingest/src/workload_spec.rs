@@ -60,10 +60,24 @@ impl FromStr for WorkloadSpec {
                 .map(str::to_owned)
                 .collect::<Vec<_>>()
         };
+        let mut seen: Vec<&str> = Vec::new();
         for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
             let (key, value) = part
                 .split_once('=')
                 .ok_or_else(|| format!("`{part}` is not KEY=VALUE (e.g. kind=ecs-fargate,subnets=aws_subnet.a+aws_subnet.b)"))?;
+            if value.trim().is_empty() {
+                return Err(format!(
+                    "`{part}` has no value; give {}=VALUE or leave the key out",
+                    key.trim()
+                ));
+            }
+            let canonical = canonical_key(key.trim());
+            if seen.contains(&canonical) {
+                return Err(format!(
+                    "`{canonical}` is given twice; give it once (lists are joined with +, e.g. subnets=aws_subnet.a+aws_subnet.b)"
+                ));
+            }
+            seen.push(canonical);
             match key.trim() {
                 "name" => spec.name = Some(value.trim().to_owned()),
                 "kind" => spec.kind = value.trim().to_owned(),
@@ -93,6 +107,17 @@ impl FromStr for WorkloadSpec {
             );
         }
         Ok(spec)
+    }
+}
+
+/// The one name of a key that has aliases (`subnet` is `subnets`).
+fn canonical_key(key: &str) -> &str {
+    match key {
+        "subnet" => "subnets",
+        "security-group" | "sgs" => "security-groups",
+        "feature" => "features",
+        "images" => "image",
+        other => other,
     }
 }
 
@@ -215,6 +240,18 @@ mod tests {
         assert_eq!(spec.features, ["awslogs", "secretsmanager"]);
         assert_eq!(spec.platform_version.as_deref(), Some("1.4.0"));
         assert_eq!(spec.name.as_deref(), Some("app"));
+    }
+
+    #[test]
+    fn keys_given_twice_and_empty_values_are_refused() {
+        let twice = "kind=ecs-fargate,subnet=a,subnets=b"
+            .parse::<WorkloadSpec>()
+            .unwrap_err();
+        assert!(twice.contains("`subnets` is given twice"), "{twice}");
+        let empty = "kind=ecs-fargate,subnets="
+            .parse::<WorkloadSpec>()
+            .unwrap_err();
+        assert!(empty.contains("`subnets=` has no value"), "{empty}");
     }
 
     #[test]

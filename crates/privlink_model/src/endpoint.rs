@@ -86,6 +86,32 @@ pub fn looks_like_region(text: &str) -> bool {
             .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase()))
 }
 
+/// Whether `text` names an AWS region as AWS names them: a known geography (`us`, `eu`, `ap`,
+/// ...), an optional partition part (`gov`, `iso`, `isob`, ...), a direction and a number
+/// (`ap-northeast-1`, `us-gov-west-1`). Regions AWS opens later follow the same pattern;
+/// `xx-fake-9` does not.
+pub fn is_region_name(text: &str) -> bool {
+    const GEOGRAPHIES: &[&str] = &["af", "ap", "ca", "cn", "eu", "il", "me", "mx", "sa", "us"];
+    const DIRECTIONS: &[&str] = &[
+        "central",
+        "north",
+        "south",
+        "east",
+        "west",
+        "northeast",
+        "northwest",
+        "southeast",
+        "southwest",
+    ];
+    let parts: Vec<&str> = text.split('-').collect();
+    looks_like_region(text)
+        && GEOGRAPHIES.contains(&parts[0])
+        && DIRECTIONS.contains(&parts[parts.len() - 2])
+        && parts[1..parts.len() - 2]
+            .iter()
+            .all(|p| *p == "gov" || p.starts_with("iso"))
+}
+
 /// A VPC endpoint.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct VpcEndpoint {
@@ -130,6 +156,22 @@ impl VpcEndpoint {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn region_names_follow_the_aws_pattern() {
+        for name in [
+            "ap-northeast-1",
+            "us-gov-west-1",
+            "us-isob-east-1",
+            "il-central-1",
+            "mx-central-1",
+        ] {
+            assert!(is_region_name(name), "{name}");
+        }
+        for name in ["xx-fake-9", "", "../../etc", "ap-northeast", "us-east-1a"] {
+            assert!(!is_region_name(name), "{name}");
+        }
+    }
 
     #[test]
     fn parses_service_names() {

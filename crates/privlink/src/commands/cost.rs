@@ -3,7 +3,7 @@
 use std::borrow::Cow;
 use std::path::Path;
 
-use anyhow::{Context as _, Result, bail};
+use anyhow::{Result, bail};
 use privlink_analysis::cost::{self, NotPriced, PriceTable};
 
 use super::emit;
@@ -43,8 +43,7 @@ pub(crate) fn run(args: &CostArgs) -> Result<u8> {
 }
 
 fn read_prices(path: &Path) -> Result<PriceTable> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("cannot read the price table {}", path.display()))?;
+    let text = crate::config::read_file(path, "cannot read the price table")?;
     PriceTable::parse(&text).map_err(|e| {
         let at = match e.position {
             Some((line, column)) => format!("{}:{line}:{column}", path.display()),

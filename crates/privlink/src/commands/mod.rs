@@ -22,7 +22,8 @@ pub(crate) fn emit(text: &str, output: Option<&Path>) -> Result<()> {
     match output {
         Some(path) => {
             let plain = anstream::adapter::strip_str(text).to_string();
-            std::fs::write(path, plain).with_context(|| format!("cannot write {}", path.display()))
+            privlink_fix::write_atomically(path, plain.as_bytes())
+                .with_context(|| format!("cannot write {}", path.display()))
         }
         None => {
             let mut stdout = anstream::stdout().lock();

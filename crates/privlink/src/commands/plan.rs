@@ -6,7 +6,7 @@ use std::str::FromStr as _;
 
 use anyhow::{Result, bail};
 use clap::{Args, ValueEnum};
-use privlink_model::{Feature, WorkloadKind, looks_like_region};
+use privlink_model::{Feature, WorkloadKind, is_region_name};
 
 use super::emit;
 use crate::plan::{self, Plan, Reference, Request};
@@ -66,7 +66,7 @@ pub(crate) enum PlanFormat {
 /// An AWS region name (`ap-northeast-1`).
 fn parse_region(text: &str) -> Result<String, String> {
     let region = text.trim();
-    if looks_like_region(region) {
+    if is_region_name(region) {
         Ok(region.to_owned())
     } else {
         Err(format!(

@@ -13,6 +13,7 @@
 //! error with file, line and column; the other inputs, and the rest of that template where it can
 //! still be read, are analysed.
 
+mod dependencies;
 mod eval;
 mod lower;
 mod node;
@@ -25,7 +26,6 @@ mod tests;
 mod validate;
 mod value;
 
-use std::fs;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
@@ -67,11 +67,7 @@ impl Batch {
         let mut templates = Vec::new();
         for file in self.files {
             match read(&file) {
-                Ok(root) => templates.push(Rc::new(Template {
-                    file,
-                    root,
-                    parent: None,
-                })),
+                Ok(root) => templates.push(Rc::new(Template::new(file, root, None))),
                 Err(e) => errors.push((file.input, e)),
             }
         }
@@ -97,6 +93,7 @@ impl Batch {
             }
         }
         ev.validate();
+        dependencies::check(&mut ev);
         let mut resources = resources::evaluate(&mut ev);
         let validation = validate::validate(&mut resources);
         let mut model = lower::lower(&ev, &resources);
@@ -112,8 +109,8 @@ impl Batch {
 
 /// Reads and parses one template file.
 fn read(file: &TemplateFile) -> Result<node::Node, InputError> {
-    let text = fs::read_to_string(&file.path)
-        .map_err(|e| InputError::file(&file.display, format!("cannot read: {e}")))?;
+    let text = crate::read::read_text(&file.path)
+        .map_err(|e| e.into_input_error(&file.display, "cannot read"))?;
     parse::parse(&text).map_err(|e| {
         let mut error = InputError::at(&e.at.location(&file.display), e.message);
         if let Some(help) = e.help {
@@ -154,6 +151,24 @@ fn discover_nested(ev: &mut eval::Evaluator, errors: &mut Vec<(usize, InputError
                 continue;
             };
             let at = parent.location(url_node.at);
+            let tree = tree_of(ev, t);
+            if !(crate::read::lexically_inside(&path, &tree)
+                && crate::read::inside(&path, &tree).unwrap_or(true))
+            {
+                errors.push((
+                    parent.file.input,
+                    InputError::at(
+                        &at,
+                        format!(
+                            "nested stack {}: TemplateURL {url:?} leads outside {}, the directory of the template given",
+                            entry.key,
+                            tree.display()
+                        ),
+                    )
+                    .with_help("privlink reads nested templates only inside the directory of the template it is given; move the nested template there"),
+                ));
+                continue;
+            }
             if depth + 1 > MAX_NESTING || same_file_above(ev, t, &path) {
                 errors.push((parent.file.input, InputError::at(&at, "nested stacks nest deeper than CloudFormation allows (or include themselves)")));
                 continue;
@@ -170,11 +185,11 @@ fn discover_nested(ev: &mut eval::Evaluator, errors: &mut Vec<(usize, InputError
                 path,
             };
             match read(&file) {
-                Ok(root) => ev.templates.push(Rc::new(Template {
+                Ok(root) => ev.templates.push(Rc::new(Template::new(
                     file,
                     root,
-                    parent: Some((t, entry.key.clone())),
-                })),
+                    Some((t, entry.key.clone())),
+                ))),
                 Err(e) if e.position.is_none() => {
                     errors.push((
                         parent.file.input,
@@ -187,6 +202,19 @@ fn discover_nested(ev: &mut eval::Evaluator, errors: &mut Vec<(usize, InputError
         }
         t += 1;
     }
+}
+
+/// The directory a run's nested templates must stay in: that of the template given (the top of
+/// `t`'s nesting).
+fn tree_of(ev: &eval::Evaluator, mut t: usize) -> PathBuf {
+    while let Some((p, _)) = &ev.templates[t].parent {
+        t = *p;
+    }
+    let path = &ev.templates[t].file.path;
+    path.parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+        .to_path_buf()
 }
 
 fn same_file_above(ev: &eval::Evaluator, mut t: usize, path: &Path) -> bool {

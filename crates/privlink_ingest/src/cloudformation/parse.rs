@@ -8,6 +8,7 @@
 //! one, with the position. An unknown `!Tag` is an error at the tag.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 
 use saphyr_parser::{Event, Parser, ScalarStyle, Span, Tag};
 
@@ -115,6 +116,8 @@ enum Open {
         at: Pos,
         tag: Option<Tag>,
         entries: Vec<Entry>,
+        /// Where each key is in `entries`, so duplicate keys are found in constant time.
+        index: HashMap<String, usize>,
         key: Option<(String, Pos)>,
     },
 }
@@ -165,6 +168,7 @@ impl Builder {
                     at: at(span),
                     tag: tag.map(Cow::into_owned),
                     entries: Vec::new(),
+                    index: HashMap::new(),
                     key: None,
                 });
                 Ok(())
@@ -213,9 +217,14 @@ impl Builder {
         match self.stack.last_mut() {
             None => self.root = Some(node),
             Some(Open::List { items, .. }) => items.push(node),
-            Some(Open::Map { entries, key, .. }) => {
+            Some(Open::Map {
+                entries,
+                index,
+                key,
+                ..
+            }) => {
                 let (name, key_at) = key.take().unwrap_or_default();
-                if let Some(first) = entries.iter().find(|e| e.key == name) {
+                if let Some(first) = index.get(&name).map(|&i| &entries[i]) {
                     return Err(SyntaxError {
                         at: key_at,
                         message: format!(
@@ -228,6 +237,7 @@ impl Builder {
                         ),
                     });
                 }
+                index.insert(name.clone(), entries.len());
                 entries.push(Entry {
                     key: name,
                     key_at,

@@ -11,6 +11,7 @@ use serde_json::Value as Json;
 use super::template::{StackEnv, TemplateFile};
 use crate::InputError;
 use crate::inputs::{InputFormat, detect};
+use crate::read::read_text;
 
 /// File extensions a template in a directory may have.
 const TEMPLATE_EXTENSIONS: [&str; 5] = ["yaml", "yml", "json", "template", "cfn"];
@@ -24,11 +25,20 @@ pub(crate) fn directory_format(dir: &Path) -> Option<InputFormat> {
     (!template_files(dir).is_empty()).then_some(InputFormat::CloudFormation)
 }
 
+/// A CDK cloud assembly: its `manifest.json` has `artifacts` and `version`, or cannot be read while
+/// the directory is otherwise one (`cdk.out` marker or `tree.json`), so a broken manifest is
+/// reported as such rather than as a directory with nothing to read.
 fn is_cloud_assembly(dir: &Path) -> bool {
-    fs::read_to_string(dir.join("manifest.json"))
+    let manifest = dir.join("manifest.json");
+    match read_text(&manifest)
         .ok()
         .and_then(|t| serde_json::from_str::<Json>(&t).ok())
-        .is_some_and(|m| m.get("artifacts").is_some() && m.get("version").is_some())
+    {
+        Some(m) => m.get("artifacts").is_some() && m.get("version").is_some(),
+        None => {
+            manifest.exists() && (dir.join("cdk.out").is_file() || dir.join("tree.json").is_file())
+        }
+    }
 }
 
 /// The CloudFormation templates directly in a directory, by name.
@@ -45,7 +55,7 @@ fn template_files(dir: &Path) -> Vec<PathBuf> {
                 .and_then(|e| e.to_str())
                 .is_some_and(|e| TEMPLATE_EXTENSIONS.contains(&e))
         })
-        .filter(|p| fs::read_to_string(p).is_ok_and(|t| detect(&t) == InputFormat::CloudFormation))
+        .filter(|p| read_text(p).is_ok_and(|t| detect(&t) == InputFormat::CloudFormation))
         .collect();
     files.sort();
     files
@@ -125,7 +135,7 @@ fn read_assembly(
     errors: &mut Vec<InputError>,
 ) {
     let manifest_display = join_display(display, "manifest.json");
-    let manifest = match fs::read_to_string(dir.join("manifest.json"))
+    let manifest = match read_text(&dir.join("manifest.json"))
         .map_err(|e| e.to_string())
         .and_then(|t| serde_json::from_str::<Json>(&t).map_err(|e| e.to_string()))
     {
@@ -216,7 +226,7 @@ fn environment(text: Option<&str>) -> StackEnv {
 
 /// The JSON file assets of an asset manifest, by their S3 object key.
 fn file_assets(dir: &Path, file: &str) -> Vec<(String, PathBuf)> {
-    let Some(manifest) = fs::read_to_string(dir.join(file))
+    let Some(manifest) = read_text(&dir.join(file))
         .ok()
         .and_then(|t| serde_json::from_str::<Json>(&t).ok())
     else {

@@ -42,9 +42,36 @@ pub(crate) struct Template {
     pub(crate) root: Node,
     /// For a nested stack: the parent template and the `AWS::CloudFormation::Stack` resource.
     pub(crate) parent: Option<(TemplateId, String)>,
+    /// Positions of the `Resources` and `Parameters` entries by name, so that looking a logical
+    /// ID up does not make loading quadratic in the template's size.
+    resources: HashMap<String, usize>,
+    parameters: HashMap<String, usize>,
 }
 
 impl Template {
+    pub(crate) fn new(
+        file: TemplateFile,
+        root: Node,
+        parent: Option<(TemplateId, String)>,
+    ) -> Self {
+        let index = |section: &str| -> HashMap<String, usize> {
+            root.get(section)
+                .map_or(&[][..], Node::entries)
+                .iter()
+                .enumerate()
+                .map(|(i, e)| (e.key.clone(), i))
+                .collect()
+        };
+        let (resources, parameters) = (index("Resources"), index("Parameters"));
+        Self {
+            file,
+            root,
+            parent,
+            resources,
+            parameters,
+        }
+    }
+
     /// The entries of a top-level section (`Resources`, `Parameters`, ...).
     pub(crate) fn section(&self, name: &str) -> &[Entry] {
         self.root.get(name).map_or(&[], Node::entries)
@@ -52,8 +79,7 @@ impl Template {
 
     pub(crate) fn resource(&self, logical_id: &str) -> Option<&Entry> {
         self.section("Resources")
-            .iter()
-            .find(|e| e.key == logical_id)
+            .get(*self.resources.get(logical_id)?)
     }
 
     pub(crate) fn resource_type(&self, logical_id: &str) -> Option<&str> {
@@ -61,7 +87,7 @@ impl Template {
     }
 
     pub(crate) fn parameter(&self, name: &str) -> Option<&Entry> {
-        self.section("Parameters").iter().find(|e| e.key == name)
+        self.section("Parameters").get(*self.parameters.get(name)?)
     }
 
     pub(crate) fn location(&self, at: Pos) -> Location {

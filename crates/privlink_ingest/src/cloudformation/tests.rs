@@ -47,11 +47,11 @@ fn evaluate_all(
     let parsed = templates
         .iter()
         .map(|(name, text)| {
-            Rc::new(Template {
-                file: file(name, StackEnv::default()),
-                root: parse(text).expect("valid YAML"),
-                parent: None,
-            })
+            Rc::new(Template::new(
+                file(name, StackEnv::default()),
+                parse(text).expect("valid YAML"),
+                None,
+            ))
         })
         .collect();
     let options = EvalOptions {
@@ -63,6 +63,7 @@ fn evaluate_all(
     };
     let mut ev = Evaluator::new(parsed, options);
     ev.validate();
+    super::dependencies::check(&mut ev);
     super::resources::evaluate(&mut ev);
     let mut out = Vec::new();
     for t in 0..templates.len() {
@@ -82,7 +83,14 @@ fn evaluate_all(
         });
     }
     let errors: Vec<String> = ev.errors.iter().map(|(_, e)| e.to_string()).collect();
-    let diagnostics: Vec<String> = ev.diagnostics.iter().map(|d| d.message.clone()).collect();
+    let diagnostics: Vec<String> = ev
+        .diagnostics
+        .iter()
+        .map(|d| match &d.location {
+            Some(at) => format!("{at}: {}", d.message),
+            None => d.message.clone(),
+        })
+        .collect();
     if let Some(first) = out.first_mut() {
         first.errors = errors;
         first.diagnostics = diagnostics;
@@ -249,4 +257,24 @@ fn template_shape_checks() {
     ] {
         assert!(d.contains(expected), "missing {expected:?} in {d}");
     }
+}
+
+#[test]
+fn reference_cycles_are_reported_at_the_resource_without_recursing() {
+    // A property reading its own resource's attribute, two resources reading each other's, a
+    // resource referring to itself, circular DependsOn: each is CloudFormation's "Circular
+    // dependency between resources", and evaluation still finishes.
+    let text = "Resources:\n  Vpc:\n    Type: AWS::EC2::VPC\n    Properties:\n      CidrBlock: !GetAtt Vpc.CidrBlock\n  A:\n    Type: AWS::EC2::Subnet\n    Properties:\n      VpcId: !GetAtt B.VpcId\n  B:\n    Type: AWS::EC2::Subnet\n    Properties:\n      VpcId: !Sub '${A.VpcId}'\n  Self:\n    Type: AWS::EC2::SecurityGroup\n    Properties:\n      GroupDescription: !Ref Self\n  C:\n    Type: AWS::EC2::RouteTable\n    DependsOn: D\n  D:\n    Type: AWS::EC2::RouteTable\n    DependsOn: [C]\n  Fine:\n    Type: AWS::EC2::RouteTable\n    DependsOn: [C]\n    Properties:\n      VpcId: !Sub ['${X}', {X: !Ref Vpc}]\nOutputs:\n  Cidr: {Value: !GetAtt Vpc.CidrBlock}\n";
+    let e = evaluate(text, &[], None);
+    let d = e.diagnostics.join("\n");
+    for expected in [
+        "t.yaml:2:3: resource Vpc depends on itself",
+        "t.yaml:6:3: resources A, B depend on each other in a cycle",
+        "t.yaml:14:3: resource Self depends on itself",
+        "t.yaml:18:3: resources C, D depend on each other in a cycle",
+    ] {
+        assert!(d.contains(expected), "missing {expected:?} in {d}");
+    }
+    assert_eq!(d.matches("depend").count(), 4, "{d}");
+    assert_eq!(e.output("Cidr"), "${Vpc.CidrBlock (AWS::EC2::VPC)}");
 }

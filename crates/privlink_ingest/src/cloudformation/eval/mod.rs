@@ -23,6 +23,11 @@ use super::template::Template;
 use super::value::{Target, TemplateId, Value};
 use crate::InputError;
 
+/// How many resource attributes may be evaluated one inside another (`!GetAtt A.VpcId` where A's
+/// `VpcId` is `!GetAtt B.VpcId`, ...); deeper chains evaluate to the deploy-time value, so a long
+/// chain cannot exhaust the stack.
+const MAX_ATTRIBUTE_DEPTH: usize = 64;
+
 /// What the user passed that affects evaluation.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct EvalOptions {
@@ -47,6 +52,12 @@ pub(crate) struct Evaluator {
     pub(crate) errors: Vec<(usize, InputError)>,
     pub(crate) diagnostics: Vec<Diagnostic>,
     reported: HashSet<String>,
+    /// The resource attributes being evaluated from the resource's own properties: one met again
+    /// is a reference cycle (reported by [`crate::cloudformation::dependencies`]), which evaluates
+    /// to the deploy-time value instead of recursing.
+    attributes_in_progress: HashSet<(TemplateId, String, String)>,
+    /// The errors recorded, so each is recorded once without searching them all.
+    errors_seen: HashSet<InputError>,
 }
 
 impl Evaluator {
@@ -62,6 +73,8 @@ impl Evaluator {
             errors: Vec::new(),
             diagnostics: Vec::new(),
             reported: HashSet::new(),
+            attributes_in_progress: HashSet::new(),
+            errors_seen: HashSet::new(),
         }
     }
 
@@ -83,7 +96,7 @@ impl Evaluator {
             error = error.with_help(h);
         }
         let input = template.file.input;
-        if !self.errors.iter().any(|(_, e)| *e == error) {
+        if self.errors_seen.insert(error.clone()) {
             self.errors.push((input, error));
         }
     }
@@ -213,10 +226,14 @@ impl Evaluator {
         {
             return self.nested_output(t, resource, output, at);
         }
+        let key = (t, resource.to_owned(), attribute.to_owned());
         if let Some(property) = property_attribute(resource_type, attribute)
             && let Some(node) = entry.value.get("Properties").and_then(|p| p.get(property))
+            && self.attributes_in_progress.len() < MAX_ATTRIBUTE_DEPTH
+            && self.attributes_in_progress.insert(key.clone())
         {
             let value = self.eval(t, node);
+            self.attributes_in_progress.remove(&key);
             if !matches!(value, Value::Unknown(_) | Value::Omitted) {
                 return value;
             }

@@ -220,6 +220,8 @@ pub(crate) struct Engine<'o> {
     /// While above zero, errors are not reported but mark the evaluation failed (`try`, `can`).
     suppress: Cell<u32>,
     failed: Cell<bool>,
+    /// What evaluation has spent of its [`super::budget`].
+    budget: super::budget::Budget,
 }
 
 impl<'o> Engine<'o> {
@@ -241,6 +243,7 @@ impl<'o> Engine<'o> {
             errors: RefCell::new(Vec::new()),
             suppress: Cell::new(0),
             failed: Cell::new(false),
+            budget: super::budget::Budget::default(),
         };
         engine.manifest = engine.read_manifest();
         let def = engine.load_module(root_dir, ".");
@@ -551,6 +554,18 @@ impl<'o> Engine<'o> {
         let mut error = InputError::at(&self.location(pos), message);
         error.help = help;
         self.errors.borrow_mut().push(error);
+    }
+
+    /// The value, or an unknown one with an input error at `pos` when it exceeds an evaluation
+    /// budget; `named` values (locals, outputs) count towards the run's total.
+    pub(crate) fn bounded(&self, value: Value, pos: Pos, named: bool) -> Value {
+        match self.budget.check(&value, named) {
+            Ok(()) => value,
+            Err(message) => {
+                self.input_error(pos, message, Some(super::budget::HELP.to_owned()));
+                Value::unknown("an evaluation limit was reached")
+            }
+        }
     }
 
     /// Reports an input error about a whole file.

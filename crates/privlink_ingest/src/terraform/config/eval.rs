@@ -88,7 +88,7 @@ impl Engine<'_> {
             ExprKind::Template(parts) => match parts.as_slice() {
                 // A template that is a single interpolation yields the value itself, not a string.
                 [TemplatePart::Interpolation(inner)] => self.eval(inner, scope),
-                _ => self.template(parts, scope),
+                _ => self.bounded(self.template(parts, scope), expr.pos, false),
             },
             ExprKind::Tuple(items) => {
                 Value::List(items.iter().map(|i| self.eval(i, scope)).collect())
@@ -106,13 +106,17 @@ impl Engine<'_> {
                 name,
                 args,
                 expand_final,
-            } => self.call(name, args, *expand_final, scope, expr.pos),
+            } => self.bounded(
+                self.call(name, args, *expand_final, scope, expr.pos),
+                expr.pos,
+                false,
+            ),
             ExprKind::Conditional(cond, then, otherwise) => {
                 self.conditional(cond, then, otherwise, scope)
             }
             ExprKind::Unary(op, inner) => self.unary(*op, inner, scope),
             ExprKind::Binary(op, lhs, rhs) => self.binary(*op, lhs, rhs, scope, expr.pos),
-            ExprKind::For(f) => self.for_expr(f, scope, expr.pos),
+            ExprKind::For(f) => self.bounded(self.for_expr(f, scope, expr.pos), expr.pos, false),
         }
     }
 
@@ -226,6 +230,9 @@ impl Engine<'_> {
                             parent: inner_scope.bindings,
                         };
                         self.render(body, &inner_scope.with(&value_binding), out, unknown);
+                        if out.len() > super::budget::MAX_VALUE_SIZE {
+                            return;
+                        }
                     }
                 }
             }

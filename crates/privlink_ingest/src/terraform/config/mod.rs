@@ -41,6 +41,7 @@
 //! * values carry no list/tuple or map/object distinction, so `for_each` over any list is
 //!   reported as "a value of type tuple" (Terraform says "list of string" for a `list(string)`).
 
+mod budget;
 mod data_sources;
 mod engine;
 mod eval;

@@ -157,7 +157,9 @@ pub(crate) fn load(
     };
     let mut names: Vec<String> = entries
         .filter_map(Result::ok)
-        .filter(|e| e.path().is_file())
+        // Not only regular files: a dangling or looping `.tf` link, or a FIFO, is reported when
+        // read (Terraform fails on them too), not skipped in silence.
+        .filter(|e| !e.path().is_dir())
         .filter_map(|e| e.file_name().to_str().map(str::to_owned))
         .filter(|n| n.ends_with(".tf") || n.ends_with(".tf.json"))
         .collect();
@@ -181,14 +183,15 @@ pub(crate) fn load(
             });
             continue;
         }
-        let text = match std::fs::read_to_string(dir.join(&name)) {
+        let text = match crate::read::read_in_tree(&dir.join(&name), dir) {
             Ok(text) => text,
             Err(e) => {
+                let error = e.into_input_error(&file_display, "cannot read file");
                 problems.push(LoadProblem::Input {
                     path: file_display,
-                    position: None,
-                    message: format!("cannot read file: {e}"),
-                    help: None,
+                    position: error.position,
+                    message: error.message,
+                    help: error.help,
                 });
                 continue;
             }

@@ -109,7 +109,13 @@ impl Engine<'_> {
             (module, name.to_owned()),
             || format!("{}local.{name}", super::variables::prefix(&inst.path)),
             attr.pos,
-            || self.eval(&attr.expr, &Scope::module(module, None)),
+            || {
+                self.bounded(
+                    self.eval(&attr.expr, &Scope::module(module, None)),
+                    attr.pos,
+                    true,
+                )
+            },
             |cycle| Value::unknown(cycle.to_owned()),
         )
     }

@@ -13,6 +13,7 @@ use std::rc::Rc;
 
 use privlink_model::{DiagnosticKind, Location};
 
+use super::budget::MAX_INSTANCES;
 use super::engine::{
     CallExpansion, Engine, Expansion, ExpansionMode, InstanceValues, ModId, ModuleInst, Repetition,
 };
@@ -85,9 +86,10 @@ impl Engine<'_> {
         let scope = Scope::module(module, None);
         if let Some(attr) = body.attribute("for_each") {
             let value = self.eval(&attr.expr, &scope);
+            let instances = self.for_each_instances(&value, attr, address, what);
             return (
                 ExpansionMode::ForEach,
-                self.for_each_instances(&value, attr, address, what),
+                self.within_budget(instances, attr, address),
             );
         }
         if let Some(attr) = body.attribute("count") {
@@ -111,6 +113,11 @@ impl Engine<'_> {
                 0
             }
             other => match to_number(other) {
+                #[allow(clippy::cast_precision_loss)]
+                Ok(n) if n >= 0.0 && n.fract() == 0.0 && n > MAX_INSTANCES as f64 => {
+                    self.instances_over_budget(attr, address, &format!("{n}"));
+                    0
+                }
                 Ok(n) if n >= 0.0 && n.fract() == 0.0 => {
                     #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
                     let n = n as usize;
@@ -134,6 +141,24 @@ impl Engine<'_> {
                 )
             })
             .collect()
+    }
+
+    /// The instances of a `for_each`, or none with an input error when there are more than
+    /// [`MAX_INSTANCES`].
+    fn within_budget(&self, instances: Instances, attr: &Attribute, address: &str) -> Instances {
+        if instances.len() > MAX_INSTANCES {
+            self.instances_over_budget(attr, address, &instances.len().to_string());
+            return Vec::new();
+        }
+        instances
+    }
+
+    fn instances_over_budget(&self, attr: &Attribute, address: &str, count: &str) {
+        self.input_error(
+            attr.pos,
+            format!("{address} would have {count} instances; privlink evaluates at most {MAX_INSTANCES} instances of one resource or module call, and analyses it with none"),
+            Some(super::budget::HELP.to_owned()),
+        );
     }
 
     /// A `count`/`for_each` that is unknown: `invalid-terraform` when it comes from resource

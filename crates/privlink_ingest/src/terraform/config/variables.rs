@@ -63,13 +63,11 @@ impl RootValues {
             files.push((file.clone(), file.display().to_string()));
         }
         for (path, display) in files {
-            let text = match std::fs::read_to_string(&path) {
+            let text = match crate::read::read_text(&path) {
                 Ok(text) => text,
                 Err(e) => {
-                    engine.file_error(
-                        InputError::file(display, format!("cannot read the variables file: {e}"))
-                            .with_help("check the --var-file path"),
-                    );
+                    engine
+                        .file_error(e.into_input_error(&display, "cannot read the variables file"));
                     continue;
                 }
             };
@@ -103,7 +101,17 @@ impl RootValues {
                 }
             }
         }
+        let root = engine.inst(0);
         for (name, value) in &engine.options.vars {
+            if !root.def.variables.contains_key(name) {
+                engine.file_error(
+                    InputError::file(
+                        format!("--var {name}"),
+                        format!("Value for undeclared variable: A variable named {name:?} was assigned on the command line, but the root module {} does not declare a variable of that name.", engine.display),
+                    )
+                    .with_help(format!("correct the name, or declare it with variable {name:?} {{}}")),
+                );
+            }
             values.insert(name.clone(), RootValue::Cli(value.clone()));
         }
         Self { values }

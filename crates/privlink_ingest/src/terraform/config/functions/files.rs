@@ -75,12 +75,18 @@ fn normalize(path: &Path) -> PathBuf {
 /// Reads a file for `file()` / `templatefile()`; a missing file is an input error.
 pub(crate) fn read(ctx: &FnContext<'_>, path: &str) -> Result<String, FnError> {
     let full = resolve(ctx, path);
-    std::fs::read_to_string(&full).map_err(|e| FnError::Input {
-        message: format!("Invalid function argument: no file exists at {path:?} ({e})"),
-        help: format!(
-            "the path is resolved from the root module directory {}; use \"${{path.module}}/...\" for files beside the module",
-            ctx.cwd.display()
-        ),
+    crate::read::read_in_tree(&normalize(&full), &normalize(ctx.cwd)).map_err(|e| match e {
+        crate::read::ReadError::Io(e) if e.kind() == std::io::ErrorKind::NotFound => FnError::Input {
+            message: format!("Invalid function argument: no file exists at {path:?} ({e})"),
+            help: format!(
+                "the path is resolved from the root module directory {}; use \"${{path.module}}/...\" for files beside the module",
+                ctx.cwd.display()
+            ),
+        },
+        e => FnError::Input {
+            message: format!("cannot read {path:?}: {e}"),
+            help: e.help().to_owned(),
+        },
     })
 }
 
