@@ -91,8 +91,14 @@ pub(crate) fn load(explicit: Option<&Path>, inputs: &[PathBuf]) -> Result<Config
         return Ok(Config::default());
     };
     let text = read_file(&path, "cannot read the configuration file")?;
+    parse(&text, path)
+}
+
+/// Parses the text of the configuration file at `path`: workloads keep the line of their
+/// `[[workload]]` header and their task definition files are resolved beside the file.
+fn parse(text: &str, path: PathBuf) -> Result<Config> {
     let mut config: Config =
-        toml::from_str(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+        toml::from_str(text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
     for spanned in std::mem::take(&mut config.spanned_workloads) {
         // The line of its `[[workload]]` header (the span may start at the header or at its body).
         let start = spanned.span().start;
@@ -140,7 +146,7 @@ mod tests {
 
     #[test]
     fn parses_workloads_and_defaults() {
-        let config: Config = toml::from_str(
+        let config = parse(
             r#"
 region = "ap-northeast-1"
 endpoints-only = true
@@ -152,7 +158,9 @@ name = "app"
 kind = "ecs-fargate"
 subnets = ["aws_subnet.a"]
 features = ["awslogs"]
+task-definition = "task.json"
 "#,
+            PathBuf::from("infra/privlink.toml"),
         )
         .unwrap();
         assert_eq!(config.region.as_deref(), Some("ap-northeast-1"));
@@ -160,6 +168,11 @@ features = ["awslogs"]
         assert_eq!(config.fail_on, Some(FailOn::Warning));
         assert!(config.allow_undecided);
         assert_eq!(config.workloads[0].subnets, ["aws_subnet.a"]);
+        assert_eq!(config.workload_lines, [7]);
+        assert_eq!(
+            config.workloads[0].task_definition.as_deref(),
+            Some(Path::new("infra/task.json"))
+        );
     }
 
     #[test]

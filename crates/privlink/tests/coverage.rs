@@ -167,7 +167,7 @@ fn undecided_flows_fail_the_run_and_name_what_decides_them() {
     assert_eq!(coverage["workloads"], 1);
     assert_eq!(coverage["workloads_checked"], 0);
     assert_eq!(coverage["flows"], 8);
-    assert_eq!(coverage["flows_unknown"], 6);
+    assert_eq!(coverage["flows_unknown"], 7);
     let reason = &coverage["unknown_reasons"][0];
     assert_eq!(reason["element"], "EcrApi");
     assert_eq!(
@@ -176,8 +176,8 @@ fn undecided_flows_fail_the_run_and_name_what_decides_them() {
     );
     assert_eq!(reason["decide_with"][0], "--region");
     let workload = &report["workloads"][0]["coverage"];
-    assert_eq!(workload["decided"], 2);
-    assert_eq!(workload["unknown"], 6);
+    assert_eq!(workload["decided"], 1);
+    assert_eq!(workload["unknown"], 7);
     let finding = report["findings"]
         .as_array()
         .expect("findings")
@@ -224,7 +224,7 @@ fn allow_undecided_reports_them_as_infos() {
     assert!(unresolved.iter().all(|f| f["severity"] == "info"));
     // The missing S3 gateway endpoint is decided and still fails the run.
     assert_eq!(status, 1);
-    assert_eq!(report["summary"]["coverage"]["flows_unknown"], 6);
+    assert_eq!(report["summary"]["coverage"]["flows_unknown"], 7);
     let (status, _) = check(&[NO_REGION, "--allow-undecided", "--fail-on", "info"]);
     assert_eq!(status, 1);
 }
@@ -257,7 +257,7 @@ fn every_format_states_the_coverage() {
             .expect("runs");
         String::from_utf8(out.stdout).expect("utf-8")
     };
-    let headline = "0 of 1 workload and 2 of 8 required flows fully checked; 6 unknown";
+    let headline = "0 of 1 workload and 1 of 8 required flows fully checked; 7 unknown";
     for format in ["text", "markdown", "html"] {
         assert!(
             render(format).contains(headline),
@@ -267,6 +267,6 @@ fn every_format_states_the_coverage() {
     }
     let sarif: Value = serde_json::from_str(&render("sarif")).expect("sarif");
     let coverage = &sarif["runs"][0]["properties"]["coverage"];
-    assert_eq!(coverage["flows_unknown"], 6);
+    assert_eq!(coverage["flows_unknown"], 7);
     assert_eq!(coverage["undecided_workloads"][0]["workload"], "Service");
 }

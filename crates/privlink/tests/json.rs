@@ -50,6 +50,20 @@ struct Workload {
     images: Vec<Option<String>>,
     assumed: bool,
     source: Option<Source>,
+    coverage: WorkloadCoverage,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WorkloadCoverage {
+    workload: String,
+    placed: bool,
+    unplaced_reason: Option<String>,
+    flows: usize,
+    decided: usize,
+    unknown: usize,
+    #[serde(default)]
+    undecided_services: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -133,6 +147,33 @@ struct Summary {
     errors: usize,
     warnings: usize,
     infos: usize,
+    coverage: Coverage,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Coverage {
+    workloads: usize,
+    workloads_checked: usize,
+    workloads_undecided: usize,
+    flows: usize,
+    flows_decided: usize,
+    flows_unknown: usize,
+    unknown_reasons: Vec<UnknownReason>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UnknownReason {
+    hop: String,
+    element: Option<String>,
+    reason: String,
+    location: Option<Location>,
+    flows: usize,
+    workloads: Vec<String>,
+    services: Vec<String>,
+    subnets: Vec<String>,
+    decide_with: Vec<String>,
 }
 
 /// The cost object: `check`'s `cost` key and what `cost --format json` prints.
@@ -373,6 +414,20 @@ fn the_report_follows_the_schema() {
         (r.summary.errors, r.summary.warnings, r.summary.infos),
         (2, 0, 0)
     );
+    // Every required flow decided (blocked counts as decided), on the summary and the workload.
+    let c = &r.summary.coverage;
+    assert_eq!(
+        (c.workloads, c.workloads_checked, c.workloads_undecided),
+        (1, 1, 0)
+    );
+    assert!(c.flows > 0 && c.flows_decided == c.flows && c.flows_unknown == 0);
+    assert!(c.unknown_reasons.is_empty());
+    let wc = &r.workloads[0].coverage;
+    assert!(wc.placed && wc.unplaced_reason.is_none() && wc.undecided_services.is_empty());
+    assert_eq!(
+        (wc.workload.as_str(), wc.flows, wc.decided, wc.unknown),
+        (r.workloads[0].name.as_str(), c.flows, c.flows, 0)
+    );
     // The cost of the workload set: priced although its flows are blocked as written.
     assert_eq!(
         (r.cost.hours_per_month, r.cost.currency.as_str()),
@@ -491,4 +546,28 @@ fn endpoints_only_is_reported() {
         r.summary.errors + r.summary.warnings + r.summary.infos,
         r.findings.len()
     );
+}
+
+#[test]
+fn undecided_flows_are_grouped_by_what_decides_them() {
+    // CloudFormation without a region: the endpoints' service names depend on `AWS::Region`.
+    let r = report(&[
+        "check",
+        "--format",
+        "json",
+        "crates/privlink/tests/fixtures/fix/cloudformation-yaml",
+    ]);
+    let c = &r.summary.coverage;
+    assert_eq!(c.workloads_undecided, 1);
+    assert_eq!(
+        c.unknown_reasons.iter().map(|u| u.flows).sum::<usize>(),
+        c.flows_unknown
+    );
+    for u in &c.unknown_reasons {
+        assert!(!u.hop.is_empty() && !u.reason.is_empty(), "{u:?}");
+        assert!(u.element.is_some() && u.location.is_some(), "{u:?}");
+        assert_eq!(u.workloads, ["Service"]);
+        assert!(!u.services.is_empty() && !u.subnets.is_empty(), "{u:?}");
+        assert_eq!(u.decide_with.first().map(String::as_str), Some("--region"));
+    }
 }
