@@ -140,6 +140,23 @@ fn candidates(inputs: &[PathBuf]) -> Vec<PathBuf> {
     out
 }
 
+/// Reads a file the user named (`--config`, `--prices`, a task definition) through the input
+/// reading layer: regular files only, bounded in size, UTF-8 errors located.
+pub(crate) fn read_file(path: &Path, context: &str) -> Result<String> {
+    privlink_ingest::read::read_text(path).map_err(|e| {
+        let error = e.into_input_error(&path.display().to_string(), context);
+        let at = match error.position {
+            Some((line, column)) => format!("{}:{line}:{column}", error.path),
+            None => error.path.clone(),
+        };
+        let help = error
+            .help
+            .map(|h| format!("\n  = help: {h}"))
+            .unwrap_or_default();
+        anyhow::anyhow!("{at}: {}{help}", error.message)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -198,21 +215,4 @@ task-definition = "task.json"
     fn unknown_keys_are_errors() {
         assert!(toml::from_str::<Config>("regoin = \"x\"").is_err());
     }
-}
-
-/// Reads a file the user named (`--config`, `--prices`, a task definition) through the input
-/// reading layer: regular files only, bounded in size, UTF-8 errors located.
-pub(crate) fn read_file(path: &Path, context: &str) -> Result<String> {
-    privlink_ingest::read::read_text(path).map_err(|e| {
-        let error = e.into_input_error(&path.display().to_string(), context);
-        let at = match error.position {
-            Some((line, column)) => format!("{}:{line}:{column}", error.path),
-            None => error.path.clone(),
-        };
-        let help = error
-            .help
-            .map(|h| format!("\n  = help: {h}"))
-            .unwrap_or_default();
-        anyhow::anyhow!("{at}: {}{help}", error.message)
-    })
 }
