@@ -15,4 +15,15 @@ pub mod error;
 pub mod scan;
 
 pub use error::{CallError, CallErrorKind};
+
+/// The SDK crates this one is built on, re-exported so that tests building networks against moto
+/// (here and in the `privlink` CLI's tests) use exactly these versions and features without
+/// declaring the SDK again: the CLI's tests then build without the SDK when the `aws` feature is off.
+#[doc(hidden)]
+pub mod sdk {
+    pub use aws_config as config;
+    pub use aws_sdk_ec2 as ec2;
+    pub use aws_sdk_ecs as ecs;
+    pub use aws_sdk_eks as eks;
+}
 pub use scan::{NoProgress, Progress, ScanFailure, ScanOptions, ScanOutcome, scan};

@@ -1,16 +1,16 @@
 //! The networks of the examples, built through the AWS SDK against moto, as Terraform would create
 //! them (an `aws_security_group` loses AWS's default allow-all egress rule, so it is revoked here too).
 
-use aws_config::{BehaviorVersion, Region, SdkConfig};
-use aws_sdk_ec2::Client as Ec2;
-use aws_sdk_ec2::config::{Credentials, SharedCredentialsProvider};
-use aws_sdk_ec2::types::{
+use privlink_aws::sdk::config::{BehaviorVersion, Region, SdkConfig};
+use privlink_aws::sdk::ec2::Client as Ec2;
+use privlink_aws::sdk::ec2::config::{Credentials, SharedCredentialsProvider};
+use privlink_aws::sdk::ec2::types::{
     AttributeBooleanValue, IpPermission, IpRange, PrefixListId, UserIdGroupPair, VpcEndpointType,
 };
-use aws_sdk_ecs::Client as Ecs;
+use privlink_aws::sdk::ecs::Client as Ecs;
 
 use super::moto::Moto;
-use aws_sdk_ecs::types::{
+use privlink_aws::sdk::ecs::types::{
     AssignPublicIp, AwsVpcConfiguration, Compatibility, ContainerDefinition, LaunchType,
     LogConfiguration, LogDriver, NetworkConfiguration, NetworkMode, Secret,
 };
@@ -44,7 +44,7 @@ fn on() -> AttributeBooleanValue {
     AttributeBooleanValue::builder().value(true).build()
 }
 
-fn https() -> aws_sdk_ec2::types::builders::IpPermissionBuilder {
+fn https() -> privlink_aws::sdk::ec2::types::builders::IpPermissionBuilder {
     IpPermission::builder()
         .ip_protocol("tcp")
         .from_port(443)
@@ -473,7 +473,7 @@ pub(crate) async fn seed_003(config: &SdkConfig) {
         .create_launch_template()
         .launch_template_name("sample-node")
         .launch_template_data(
-            aws_sdk_ec2::types::RequestLaunchTemplateData::builder()
+            privlink_aws::sdk::ec2::types::RequestLaunchTemplateData::builder()
                 .security_group_ids(&node)
                 .build(),
         )
@@ -485,12 +485,12 @@ pub(crate) async fn seed_003(config: &SdkConfig) {
         .and_then(|t| t.launch_template_id())
         .expect("launch template id")
         .to_owned();
-    let eks = aws_sdk_eks::Client::new(config);
+    let eks = privlink_aws::sdk::eks::Client::new(config);
     eks.create_cluster()
         .name("sample")
         .role_arn("arn:aws:iam::123456789012:role/eks-cluster")
         .resources_vpc_config(
-            aws_sdk_eks::types::VpcConfigRequest::builder()
+            privlink_aws::sdk::eks::types::VpcConfigRequest::builder()
                 .subnet_ids(&a)
                 .subnet_ids(&c)
                 .endpoint_private_access(true)
@@ -507,7 +507,7 @@ pub(crate) async fn seed_003(config: &SdkConfig) {
         .subnets(&a)
         .subnets(&c)
         .launch_template(
-            aws_sdk_eks::types::LaunchTemplateSpecification::builder()
+            privlink_aws::sdk::eks::types::LaunchTemplateSpecification::builder()
                 .id(template)
                 .version("$Latest")
                 .build(),
