@@ -564,10 +564,15 @@ fn nested_stack_with_a_local_template_url() {
         location.path,
         "tests/fixtures/cloudformation/nested/stacks/network.yaml"
     );
-    assert!(model.diagnostics.iter().any(|d| {
-        d.message
-            .contains("nested stack Remote is not in the inputs")
-    }));
+    // A nested stack whose template is only in S3 is not read: said once, where its TemplateURL is.
+    let unread: Vec<_> = model
+        .diagnostics
+        .iter()
+        .filter(|d| d.kind == privlink_model::DiagnosticKind::UnreadInput)
+        .collect();
+    assert_eq!(unread.len(), 1, "{unread:?}");
+    assert!(unread[0].message.starts_with("nested stack Remote: its TemplateURL"));
+    assert_eq!(unread[0].location.as_ref().map(|l| l.line), Some(21));
 }
 
 #[test]

@@ -38,6 +38,10 @@ pub enum DiagnosticKind {
     InvalidCloudformation,
     /// A value that could not be resolved from the inputs.
     UnresolvedInput,
+    /// Part of the inputs that could not be read at all (a module that is not installed, a nested
+    /// template that is not given): its elements are missing from the check, not merely unknown, so
+    /// the run cannot vouch for the network.
+    UnreadInput,
 }
 
 /// A problem in an input that still loaded.

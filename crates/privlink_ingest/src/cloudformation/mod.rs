@@ -29,7 +29,7 @@ mod value;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
-use privlink_model::Model;
+use privlink_model::{Diagnostic, DiagnosticKind, Model};
 
 pub(crate) use eval::EvalOptions;
 pub(crate) use sources::directory_format;
@@ -144,13 +144,33 @@ fn discover_nested(ev: &mut eval::Evaluator, errors: &mut Vec<(usize, InputError
             else {
                 continue;
             };
-            let Some(url) = ev.eval(t, url_node).to_text() else {
-                continue;
-            };
-            let Some(path) = sources::nested_template(&parent.file, &url) else {
-                continue;
-            };
             let at = parent.location(url_node.at);
+            let value = ev.eval(t, url_node);
+            let Some(path) = value
+                .to_text()
+                .and_then(|url| sources::nested_template(&parent.file, &url).map(|p| (url, p)))
+            else {
+                let why = value.to_text().map_or_else(
+                    || "its TemplateURL is not known before deployment".to_owned(),
+                    |url| format!("its TemplateURL {url:?} is not a local file"),
+                );
+                ev.diagnostic(
+                    format!("nested {t} {}", entry.key),
+                    Diagnostic {
+                        kind: DiagnosticKind::UnreadInput,
+                        message: format!(
+                            "nested stack {}: {why}, so its template and the resources in it are not checked",
+                            entry.key
+                        ),
+                        location: Some(at),
+                        resource: Some(entry.key.clone()),
+                        help: Some("give TemplateURL as a path relative to this template (`aws cloudformation package` turns it into an S3 URL at deploy time), or check the nested template on its own".to_owned()),
+                        predicted_error: None,
+                    },
+                );
+                continue;
+            };
+            let (url, path) = path;
             let tree = tree_of(ev, t);
             if !(crate::read::lexically_inside(&path, &tree)
                 && crate::read::inside(&path, &tree).unwrap_or(true))

@@ -129,12 +129,12 @@ fn module_tree_is_evaluated_with_terraform_addresses() {
 }
 
 #[test]
-fn a_module_that_is_not_installed_is_one_unresolved_input() {
+fn a_module_that_is_not_installed_is_one_unread_input() {
     let config = eval_fixture("modules");
     let unresolved: Vec<_> = config
         .diagnostics
         .iter()
-        .filter(|d| d.kind == DiagnosticKind::UnresolvedInput)
+        .filter(|d| d.kind == DiagnosticKind::UnreadInput)
         .collect();
     assert_eq!(unresolved.len(), 1, "{}", dump(&config));
     assert!(unresolved[0].message.starts_with(
@@ -224,9 +224,9 @@ resource "x_probe" "p" {
             .any(|m| m.starts_with("Unsupported attribute")),
         "{invalid:?}"
     );
-    let unresolved = messages(&config, DiagnosticKind::UnresolvedInput);
+    let unread = messages(&config, DiagnosticKind::UnreadInput);
     assert_eq!(
-        unresolved,
+        unread,
         ["module \"gone\" (source ./nowhere) was not found at cfg/nowhere"]
     );
     assert!(

@@ -2,7 +2,8 @@
 //!
 //! Besides the front-ends' diagnostics, it reports what the analysis leaves undecided: each group of
 //! a workload's required flows with the verdict `unknown` (one finding per workload and deciding
-//! fact) and each workload privlink cannot place in subnets. Those are errors: a flow nobody checked
+//! fact), each workload privlink cannot place in subnets and each part of the inputs it could not
+//! read at all (a module that is not installed, a nested template not given). Those are errors: a flow nobody checked
 //! is not known to work, so exit status 0 cannot vouch for it (`--allow-undecided` reports them as
 //! infos instead).
 
@@ -25,6 +26,16 @@ pub(crate) static RULE: Rule = Rule {
 
 fn check(ctx: &Context<'_>) -> Vec<Finding> {
     let mut findings = super::diagnostics(ctx, DiagnosticKind::UnresolvedInput, &RULE);
+    // Inputs not read at all (a module not installed, a nested template not given) leave elements
+    // out of the check: errors, like the flows nobody decided.
+    findings.extend(
+        super::diagnostics(ctx, DiagnosticKind::UnreadInput, &RULE)
+            .into_iter()
+            .map(|f| Finding {
+                severity: Severity::Error,
+                ..f
+            }),
+    );
     for a in ctx.analysed {
         let Some(coverage) = ctx.coverage.of(&a.workload.name) else {
             continue;
@@ -151,7 +162,9 @@ CloudFormation `Fn::ImportValue` of a stack that was not given, an id that no in
 A required flow whose verdict is `unknown` (one finding per workload and per element that leaves
 its flows undecided, naming the services and subnets) and a workload privlink cannot place in
 subnets are reported under this rule too, at severity **error**: nothing checked them, so exit status
-0 cannot vouch for them. `--allow-undecided` (or `allow-undecided = true` in `privlink.toml`) reports
+0 cannot vouch for them. So is a part of the inputs privlink could not read at all: a module that is
+not installed (run `terraform init` first), a nested stack whose template is not a local file or not
+given; the resources in it are missing from the check, not merely unknown. `--allow-undecided` (or `allow-undecided = true` in `privlink.toml`) reports
 them as infos, so only the flows privlink decided can fail the run.
 
 ## Why is this bad?

@@ -138,8 +138,8 @@ impl Evaluator {
             None => {
                 let location = self.templates[t].location(at);
                 self.diagnostic(format!("nested {t} {stack}"), Diagnostic {
-                    kind: DiagnosticKind::UnresolvedInput,
-                    message: format!("the template of nested stack {stack} is not in the inputs, so its outputs are not known"),
+                    kind: DiagnosticKind::UnreadInput,
+                    message: format!("the template of nested stack {stack} is not in the inputs, so its resources are not checked and its outputs are not known"),
                     location: Some(location),
                     resource: Some(stack.to_owned()),
                     help: Some("give TemplateURL as a path to the template beside this one, or pass the nested template too".to_owned()),

@@ -521,7 +521,7 @@ impl Engine<'_> {
                 )
             };
             self.diagnostic(
-                DiagnosticKind::UnresolvedInput,
+                DiagnosticKind::UnreadInput,
                 decl.pos,
                 message.clone(),
                 Some(address.to_owned()),
