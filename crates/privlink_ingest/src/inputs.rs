@@ -125,9 +125,7 @@ pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Loaded {
         });
     }
     terraform.finish(options, &mut models, &mut loaded.inputs);
-    for model in models {
-        loaded.model.merge(model);
-    }
+    merge_with_snapshots(&mut loaded, models);
     if !templates.is_empty() {
         let cfn = EvalOptions {
             parameters: options.cloudformation_parameters.clone(),
@@ -201,6 +199,37 @@ fn summarise(errors: Vec<InputError>) -> Vec<InputError> {
         kept.push(summary);
     }
     kept
+}
+
+/// Merges the models of the inputs, snapshots first: an element a snapshot scanned and another
+/// input names by its AWS id (a subnet id a `data "aws_subnets"` answered from the snapshot, or a
+/// literal `subnet-...`) is one element, the scanned one, not a second network; the other inputs'
+/// reports that such an id is outside the inputs are dropped.
+fn merge_with_snapshots(loaded: &mut Loaded, models: Vec<Model>) {
+    let (snapshots, others): (Vec<_>, Vec<_>) = models
+        .into_iter()
+        .zip(&loaded.inputs)
+        .partition(|(_, report)| report.format == InputFormat::AwsSnapshot);
+    for (model, _) in snapshots {
+        loaded.model.merge(model);
+    }
+    let scanned: std::collections::HashSet<String> = loaded
+        .model
+        .vpcs
+        .keys()
+        .chain(loaded.model.subnets.keys())
+        .chain(loaded.model.route_tables.keys())
+        .chain(loaded.model.security_groups.keys())
+        .chain(loaded.model.endpoints.keys())
+        .map(ToString::to_string)
+        .collect();
+    for (mut model, _) in others {
+        model.diagnostics.retain(|d| {
+            d.kind != privlink_model::DiagnosticKind::UnresolvedInput
+                || d.resource.as_ref().is_none_or(|r| !scanned.contains(r))
+        });
+        loaded.model.merge(model);
+    }
 }
 
 /// Whether a directory holds Terraform configuration files.
@@ -299,7 +328,14 @@ fn load_one(
             Err(e) => (Model::default(), vec![e]),
         },
         InputFormat::Unknown => (Model::default(), vec![unrecognised(&text, display)]),
-        InputFormat::AwsSnapshot => crate::snapshot::load_text(&text, display),
+        InputFormat::AwsSnapshot => match crate::snapshot::parse(&text, display) {
+            Ok(snapshot) => {
+                let model = crate::snapshot::lower(&snapshot, &text, display);
+                terraform.add_snapshot(snapshot);
+                (model, Vec::new())
+            }
+            Err(e) => (Model::default(), vec![e]),
+        },
         other => (
             Model::default(),
             vec![InputError::file(
