@@ -10,7 +10,7 @@ use std::fmt;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use privlink_model::Model;
+use privlink_model::{Model, ResourceId};
 use serde::Deserialize;
 use serde::de::IgnoredAny;
 
@@ -201,33 +201,47 @@ fn summarise(errors: Vec<InputError>) -> Vec<InputError> {
     kept
 }
 
-/// Merges the models of the inputs, snapshots first: an element a snapshot scanned and another
-/// input names by its AWS id (a subnet id a `data "aws_subnets"` answered from the snapshot, or a
-/// literal `subnet-...`) is one element, the scanned one, not a second network; the other inputs'
-/// reports that such an id is outside the inputs are dropped.
+/// Merges the models of the inputs in order. An element a snapshot scanned that another input
+/// names by its AWS id (a subnet id a `data "aws_subnets"` answered from the snapshot, or a literal
+/// `subnet-...`) is one element, the scanned one, not a second network: the other inputs' stand-ins
+/// for it, and their reports that it is outside the inputs, are dropped.
 fn merge_with_snapshots(loaded: &mut Loaded, models: Vec<Model>) {
-    let (snapshots, others): (Vec<_>, Vec<_>) = models
-        .into_iter()
-        .zip(&loaded.inputs)
-        .partition(|(_, report)| report.format == InputFormat::AwsSnapshot);
-    for (model, _) in snapshots {
-        loaded.model.merge(model);
+    let mut scanned: std::collections::HashSet<ResourceId> = std::collections::HashSet::new();
+    for (model, report) in models.iter().zip(&loaded.inputs) {
+        if report.format == InputFormat::AwsSnapshot {
+            scanned.extend(
+                model
+                    .vpcs
+                    .keys()
+                    .chain(model.subnets.keys())
+                    .chain(model.route_tables.keys())
+                    .chain(model.security_groups.keys())
+                    .chain(model.network_acls.keys())
+                    .chain(model.endpoints.keys())
+                    .chain(model.internet_gateways.keys())
+                    .chain(model.nat_gateways.keys())
+                    .cloned(),
+            );
+        }
     }
-    let scanned: std::collections::HashSet<String> = loaded
-        .model
-        .vpcs
-        .keys()
-        .chain(loaded.model.subnets.keys())
-        .chain(loaded.model.route_tables.keys())
-        .chain(loaded.model.security_groups.keys())
-        .chain(loaded.model.endpoints.keys())
-        .map(ToString::to_string)
-        .collect();
-    for (mut model, _) in others {
-        model.diagnostics.retain(|d| {
-            d.kind != privlink_model::DiagnosticKind::UnresolvedInput
-                || d.resource.as_ref().is_none_or(|r| !scanned.contains(r))
-        });
+    for (mut model, report) in models.into_iter().zip(&loaded.inputs) {
+        if report.format != InputFormat::AwsSnapshot && !scanned.is_empty() {
+            let kept = |id: &ResourceId| !scanned.contains(id);
+            model.vpcs.retain(|id, _| kept(id));
+            model.subnets.retain(|id, _| kept(id));
+            model.route_tables.retain(|id, _| kept(id));
+            model.security_groups.retain(|id, _| kept(id));
+            model.network_acls.retain(|id, _| kept(id));
+            model.endpoints.retain(|id, _| kept(id));
+            model.internet_gateways.retain(|id, _| kept(id));
+            model.nat_gateways.retain(|id, _| kept(id));
+            model.diagnostics.retain(|d| {
+                d.kind != privlink_model::DiagnosticKind::UnresolvedInput
+                    || d.resource
+                        .as_ref()
+                        .is_none_or(|r| !scanned.contains(&ResourceId::new(r)))
+            });
+        }
         loaded.model.merge(model);
     }
 }
