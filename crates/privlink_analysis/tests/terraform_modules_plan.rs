@@ -21,17 +21,20 @@
 //! `aws_ecs_cluster`. The eks module needs tls, time and cloudinit, which the mirror lacks: it is
 //! not planned.
 //!
-//! Compared: every VPC, subnet, route table, security group, network ACL and VPC endpoint the
-//! configuration declares, with every value the plan knows (locations left out: plan JSON has
-//! none). Plan JSON does not record locals or module arguments, so a value derived from them is
-//! unknown in the plan (a subnet's VPC, through the vpc module's `local.vpc_id`) and not compared.
-//! The differences left are listed in `KNOWN_GAPS`, each with why; the test fails when one closes.
-//!
-//! Not compared yet: workloads, flows and findings. From the plan alone privlink does not place
-//! the module's ECS service: the plan leaves its subnets (`var.subnet_ids`, from
-//! `module.vpc.private_subnets`) and its task definition (the ecs module's `family:revision`)
-//! unknown, and privlink's plan reader does not yet follow a reference in the plan's
-//! `configuration` through module variables and outputs to the resources it names.
+//! Compared, for the working network and two broken variants (`with_logs = false`,
+//! `endpoint_port = 80`), each planned with its `-var`:
+//! - the plan alone against the HCL (working network): every VPC, subnet, route table, security
+//!   group, network ACL and VPC endpoint the configuration declares, with every value the plan
+//!   knows (locations left out: plan JSON has none). Plan JSON does not record locals, so a value
+//!   derived from one is unknown in the plan (a subnet's VPC, through the vpc module's
+//!   `local.vpc_id`) and not compared;
+//! - the plan with its directory (`privlink check plan.json infra/`) against the HCL: the same
+//!   workloads, flows (verdicts and hops) and findings, exactly, locations included;
+//! - the plan alone: it cannot place the module's ECS service, whose subnets and security groups
+//!   are written in a `dynamic "network_configuration"` block. Terraform leaves `dynamic` blocks
+//!   (and locals) out of plan JSON's `configuration`, so no reference in the plan says which
+//!   subnets they are. privlink reports the service as not placed, naming the block, and reports
+//!   nothing else but that and the cost note; it never guesses.
 //!
 //! Without terraform, the provider mirror, moto_server or the module folders the test says which
 //! is missing and passes.
@@ -40,8 +43,10 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 
+use privlink_analysis::{Analysis, Options, analyze};
+use privlink_ingest::terraform::config::ConfigOptions;
 use privlink_ingest::{LoadOptions, load};
-use privlink_model::Model;
+use privlink_model::{Model, Severity};
 use serde_json::Value as Json;
 
 const INSTALLED: &[(&str, &str, &str, &str, &str)] = &[
@@ -365,26 +370,18 @@ fn the_plan_of_the_module_configuration_gives_the_network_privlink_evaluates() {
             "-no-color",
         ],
     );
-    terraform(
-        work.path(),
-        &[
-            "plan",
-            "-refresh=false",
-            "-input=false",
-            "-no-color",
-            "-out",
-            "plan.out",
-        ],
-    );
-    let plan = terraform(work.path(), &["show", "-json", "plan.out"]);
-    let plan_path = work.path().join("plan.json");
-    std::fs::write(&plan_path, plan).expect("write plan JSON");
+    let plans: Vec<(&[(&str, &str)], PathBuf)> = VARIANTS
+        .iter()
+        .enumerate()
+        .map(|(i, vars)| (*vars, plan(work.path(), i, vars)))
+        .collect();
     // privlink reads the configuration without the override: the provider block differs only in
     // credentials and endpoints.
     std::fs::remove_file(&offline).expect("remove the override");
 
+    let (_, clean_plan) = &plans[0];
     let from_hcl = elements(&model(&[work.path().to_path_buf()]));
-    let from_plan = elements(&model(&[plan_path]));
+    let from_plan = elements(&model(std::slice::from_ref(clean_plan)));
     let mut differences = BTreeMap::new();
     for (collection, hcl) in &from_hcl {
         let plan = &from_plan[collection];
@@ -413,25 +410,119 @@ fn the_plan_of_the_module_configuration_gives_the_network_privlink_evaluates() {
             }
         }
     }
-    for (collection, id, why) in KNOWN_GAPS {
-        assert!(
-            differences
-                .remove(&((*collection).to_owned(), (*id).to_owned()))
-                .is_some(),
-            "{collection} {id} now agrees ({why}): remove it from KNOWN_GAPS"
-        );
-    }
     let differences: Vec<String> = differences.into_values().collect();
     assert!(differences.is_empty(), "{}", differences.join("\n"));
+
+    for (vars, plan) in &plans {
+        let hcl = analyse(&[work.path().to_path_buf()], vars);
+        assert!(
+            hcl.flows.len() == 10 && hcl.workloads.len() == 1,
+            "{vars:?}: the ECS service in 2 subnets, 5 services: {:?}",
+            hcl.flows
+        );
+        // The plan with its directory: the same workloads, flows (verdicts and hops) and findings,
+        // locations included.
+        let paired = analyse(&[plan.clone(), work.path().to_path_buf()], vars);
+        assert_eq!(paired.workloads, hcl.workloads, "{vars:?}: workloads");
+        assert_eq!(paired.flows, hcl.flows, "{vars:?}: flows");
+        assert_eq!(paired.findings, hcl.findings, "{vars:?}: findings");
+        // The plan alone cannot place the service: its subnets are written in a `dynamic` block,
+        // which plan JSON leaves out of `configuration`. It says so, and says nothing false.
+        let alone = analyse(std::slice::from_ref(plan), &[]);
+        assert!(alone.flows.is_empty(), "{vars:?}: {:?}", alone.flows);
+        assert!(
+            alone.findings.iter().any(|f| f.rule == "unresolved-input"
+                && f.severity == Severity::Error
+                && f.message.contains("network_configuration.0.subnets")
+                && f.message.contains("`dynamic` block")),
+            "{vars:?}: {:#?}",
+            alone.findings
+        );
+        assert!(
+            alone
+                .findings
+                .iter()
+                .all(|f| matches!(f.rule, "unresolved-input" | "cost")),
+            "{vars:?}: {:#?}",
+            alone.findings
+        );
+    }
+    // The variants are the defects they switch on.
+    let rules = |vars: &[(&str, &str)]| -> Vec<(&'static str, Option<String>)> {
+        analyse(&[work.path().to_path_buf()], vars)
+            .findings
+            .iter()
+            .filter(|f| f.severity >= Severity::Warning)
+            .map(|f| (f.rule, f.service.clone()))
+            .collect()
+    };
+    assert_eq!(rules(VARIANTS[0]), []);
+    assert_eq!(
+        rules(VARIANTS[1]),
+        [("missing-interface-endpoint", Some("logs".to_owned()))]
+    );
+    assert!(
+        rules(VARIANTS[2])
+            .iter()
+            .all(|(rule, _)| *rule == "endpoint-sg-blocks-https"),
+        "{:?}",
+        rules(VARIANTS[2])
+    );
 }
 
-/// Differences left, each with why (see the module doc).
-const KNOWN_GAPS: &[(&str, &str, &str)] = &[(
-    "security_groups",
-    "module.endpoints.aws_security_group.this[0]",
-    "the plan leaves an unset source_security_group_id unknown, so privlink's plan reader adds a \
-     rule from an unknown peer beside the cidr_blocks rule",
-)];
+/// The variants planned: the working network, then one defect each.
+const VARIANTS: &[&[(&str, &str)]] = &[&[], &[("with_logs", "false")], &[("endpoint_port", "80")]];
+
+/// Plans the configuration with `vars`, returning the plan JSON's path.
+fn plan(dir: &Path, index: usize, vars: &[(&str, &str)]) -> PathBuf {
+    let out = format!("plan{index}.out");
+    let mut args = vec![
+        "plan".to_owned(),
+        "-refresh=false".to_owned(),
+        "-input=false".to_owned(),
+        "-no-color".to_owned(),
+        "-out".to_owned(),
+        out.clone(),
+    ];
+    args.extend(vars.iter().map(|(k, v)| format!("-var={k}={v}")));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    terraform(dir, &args);
+    let json = terraform(dir, &["show", "-json", &out]);
+    let path = dir.join(format!("plan{index}.json"));
+    std::fs::write(&path, json).expect("write plan JSON");
+    std::fs::remove_file(dir.join(out)).expect("remove the binary plan");
+    path
+}
+
+/// privlink's analysis of `paths`, with `vars` as `--var`, checked as with `--endpoints-only`.
+fn analyse(paths: &[PathBuf], vars: &[(&str, &str)]) -> Analysis {
+    let options = LoadOptions {
+        terraform: ConfigOptions {
+            vars: vars
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
+            ..ConfigOptions::default()
+        },
+        ..LoadOptions::default()
+    };
+    let loaded = load(paths, &options);
+    for input in &loaded.inputs {
+        assert!(
+            input.errors.is_empty(),
+            "{}: {:?}",
+            input.path,
+            input.errors
+        );
+    }
+    analyze(
+        &loaded.model,
+        &Options {
+            endpoints_only: true,
+            region: None,
+        },
+    )
+}
 
 /// Whether an element is one the inputs declare (not a placeholder for something outside them).
 fn declared(element: Option<&Json>) -> bool {

@@ -10,7 +10,7 @@ use std::fmt;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use privlink_model::Model;
+use privlink_model::{Model, ResourceId};
 use serde::Deserialize;
 use serde::de::IgnoredAny;
 
@@ -125,9 +125,7 @@ pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Loaded {
         });
     }
     terraform.finish(options, &mut models, &mut loaded.inputs);
-    for model in models {
-        loaded.model.merge(model);
-    }
+    merge_with_snapshots(&mut loaded, models);
     if !templates.is_empty() {
         let cfn = EvalOptions {
             parameters: options.cloudformation_parameters.clone(),
@@ -201,6 +199,51 @@ fn summarise(errors: Vec<InputError>) -> Vec<InputError> {
         kept.push(summary);
     }
     kept
+}
+
+/// Merges the models of the inputs in order. An element a snapshot scanned that another input
+/// names by its AWS id (a subnet id a `data "aws_subnets"` answered from the snapshot, or a literal
+/// `subnet-...`) is one element, the scanned one, not a second network: the other inputs' stand-ins
+/// for it, and their reports that it is outside the inputs, are dropped.
+fn merge_with_snapshots(loaded: &mut Loaded, models: Vec<Model>) {
+    let mut scanned: std::collections::HashSet<ResourceId> = std::collections::HashSet::new();
+    for (model, report) in models.iter().zip(&loaded.inputs) {
+        if report.format == InputFormat::AwsSnapshot {
+            scanned.extend(
+                model
+                    .vpcs
+                    .keys()
+                    .chain(model.subnets.keys())
+                    .chain(model.route_tables.keys())
+                    .chain(model.security_groups.keys())
+                    .chain(model.network_acls.keys())
+                    .chain(model.endpoints.keys())
+                    .chain(model.internet_gateways.keys())
+                    .chain(model.nat_gateways.keys())
+                    .cloned(),
+            );
+        }
+    }
+    for (mut model, report) in models.into_iter().zip(&loaded.inputs) {
+        if report.format != InputFormat::AwsSnapshot && !scanned.is_empty() {
+            let kept = |id: &ResourceId| !scanned.contains(id);
+            model.vpcs.retain(|id, _| kept(id));
+            model.subnets.retain(|id, _| kept(id));
+            model.route_tables.retain(|id, _| kept(id));
+            model.security_groups.retain(|id, _| kept(id));
+            model.network_acls.retain(|id, _| kept(id));
+            model.endpoints.retain(|id, _| kept(id));
+            model.internet_gateways.retain(|id, _| kept(id));
+            model.nat_gateways.retain(|id, _| kept(id));
+            model.diagnostics.retain(|d| {
+                d.kind != privlink_model::DiagnosticKind::UnresolvedInput
+                    || d.resource
+                        .as_ref()
+                        .is_none_or(|r| !scanned.contains(&ResourceId::new(r)))
+            });
+        }
+        loaded.model.merge(model);
+    }
 }
 
 /// Whether a directory holds Terraform configuration files.
@@ -299,7 +342,14 @@ fn load_one(
             Err(e) => (Model::default(), vec![e]),
         },
         InputFormat::Unknown => (Model::default(), vec![unrecognised(&text, display)]),
-        InputFormat::AwsSnapshot => crate::snapshot::load_text(&text, display),
+        InputFormat::AwsSnapshot => match crate::snapshot::parse(&text, display) {
+            Ok(snapshot) => {
+                let model = crate::snapshot::lower(&snapshot, &text, display);
+                terraform.add_snapshot(snapshot);
+                (model, Vec::new())
+            }
+            Err(e) => (Model::default(), vec![e]),
+        },
         other => (
             Model::default(),
             vec![InputError::file(

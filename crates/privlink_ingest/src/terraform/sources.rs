@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 
 use privlink_model::{Diagnostic, DiagnosticKind, Known, Model};
 
-use super::config::{EvaluatedConfig, evaluate_directory};
+use super::config::{EvaluatedConfig, evaluate_with_snapshots};
 use super::lower::lower;
 use super::plan::TerraformJson;
 use super::plan::companion::attach;
@@ -26,6 +26,7 @@ use super::resource::{ResourceMode, TfResource};
 use super::validate::validate;
 use super::value::Value;
 use crate::inputs::{InputFormat, InputReport, LoadOptions, detect};
+use crate::snapshot::Snapshot;
 use crate::task_definition::{self, TaskDefinitionFile};
 
 /// The Terraform-family inputs of one run, by the index of their input report.
@@ -36,6 +37,8 @@ pub(crate) struct Batch {
     task_definitions: Vec<(usize, TaskDefinitionFile)>,
     /// Directories where task definitions may be found beside the inputs, with how they are shown.
     beside: Vec<(PathBuf, String)>,
+    /// AWS snapshots given in the same run: they answer the directories' data sources.
+    snapshots: Vec<Snapshot>,
 }
 
 #[derive(Debug)]
@@ -66,6 +69,11 @@ impl Batch {
     ) {
         self.look_beside_file(path, display);
         self.documents.push((report, read));
+    }
+
+    /// An AWS snapshot, read.
+    pub(crate) fn add_snapshot(&mut self, snapshot: Snapshot) {
+        self.snapshots.push(snapshot);
     }
 
     /// A task definition file, read.
@@ -111,7 +119,8 @@ impl Batch {
             .directories
             .into_iter()
             .map(|d| {
-                let e = evaluate_directory(&d.dir, &d.display, &config_options);
+                let e =
+                    evaluate_with_snapshots(&d.dir, &d.display, &config_options, &self.snapshots);
                 (d, e)
             })
             .collect();

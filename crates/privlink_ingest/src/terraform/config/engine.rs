@@ -205,6 +205,8 @@ pub(crate) struct Engine<'o> {
     pub(crate) root_dir: PathBuf,
     pub(crate) display: String,
     pub(crate) options: &'o ConfigOptions,
+    /// AWS snapshots that answer data sources.
+    pub(crate) snapshots: &'o [crate::snapshot::Snapshot],
     pub(crate) sources: Sources,
     pub(crate) memos: Memos,
     pub(crate) root_values: RootValues,
@@ -226,11 +228,17 @@ pub(crate) struct Engine<'o> {
 
 impl<'o> Engine<'o> {
     /// Sets up the root module instance: loads it and gathers the root variables' values.
-    pub(crate) fn new(root_dir: &Path, display: &str, options: &'o ConfigOptions) -> Self {
+    pub(crate) fn new(
+        root_dir: &Path,
+        display: &str,
+        options: &'o ConfigOptions,
+        snapshots: &'o [crate::snapshot::Snapshot],
+    ) -> Self {
         let mut engine = Self {
             root_dir: root_dir.to_path_buf(),
             display: display.to_owned(),
             options,
+            snapshots,
             sources: Sources::default(),
             memos: Memos::default(),
             root_values: RootValues::default(),

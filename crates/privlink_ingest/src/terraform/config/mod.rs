@@ -56,6 +56,7 @@ mod providers;
 mod references;
 mod resources;
 pub(crate) mod schema;
+mod snapshot_data;
 mod source;
 mod syntax;
 mod types;
@@ -94,9 +95,21 @@ pub struct EvaluatedConfig {
 
 /// Evaluates the root module in `dir`. `display` is how paths are shown (as the user named them).
 pub fn evaluate_directory(dir: &Path, display: &str, options: &ConfigOptions) -> EvaluatedConfig {
+    evaluate_with_snapshots(dir, display, options, &[])
+}
+
+/// Evaluates the root module in `dir`, answering data sources from AWS snapshots given in the same
+/// run (`--aws-snapshot`), as `terraform plan` answers them from the account.
+pub(crate) fn evaluate_with_snapshots(
+    dir: &Path,
+    display: &str,
+    options: &ConfigOptions,
+    snapshots: &[crate::snapshot::Snapshot],
+) -> EvaluatedConfig {
     const STACK: usize = 256 * 1024 * 1024;
     let run = || {
-        let (resources, diagnostics, errors) = engine::Engine::new(dir, display, options).run();
+        let (resources, diagnostics, errors) =
+            engine::Engine::new(dir, display, options, snapshots).run();
         EvaluatedConfig {
             resources,
             diagnostics,

@@ -405,8 +405,10 @@ impl Engine<'_> {
         {
             return value;
         }
-        let known_data =
-            decl.mode == ResourceMode::Data && super::data_sources::is_known(&decl.resource_type);
+        let known_data = decl.mode == ResourceMode::Data
+            && (super::data_sources::is_known(&decl.resource_type)
+                || (!self.snapshots.is_empty()
+                    && super::snapshot_data::answers(&decl.resource_type)));
         if (written || known_data)
             && let Some(v) = self.instance_values(module, resource, n).attribute(attr)
         {

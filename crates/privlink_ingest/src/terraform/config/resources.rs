@@ -313,6 +313,12 @@ impl Engine<'_> {
                         &configured,
                         &region,
                     ));
+                    configured.extend(super::snapshot_data::attributes(
+                        &decl.resource_type,
+                        &configured,
+                        &region,
+                        self.snapshots,
+                    ));
                 }
                 let schema = block_schema(mode, &decl.resource_type);
                 let reason = super::data_sources::computed_reason(

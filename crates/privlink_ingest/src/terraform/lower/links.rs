@@ -233,7 +233,7 @@ fn unresolved(address: &str, kind: ElementKind, at: Option<&Location>) -> Diagno
                 "{address} is read from the AWS account at plan time; privlink does not know this {}'s attributes",
                 kind.noun()
             ),
-            "give privlink the configuration that creates it, or analyse the live account with `privlink aws scan`",
+            "give privlink the configuration that creates it, or a scan of the account it reads (`privlink aws scan --save scan.json`, then `--aws-snapshot scan.json`)",
         )
     } else {
         (

@@ -8,7 +8,8 @@
 
 use std::collections::HashMap;
 
-use crate::terraform::resource::TfResource;
+use crate::terraform::config::schema::block_schema;
+use crate::terraform::resource::{ResourceMode, TfResource};
 use crate::terraform::value::Value;
 
 /// Gives each resource of `resources` the locations (and the richer unknowns) of the resource with
@@ -35,6 +36,8 @@ pub(crate) fn attach(resources: &mut [TfResource], configuration: &[TfResource])
                 value.clone_from(richer);
             }
         }
+        let computed = provider_computed(r, source);
+        r.attributes.retain(|name, _| !computed.contains(name));
         r.attribute_locations = source
             .attribute_locations
             .iter()
@@ -42,6 +45,31 @@ pub(crate) fn attach(resources: &mut [TfResource], configuration: &[TfResource])
             .collect();
     }
     linked
+}
+
+/// The attributes the plan leaves wholly unknown without saying why, which the configuration sets
+/// to `null` (or does not write) and the provider may compute: the unknown is the provider's, and
+/// the attribute is left out as the HCL front-end leaves it out (an endpoint's `policy` written as
+/// `try(each.value.policy, null)`).
+fn provider_computed(plan: &TfResource, source: &TfResource) -> Vec<String> {
+    let mode = match plan.mode {
+        ResourceMode::Data => "data",
+        ResourceMode::Managed => "managed",
+    };
+    let Some(schema) = block_schema(mode, &plan.resource_type) else {
+        return Vec::new();
+    };
+    plan.attributes
+        .iter()
+        .filter(|(name, value)| {
+            value
+                .as_unknown()
+                .is_some_and(|u| u.reference.is_none() && u.encoded.is_none())
+                && !source.attributes.contains_key(*name)
+                && schema.attributes.get(*name).is_some_and(|a| a.computed)
+        })
+        .map(|(name, _)| name.clone())
+        .collect()
 }
 
 /// Whether anything in the value is unknown without a reference or an encoded value, i.e. the
@@ -217,5 +245,27 @@ mod tests {
         assert_eq!(r.location_of("egress.0").unwrap().line, 30);
         // A known configuration value never replaces what the plan leaves unknown.
         assert_eq!(r.get("name"), Some(&bare));
+    }
+
+    #[test]
+    fn a_computed_attribute_the_configuration_leaves_null_is_left_out() {
+        let bare = Value::Unknown(UnknownValue::derived("known only after apply"));
+        let endpoint = |attributes| TfResource {
+            resource_type: "aws_vpc_endpoint".to_owned(),
+            ..resource("aws_vpc_endpoint.logs", attributes, vec![])
+        };
+        // `policy = try(each.value.policy, null)`: the provider computes it.
+        let mut plan = vec![endpoint(vec![
+            ("policy", bare.clone()),
+            ("service_name", bare.clone()),
+        ])];
+        let hcl = endpoint(vec![(
+            "service_name",
+            Value::string("com.amazonaws.eu-west-1.logs"),
+        )]);
+        attach(&mut plan, &[hcl]);
+        assert!(!plan[0].attributes.contains_key("policy"));
+        // Written and known in the configuration but unknown in the plan: the plan's unknown stays.
+        assert_eq!(plan[0].get("service_name"), Some(&bare));
     }
 }

@@ -55,6 +55,8 @@ pub(crate) struct Configuration<'a> {
     variables: &'a IndexMap<String, VariableJson>,
     /// Resource address (without key) → the instance keys present in the plan.
     instances: HashMap<String, Vec<Option<InstanceKey>>>,
+    /// Instance address → its unknown markers (`after_unknown`), for instances the plan changes.
+    unknowns: HashMap<String, &'a Json>,
 }
 
 impl<'a> Configuration<'a> {
@@ -75,7 +77,18 @@ impl<'a> Configuration<'a> {
             config,
             variables,
             instances: by_resource,
+            unknowns: HashMap::new(),
         }
+    }
+
+    /// Records the unknown markers of the instances (`after_unknown`, by instance address), so
+    /// [`Self::known_at_plan`] can tell which resource attributes the plan knows.
+    pub(crate) fn with_unknowns(
+        mut self,
+        markers: impl IntoIterator<Item = (String, &'a Json)>,
+    ) -> Self {
+        self.unknowns.extend(markers);
+        self
     }
 
     fn module(&self, path: &[ModuleStep]) -> Option<&'a ConfigModuleJson> {
@@ -264,6 +277,129 @@ impl<'a> Configuration<'a> {
         self.resolve_into(&refs, &Scope { module, key: None }, depth + 1, out)
     }
 
+    /// Whether an expression's value is known while planning: a constant, or only references whose
+    /// values the plan knows (root variables, module arguments and outputs made of such values,
+    /// resource attributes the plan knows, `count.index`, `each.key`, and `each.value` when the
+    /// `for_each` expression `each` is known). Never known: locals (plan JSON does not record
+    /// them), `self`, and an expression with neither a constant nor references (a call such as
+    /// `timestamp()`). `module`: the module instance the expression is written in.
+    pub(crate) fn known_at_plan(
+        &self,
+        expression: &Json,
+        module: &[ModuleStep],
+        each: Option<&Json>,
+    ) -> bool {
+        self.known(expression, module, each, 0)
+    }
+
+    fn known(
+        &self,
+        expression: &Json,
+        module: &[ModuleStep],
+        each: Option<&Json>,
+        depth: usize,
+    ) -> bool {
+        if depth > MAX_DEPTH {
+            return false;
+        }
+        if expression.get("constant_value").is_some() {
+            return true;
+        }
+        let Some(refs) = references(expression) else {
+            return false;
+        };
+        outermost(&refs)
+            .into_iter()
+            .all(|text| self.known_reference(text, module, each, depth))
+    }
+
+    fn known_reference(
+        &self,
+        text: &str,
+        module: &[ModuleStep],
+        each: Option<&Json>,
+        depth: usize,
+    ) -> bool {
+        let Some(steps) = parse_steps(text) else {
+            return false;
+        };
+        let Some(Step::Name(first)) = steps.first() else {
+            return false;
+        };
+        match (first.as_str(), steps.get(1)) {
+            ("count" | "path" | "terraform", _) => true,
+            ("each", Some(Step::Name(n))) if n == "key" => true,
+            ("each", Some(Step::Name(n))) if n == "value" => {
+                each.is_some_and(|e| self.known(e, module, None, depth + 1))
+            }
+            ("var", Some(Step::Name(name))) => {
+                let Some(((call, _), parent)) = module.split_last() else {
+                    // A root variable: the plan has its value.
+                    return true;
+                };
+                let Some(call) = self.module(parent).and_then(|m| m.module_calls.get(call)) else {
+                    return false;
+                };
+                // Not passed: the variable's default, a constant.
+                call.expressions.get(name).is_none_or(|argument| {
+                    self.known(
+                        argument,
+                        parent,
+                        call.for_each_expression.as_ref(),
+                        depth + 1,
+                    )
+                })
+            }
+            ("module", _) => {
+                let (call, key, output) = match steps.as_slice() {
+                    [_, Step::Name(call), Step::Name(output), ..] => (call, None, output),
+                    [
+                        _,
+                        Step::Name(call),
+                        Step::Index(key),
+                        Step::Name(output),
+                        ..,
+                    ] => (call, Some(key.clone()), output),
+                    _ => return false,
+                };
+                if key.is_none() && self.module_has_keys(module, call) {
+                    return false;
+                }
+                let mut child = module.to_vec();
+                child.push((call.clone(), key));
+                self.module(&child)
+                    .and_then(|m| m.outputs.get(output))
+                    .is_some_and(|o| self.known(&o.expression, &child, None, depth + 1))
+            }
+            ("local" | "self" | "each" | "var", _) => false,
+            _ => {
+                let Some((address, rest)) = resource_in(&steps, module.to_vec()) else {
+                    return false;
+                };
+                let keys: Vec<Option<InstanceKey>> = match &address.key {
+                    Some(key) => vec![Some(key.clone())],
+                    // No instance in the plan (counted to zero): an empty value, known.
+                    None => self
+                        .instances
+                        .get(&address.resource())
+                        .cloned()
+                        .unwrap_or_default(),
+                };
+                keys.into_iter().all(|key| {
+                    let instance = InstanceAddress {
+                        key,
+                        ..address.clone()
+                    }
+                    .instance();
+                    // An instance the plan does not list is not known to be known.
+                    self.unknowns
+                        .get(&instance)
+                        .is_some_and(|markers| !unknown_at(markers, rest))
+                })
+            }
+        }
+    }
+
     fn module_has_keys(&self, parent: &[ModuleStep], call: &str) -> bool {
         let prefix = module_path_string(parent);
         let keyed = if prefix.is_empty() {
@@ -336,6 +472,35 @@ impl<'a> Configuration<'a> {
                     .collect(),
             )),
         }
+    }
+}
+
+/// Whether the unknown markers say anything at `path` (or the value holding it) is unknown.
+fn unknown_at(markers: &Json, path: &[Step]) -> bool {
+    let mut at = markers;
+    for step in path {
+        if at == &Json::Bool(true) {
+            return true;
+        }
+        let next = match step {
+            Step::Name(name) => at.get(name),
+            Step::Index(InstanceKey::Index(i)) => usize::try_from(*i).ok().and_then(|i| at.get(i)),
+            Step::Index(InstanceKey::Key(key)) => at.get(key),
+        };
+        let Some(next) = next else {
+            return false;
+        };
+        at = next;
+    }
+    any_true(at)
+}
+
+fn any_true(markers: &Json) -> bool {
+    match markers {
+        Json::Bool(b) => *b,
+        Json::Array(items) => items.iter().any(any_true),
+        Json::Object(fields) => fields.values().any(any_true),
+        _ => false,
     }
 }
 

@@ -168,6 +168,9 @@ pub(crate) struct ConfigResourceJson {
     pub(crate) provider_config_key: Option<String>,
     #[serde(default)]
     pub(crate) expressions: Map<String, Json>,
+    /// What `each.value` stands for in the block.
+    #[serde(default)]
+    pub(crate) for_each_expression: Option<Json>,
 }
 
 /// A `module` block.
@@ -175,6 +178,9 @@ pub(crate) struct ConfigResourceJson {
 pub(crate) struct ModuleCallJson {
     #[serde(default)]
     pub(crate) expressions: Map<String, Json>,
+    /// What `each.value` stands for in the call's arguments.
+    #[serde(default)]
+    pub(crate) for_each_expression: Option<Json>,
     #[serde(default)]
     pub(crate) module: ConfigModuleJson,
 }

@@ -70,7 +70,8 @@ pub fn read_plan(text: &str, display: &str) -> Result<TerraformJson, InputError>
     let entries = plan_entries(&plan, display, &mut out.errors);
     let addresses: Vec<InstanceAddress> = entries.values().map(|e| e.address.clone()).collect();
     let configuration =
-        Configuration::new(plan.configuration.as_ref(), &plan.variables, &addresses);
+        Configuration::new(plan.configuration.as_ref(), &plan.variables, &addresses)
+            .with_unknowns(entries.values().map(|e| (e.address.instance(), e.unknown)));
     for entry in entries.values() {
         let reader = InstanceReader {
             config: &configuration,

@@ -23,6 +23,7 @@ use serde_json::{Map, Value as Json};
 
 use super::address::InstanceAddress;
 use super::config::{Configuration, Resolved, Scope, is_expression};
+use crate::terraform::config::schema::{AttributeSchema, block_schema};
 use crate::terraform::value::{Reference, UnknownValue, Value};
 
 /// List-valued attributes by name, for plans older than format 0.2 that do not record shapes.
@@ -192,12 +193,17 @@ impl InstanceReader<'_, '_> {
 
     /// A wholly unknown value.
     fn leaf(&self, path: &str, shape: Option<&Json>, expr: Option<&Json>) -> Option<Value> {
-        let expr = expr?;
+        let Some(expr) = expr else {
+            return self.unconfigured(path);
+        };
         if !is_expression(expr) {
             return Some(self.derived(
                 path,
                 "its blocks are generated from values known only after apply",
             ));
+        }
+        if self.provider_computes(path, expr) {
+            return None;
         }
         let resolved = match self.config.resolve(expr, &self.scope) {
             Ok(r) => r,
@@ -212,6 +218,57 @@ impl InstanceReader<'_, '_> {
             [Resolved::One(r)] => Some(reference_value(r.clone())),
             _ => Some(self.derived(path, "it combines several references")),
         }
+    }
+
+    /// An unknown value the configuration has no expression for. Not written, so the provider
+    /// computes it (left out, as the HCL front-end leaves it out) unless it is an argument of a
+    /// nested block the configuration does not show at all: Terraform leaves `dynamic` blocks out of
+    /// plan JSON's `configuration`, so such an argument is written, in a way the plan does not record.
+    fn unconfigured(&self, path: &str) -> Option<Value> {
+        let (top, _) = path.split_once('.')?;
+        if self.config.expressions(self.address)?.contains_key(top) {
+            return None;
+        }
+        let attribute = self.attribute_schema(path)?;
+        (attribute.optional || attribute.required).then(|| {
+            self.derived(
+                path,
+                "it is written in a `dynamic` block, which plan JSON does not record",
+            )
+        })
+    }
+
+    /// Whether an unknown value is one the provider computes because the configuration sets it to
+    /// `null`: an attribute the provider may compute, whose expression the plan knows (see
+    /// [`Configuration::known_at_plan`]). A value written as known would be known in the plan, so
+    /// the unknown is the provider's, as for an attribute not written at all
+    /// (`source_security_group_id = lookup(each.value, "source_security_group_id", null)` on a
+    /// CIDR rule).
+    fn provider_computes(&self, path: &str, expr: &Json) -> bool {
+        if !self.attribute_schema(path).is_some_and(|a| a.computed) {
+            return false;
+        }
+        let each = self
+            .config
+            .resource(self.address)
+            .and_then(|r| r.for_each_expression.as_ref());
+        self.config.known_at_plan(expr, &self.scope.module, each)
+    }
+
+    /// The provider's schema of the attribute at `path` (block indices skipped), when privlink has
+    /// the resource type's schema.
+    fn attribute_schema(&self, path: &str) -> Option<&'static AttributeSchema> {
+        let mode = if self.address.data { "data" } else { "managed" };
+        let mut block = block_schema(mode, &self.address.resource_type)?;
+        let names: Vec<&str> = path
+            .split('.')
+            .filter(|p| p.parse::<usize>().is_err())
+            .collect();
+        let (last, blocks) = names.split_last()?;
+        for name in blocks {
+            block = &block.block_types.get(*name)?.block;
+        }
+        block.attributes.get(*last)
     }
 
     fn object(
@@ -609,6 +666,115 @@ mod tests {
             network.get_path("assign_public_ip"),
             Some(&Value::Bool(false))
         );
+    }
+
+    /// Reads `address` with every instance's markers known to the configuration.
+    fn read_with_markers(
+        config: &Json,
+        markers: &[(&str, Json)],
+        address: &str,
+        after: &Json,
+        shape: &Json,
+    ) -> BTreeMap<String, Value> {
+        let config: ConfigJson = serde_json::from_value(config.clone()).unwrap();
+        let variables = IndexMap::new();
+        let parsed: Vec<InstanceAddress> = markers
+            .iter()
+            .map(|(a, _)| InstanceAddress::parse(a).unwrap())
+            .collect();
+        let c = Configuration::new(Some(&config), &variables, &parsed)
+            .with_unknowns(markers.iter().map(|(a, m)| ((*a).to_owned(), m)));
+        let address = InstanceAddress::parse(address).unwrap();
+        let unknown = markers
+            .iter()
+            .find(|(a, _)| *a == address.instance())
+            .map(|(_, m)| m.clone())
+            .unwrap();
+        let reader = InstanceReader {
+            config: &c,
+            address: &address,
+            scope: Scope {
+                module: address.module.clone(),
+                key: address.key.clone(),
+            },
+        };
+        reader.attributes(after, &unknown, shape)
+    }
+
+    #[test]
+    fn a_computed_attribute_written_from_known_values_is_the_providers() {
+        // `source_security_group_id = lookup(each.value, "source_security_group_id", null)`, with
+        // `each.value` from a module argument made of a variable and the VPC's known CIDR block.
+        let config = json!({"root_module": {
+            "resources": [{"address": "aws_vpc.main", "expressions": {}}],
+            "module_calls": {"ep": {
+                "expressions": {"rules": {"references": ["var.port", "aws_vpc.main.cidr_block", "aws_vpc.main"]}},
+                "module": {"resources": [
+                    {"address": "aws_security_group.this", "expressions": {}},
+                    {"address": "aws_security_group_rule.this",
+                     "for_each_expression": {"references": ["var.rules", "var.create"]},
+                     "expressions": {
+                        "source_security_group_id": {"references": ["each.value"]},
+                        "security_group_id": {"references": ["aws_security_group.this.id", "aws_security_group.this"]}
+                     }}
+                ]}
+            }}
+        }});
+        let rule = "module.ep.aws_security_group_rule.this[\"https\"]";
+        let markers = [
+            ("aws_vpc.main", json!({"id": true, "arn": true})),
+            ("module.ep.aws_security_group.this", json!({"id": true})),
+            (
+                rule,
+                json!({"source_security_group_id": true, "security_group_id": true, "id": true}),
+            ),
+        ];
+        let attrs = read_with_markers(
+            &config,
+            &markers,
+            rule,
+            &json!({"type": "ingress"}),
+            &json!({}),
+        );
+        assert!(!attrs.contains_key("source_security_group_id"), "{attrs:?}");
+        assert_eq!(
+            attrs["security_group_id"],
+            reference("module.ep.aws_security_group.this", "id")
+        );
+        // The VPC's CIDR block unknown too: the unknown may be written, and stays.
+        let mut markers = markers;
+        markers[0].1 = json!({"id": true, "cidr_block": true});
+        let attrs = read_with_markers(
+            &config,
+            &markers,
+            rule,
+            &json!({"type": "ingress"}),
+            &json!({}),
+        );
+        let u = attrs["source_security_group_id"].as_unknown().unwrap();
+        assert!(u.reason.contains("each.value"), "{}", u.reason);
+    }
+
+    #[test]
+    fn arguments_of_dynamic_blocks_are_unknown_not_absent() {
+        // The configuration shows no `network_configuration`: it is a `dynamic` block.
+        let config = json!({"root_module": {"resources": [{"address": "aws_ecs_service.app", "expressions": {
+            "name": {"constant_value": "app"}
+        }}]}});
+        let attrs = read(
+            &config,
+            &["aws_ecs_service.app"],
+            "aws_ecs_service.app",
+            &json!({"name": "app", "network_configuration": [{"assign_public_ip": false}]}),
+            &json!({"id": true, "network_configuration": [{"subnets": true, "security_groups": true}]}),
+            &json!({"network_configuration": [{"subnets": [], "security_groups": []}]}),
+        );
+        let network = &attrs["network_configuration"].as_list().unwrap()[0];
+        for field in ["subnets", "security_groups"] {
+            let u = network.get_path(field).unwrap().as_unknown().unwrap();
+            assert!(u.reason.contains("`dynamic` block"), "{}", u.reason);
+        }
+        assert!(!attrs.contains_key("id"), "computed, not written");
     }
 
     #[test]
