@@ -571,7 +571,11 @@ fn nested_stack_with_a_local_template_url() {
         .filter(|d| d.kind == privlink_model::DiagnosticKind::UnreadInput)
         .collect();
     assert_eq!(unread.len(), 1, "{unread:?}");
-    assert!(unread[0].message.starts_with("nested stack Remote: its TemplateURL"));
+    assert!(
+        unread[0]
+            .message
+            .starts_with("nested stack Remote: its TemplateURL")
+    );
     assert_eq!(unread[0].location.as_ref().map(|l| l.line), Some(21));
 }
 

@@ -1,9 +1,10 @@
 //! Hostile inputs: each is reported, located, in bounded time and memory, and never hides the other
-//! inputs.
+//! inputs. The tests assert what is reported; that loading stays linear in the input is measured by
+//! the `cloudformation_cycles` criterion bench, never by a timed assertion (a loaded machine makes
+//! those flaky, and the test harness's own timeout catches a hang).
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
 
 use privlink_ingest::terraform::config::{ConfigOptions, evaluate_directory};
 use privlink_ingest::{InputError, LoadOptions, load};
@@ -47,9 +48,7 @@ fn huge_counts_are_refused_at_the_count() {
                 ),
             )],
         );
-        let start = Instant::now();
         let config = evaluate_directory(dir.path(), "cfg", &ConfigOptions::default());
-        assert!(start.elapsed() < Duration::from_secs(10), "count = {count}");
         let errors = text(&config.errors);
         assert!(
             errors.contains("cfg/main.tf:5:3: aws_subnet.s would have")
@@ -100,9 +99,7 @@ fn a_string_doubled_forty_times_stops_at_the_limit() {
             ),
         ],
     );
-    let start = Instant::now();
     let config = evaluate_directory(dir.path(), "cfg", &ConfigOptions::default());
-    assert!(start.elapsed() < Duration::from_secs(20));
     let errors = text(&config.errors);
     assert!(errors.contains("evaluates to more than 16 MiB"), "{errors}");
     assert_eq!(config.resources.len(), 1);
@@ -225,7 +222,7 @@ fn a_broken_cdk_manifest_says_so() {
 }
 
 #[test]
-fn many_alike_errors_are_summarised_and_loading_is_linear() {
+fn many_alike_errors_are_summarised_and_a_long_cycle_is_reported() {
     // 100,000 undefined references in one Fn::Sub: a few errors and a count.
     let refs: String = (0..100_000).map(|i| format!("${{Missing{i}}}")).collect();
     let dir = tempfile::tempdir().unwrap();
@@ -238,9 +235,7 @@ fn many_alike_errors_are_summarised_and_loading_is_linear() {
             ),
         )],
     );
-    let start = Instant::now();
     let errors = errors_of(&[dir.path().join("sub.yaml")], &LoadOptions::default());
-    assert!(start.elapsed() < Duration::from_secs(20));
     assert!(errors[0].len() <= 6, "{}", errors[0].len());
     assert!(
         text(&errors[0]).contains("and 99995 more errors like"),
@@ -248,36 +243,31 @@ fn many_alike_errors_are_summarised_and_loading_is_linear() {
         text(&errors[0])
     );
 
-    // 20,000 resources referring to each other load in about the time of 2,000, times ten.
-    let template = |n: usize| {
-        let mut t = String::from("Resources:\n");
-        for i in 0..n {
-            t.push_str(&format!(
-                "  Sg{i}:\n    Type: AWS::EC2::SecurityGroup\n    Properties:\n      GroupDescription: !Ref Sg{}\n      VpcId: !GetAtt Sg{}.VpcId\n",
-                (i + 1) % n.max(1),
-                (i + 7) % n.max(1)
-            ));
-        }
-        t
-    };
-    let time = |n: usize| {
-        let dir = tempfile::tempdir().unwrap();
-        write(dir.path(), &[("t.yaml", &template(n))]);
-        let start = Instant::now();
-        let loaded = load(&[dir.path().join("t.yaml")], &LoadOptions::default());
-        assert!(
-            loaded
-                .model
-                .diagnostics
-                .iter()
-                .any(|d| d.message.contains("depend on each other in a cycle")),
-            "the references form one cycle"
-        );
-        start.elapsed()
-    };
-    let (small, large) = (time(2_000), time(20_000));
+    // 20,000 resources referring to each other in one cycle: loaded, the cycle reported (how the
+    // time grows from 2,000 to 20,000 is the `cloudformation_cycles` bench).
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), &[("t.yaml", &cyclic_template(20_000))]);
+    let loaded = load(&[dir.path().join("t.yaml")], &LoadOptions::default());
     assert!(
-        large < small * 30 + Duration::from_millis(500),
-        "2,000 resources {small:?}, 20,000 {large:?}"
+        loaded
+            .model
+            .diagnostics
+            .iter()
+            .any(|d| d.message.contains("depend on each other in a cycle")),
+        "the references form one cycle"
     );
+}
+
+/// `n` security groups each referring (`Ref`, `GetAtt`) to two others, all in one cycle: the same
+/// template as the `cloudformation_cycles` bench.
+fn cyclic_template(n: usize) -> String {
+    let mut t = String::from("Resources:\n");
+    for i in 0..n {
+        t.push_str(&format!(
+            "  Sg{i}:\n    Type: AWS::EC2::SecurityGroup\n    Properties:\n      GroupDescription: !Ref Sg{}\n      VpcId: !GetAtt Sg{}.VpcId\n",
+            (i + 1) % n.max(1),
+            (i + 7) % n.max(1)
+        ));
+    }
+    t
 }
