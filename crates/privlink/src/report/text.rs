@@ -180,16 +180,18 @@ fn finding(f: &Finding, sources: &mut Sources, out: &mut String) {
     let mut notes = Vec::new();
     if let Some(w) = &f.workload {
         let services = if f.services.is_empty() {
-            f.service.clone().unwrap_or_default()
+            f.service
+                .as_ref()
+                .map_or_else(String::new, |s| format!(", service: {s}"))
         } else {
-            join_and(&f.services)
+            format!(", service: {}", join_and(&f.services))
         };
         let subnets = if f.subnets.is_empty() {
             String::new()
         } else {
             format!(" in {}", join_and(&f.subnets))
         };
-        notes.push(format!("workload: {w}, service: {services}{subnets}"));
+        notes.push(format!("workload: {w}{services}{subnets}"));
     } else if let Some(service) = &f.service {
         let services = if f.services.is_empty() {
             service.clone()
