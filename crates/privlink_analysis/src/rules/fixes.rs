@@ -17,7 +17,7 @@ pub(super) fn region(ctx: &Context<'_>, group: &FlowGroup<'_>) -> String {
         .as_ref()
         .and_then(|v| ctx.model.vpcs.get(v))
         .and_then(|v| v.region.value().cloned())
-        .unwrap_or_else(|| "REGION".to_owned())
+        .unwrap_or_else(|| privlink_model::RUN_REGION.to_owned())
 }
 
 /// Subnets for a new interface endpoint: those of the VPC's existing interface endpoint with the most

@@ -28,7 +28,8 @@ fn check(ctx: &Context<'_>) -> Vec<Finding> {
         else {
             continue;
         };
-        if &name.region == vpc_region {
+        // A name written with the run's region is in whatever region the VPC is.
+        if &name.region == vpc_region || name.in_run_region() {
             continue;
         }
         let service_region = e.service_region.as_ref().and_then(Known::value);
