@@ -200,7 +200,8 @@ fn undecided_flows_fail_the_run_and_name_what_decides_them() {
 /// all exits 0, one that lacks an endpoint fails on it.
 #[test]
 fn without_a_region_endpoints_named_with_it_are_decided() {
-    let (status, report) = check(&["crates/privlink_analysis/tests/fixtures/region/cloudformation-clean"]);
+    let (status, report) =
+        check(&["crates/privlink_analysis/tests/fixtures/region/cloudformation-clean"]);
     assert_eq!(status, 0, "{report}");
     assert_eq!(report["summary"]["coverage"]["flows_unknown"], 0);
     let (status, report) =

@@ -28,7 +28,11 @@ fn run(relative: &str) -> Analysis {
 #[test]
 fn an_assumed_workload_gets_a_new_security_group_in_every_format() {
     for (input, vpc, default_group) in [
-        ("terraform", "aws_vpc.main", Some("aws_default_security_group.default")),
+        (
+            "terraform",
+            "aws_vpc.main",
+            Some("aws_default_security_group.default"),
+        ),
         ("cloudformation", "Vpc", None),
         ("snapshot/scan.json", "vpc-1", Some("sg-default")),
     ] {
@@ -65,10 +69,11 @@ fn an_assumed_workload_gets_a_new_security_group_in_every_format() {
         // The locked-down default group is not what the workload uses.
         if let Some(default_group) = default_group {
             assert!(
-                analysis.flows.iter().all(|f| f
-                    .hops
-                    .iter()
-                    .all(|h| h.element.as_ref().map(|e| e.as_str()) != Some(default_group))),
+                analysis.flows.iter().all(|f| f.hops.iter().all(|h| h
+                    .element
+                    .as_ref()
+                    .map(|e| e.as_str())
+                    != Some(default_group))),
                 "{input}"
             );
         }

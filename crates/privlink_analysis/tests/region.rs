@@ -81,7 +81,11 @@ fn endpoints_named_with_the_region_serve_whatever_the_region() {
         assert!(!without.flows.is_empty(), "{path}");
         assert_eq!(unknown_services(&without), Vec::<&str>::new(), "{path}");
         assert!(
-            without.coverage.per_workload.iter().all(|w| w.fully_checked()),
+            without
+                .coverage
+                .per_workload
+                .iter()
+                .all(|w| w.fully_checked()),
             "{path}"
         );
         let with = run(path, Some("eu-west-1"));
@@ -89,12 +93,7 @@ fn endpoints_named_with_the_region_serve_whatever_the_region() {
     }
     let clean = run("tests/fixtures/region/cloudformation-clean", None);
     assert_eq!(errors(&clean), Vec::<&str>::new());
-    assert!(
-        clean
-            .flows
-            .iter()
-            .all(|f| f.verdict == Verdict::Endpoint)
-    );
+    assert!(clean.flows.iter().all(|f| f.verdict == Verdict::Endpoint));
 }
 
 #[test]
@@ -143,24 +142,14 @@ fn an_endpoint_named_for_a_literal_region_is_decided_by_the_region() {
     assert!(hop.detail.contains("us-west-2"), "{}", hop.detail);
     let reason = &without.coverage.unknown_reasons[0];
     assert_eq!(reason.decide_with[0], "--region");
-    assert!(
-        without
-            .findings
-            .iter()
-            .any(|f| f.rule == "unresolved-input"
-                && f.severity == privlink_model::Severity::Error
-                && f.resource.as_deref() == Some("Logs"))
-    );
+    assert!(without.findings.iter().any(|f| f.rule == "unresolved-input"
+        && f.severity == privlink_model::Severity::Error
+        && f.resource.as_deref() == Some("Logs")));
 
     // --region decides it: in us-west-2 the endpoint serves, elsewhere it names another region.
     let there = run(path, Some("us-west-2"));
     assert_eq!(unknown_services(&there), Vec::<&str>::new());
-    assert!(
-        there
-            .flows
-            .iter()
-            .all(|f| f.verdict == Verdict::Endpoint)
-    );
+    assert!(there.flows.iter().all(|f| f.verdict == Verdict::Endpoint));
     let elsewhere = run(path, Some("eu-west-1"));
     assert!(errors(&elsewhere).contains(&"endpoint-region-mismatch"));
     assert_eq!(unknown_services(&elsewhere), Vec::<&str>::new());

@@ -200,7 +200,11 @@ mod tests {
         assert!(ServiceName::parse("com.amazonaws.s3").is_none());
         let s = ServiceName::parse("com.amazonaws.REGION.logs").unwrap();
         assert!(s.in_run_region() && s.service == "logs");
-        assert!(!ServiceName::parse("com.amazonaws.us-west-2.logs").unwrap().in_run_region());
+        assert!(
+            !ServiceName::parse("com.amazonaws.us-west-2.logs")
+                .unwrap()
+                .in_run_region()
+        );
         assert!(ServiceName::parse("logs").is_none());
     }
 

@@ -43,10 +43,11 @@ pub(super) fn string(r: &CfnResource, path: &str) -> Option<Known<String>> {
 pub(super) fn string_value(value: &Value) -> Option<Known<String>> {
     match value {
         Value::Null | Value::Omitted => None,
-        other @ Value::Unknown(_) => Some(other.run_region_text().map_or_else(
-            || Known::Unknown(unknown_of(other)),
-            Known::Value,
-        )),
+        other @ Value::Unknown(_) => Some(
+            other
+                .run_region_text()
+                .map_or_else(|| Known::Unknown(unknown_of(other)), Known::Value),
+        ),
         other => Some(
             other
                 .to_text()
