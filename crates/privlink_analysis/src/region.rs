@@ -70,7 +70,7 @@ fn dependence(net: &Network<'_>, flow: &Flow, requirement: &Requirement) -> Opti
     }
     let literal = endpoints.into_iter().find_map(|e| {
         let name = e.service()?;
-        (!name.in_run_region()).then(|| (e, name.region))
+        (!name.in_run_region()).then_some((e, name.region))
     })?;
     let (endpoint, region) = literal;
     Some((

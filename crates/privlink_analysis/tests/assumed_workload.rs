@@ -22,7 +22,7 @@ fn run(relative: &str) -> Analysis {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures/assumed-workload")
         .join(relative);
-    analyse(&[PathBuf::from(path)], &LoadOptions::default())
+    analyse(&[path], &LoadOptions::default())
 }
 
 #[test]
