@@ -358,7 +358,13 @@ pub(super) fn fix_for(ctx: &Context<'_>, group: &FlowGroup<'_>, cause: &Cause) -
             region: other,
         } => {
             let rewritten = image.replacen(&format!(".{other}."), &format!(".{region}."), 1);
-            let lang = language_of(ctx, &ResourceId::new(&group.first().workload));
+            let lang = ctx
+                .workloads
+                .iter()
+                .find(|w| w.name == group.first().workload)
+                .map_or(Language::Unknown, |w| {
+                    crate::coverage::language(&w.provenance)
+                });
             let replication = match lang {
                 Language::Terraform => "aws_ecr_replication_configuration",
                 Language::CloudFormation => "AWS::ECR::ReplicationConfiguration",
