@@ -82,6 +82,11 @@ class EksNodegroupStack extends cdk.Stack {
   }
 }
 
+module.exports = { IsolatedFargateStack };
+if (require.main !== module) {
+  return;
+}
+
 const outdir = process.argv[2] || 'cdk.out';
 const app = new cdk.App({
   outdir,

@@ -156,8 +156,10 @@ fn no_example_or_fixture_exits_0_with_an_undecided_required_flow() {
     );
 }
 
-/// Templates checked without a region: the endpoints' service names depend on `AWS::Region`.
-const NO_REGION: &str = "crates/privlink/tests/fixtures/fix/cloudformation-yaml";
+/// Templates checked without a region: the region is one unknown, so the endpoints named with
+/// `AWS::Region` are decided, but one endpoint names a literal region, which may or may not be the
+/// stack's.
+const NO_REGION: &str = "crates/privlink/tests/fixtures/coverage/literal-region";
 
 #[test]
 fn undecided_flows_fail_the_run_and_name_what_decides_them() {
@@ -167,17 +169,14 @@ fn undecided_flows_fail_the_run_and_name_what_decides_them() {
     assert_eq!(coverage["workloads"], 1);
     assert_eq!(coverage["workloads_checked"], 0);
     assert_eq!(coverage["flows"], 8);
-    assert_eq!(coverage["flows_unknown"], 7);
+    assert_eq!(coverage["flows_unknown"], 2);
     let reason = &coverage["unknown_reasons"][0];
-    assert_eq!(reason["element"], "EcrApi");
-    assert_eq!(
-        reason["services"],
-        serde_json::json!(["ecr.api", "ecr.dkr", "logs"])
-    );
+    assert_eq!(reason["element"], "Logs");
+    assert_eq!(reason["services"], serde_json::json!(["logs"]));
     assert_eq!(reason["decide_with"][0], "--region");
     let workload = &report["workloads"][0]["coverage"];
-    assert_eq!(workload["decided"], 1);
-    assert_eq!(workload["unknown"], 7);
+    assert_eq!(workload["decided"], 6);
+    assert_eq!(workload["unknown"], 2);
     let finding = report["findings"]
         .as_array()
         .expect("findings")
@@ -185,9 +184,9 @@ fn undecided_flows_fail_the_run_and_name_what_decides_them() {
         .find(|f| f["rule"] == "unresolved-input")
         .expect("an unresolved-input finding");
     assert_eq!(finding["severity"], "error");
-    assert_eq!(finding["workload"], "Service");
-    assert_eq!(finding["resource"], "EcrApi");
-    assert_eq!(finding["service"], "ecr.api");
+    assert_eq!(finding["workload"], "app");
+    assert_eq!(finding["resource"], "Logs");
+    assert_eq!(finding["service"], "logs");
     assert!(
         finding["fix"]["summary"]
             .as_str()
@@ -195,6 +194,30 @@ fn undecided_flows_fail_the_run_and_name_what_decides_them() {
             .contains("--region REGION"),
         "{finding}"
     );
+}
+
+/// Without a region, endpoints named with `AWS::Region` are decided: a template set that has them
+/// all exits 0, one that lacks an endpoint fails on it.
+#[test]
+fn without_a_region_endpoints_named_with_it_are_decided() {
+    let (status, report) =
+        check(&["crates/privlink_analysis/tests/fixtures/region/cloudformation-clean"]);
+    assert_eq!(status, 0, "{report}");
+    assert_eq!(report["summary"]["coverage"]["flows_unknown"], 0);
+    let (status, report) =
+        check(&["crates/privlink_analysis/tests/fixtures/region/cloudformation-missing-logs"]);
+    assert_eq!(status, 1);
+    assert_eq!(report["summary"]["coverage"]["flows_unknown"], 0);
+    let rules: Vec<&Value> = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["severity"] == "error")
+        .map(|f| &f["rule"])
+        .collect();
+    assert_eq!(rules, ["missing-interface-endpoint"]);
+    let (status, _) = check(&["testdata/cdk/agnostic.out/AgnosticFargate.template.json"]);
+    assert_eq!(status, 0);
 }
 
 #[test]
@@ -224,7 +247,7 @@ fn allow_undecided_reports_them_as_infos() {
     assert!(unresolved.iter().all(|f| f["severity"] == "info"));
     // The missing S3 gateway endpoint is decided and still fails the run.
     assert_eq!(status, 1);
-    assert_eq!(report["summary"]["coverage"]["flows_unknown"], 7);
+    assert_eq!(report["summary"]["coverage"]["flows_unknown"], 2);
     let (status, _) = check(&[NO_REGION, "--allow-undecided", "--fail-on", "info"]);
     assert_eq!(status, 1);
 }
@@ -257,7 +280,7 @@ fn every_format_states_the_coverage() {
             .expect("runs");
         String::from_utf8(out.stdout).expect("utf-8")
     };
-    let headline = "0 of 1 workload and 1 of 8 required flows fully checked; 7 unknown";
+    let headline = "0 of 1 workload and 6 of 8 required flows fully checked; 2 unknown";
     for format in ["text", "markdown", "html"] {
         assert!(
             render(format).contains(headline),
@@ -267,6 +290,6 @@ fn every_format_states_the_coverage() {
     }
     let sarif: Value = serde_json::from_str(&render("sarif")).expect("sarif");
     let coverage = &sarif["runs"][0]["properties"]["coverage"];
-    assert_eq!(coverage["flows_unknown"], 7);
-    assert_eq!(coverage["undecided_workloads"][0]["workload"], "Service");
+    assert_eq!(coverage["flows_unknown"], 2);
+    assert_eq!(coverage["undecided_workloads"][0]["workload"], "app");
 }

@@ -546,6 +546,31 @@ fn examples_and_template_fixtures_are_fixed_and_nothing_new_appears() {
     }
 }
 
+/// Without `--region` the endpoint privlink adds to a template is named with `AWS::Region`, as the
+/// template's own endpoints are, and the run after the fix has nothing left.
+#[test]
+fn an_endpoint_added_without_a_region_follows_aws_region() {
+    let tools = Tools::find();
+    let ws = Workspace::new();
+    ws.copy(
+        "crates/privlink_analysis/tests/fixtures/region/cloudformation-missing-logs",
+        "no-region",
+    );
+    let fixed = fix_and_recheck(&ws, "no-region", &[], &tools);
+    assert!(
+        fixed.printed.contains("com.amazonaws.${AWS::Region}.logs"),
+        "{}",
+        fixed.printed
+    );
+    let patch = fixed.printed.split("--- a/").nth(1).expect("a patch");
+    assert!(!patch.contains("com.amazonaws.REGION"), "{patch}");
+    let statuses: Vec<&str> = findings(&fixed.report)
+        .iter()
+        .filter_map(|f| f["status"].as_str())
+        .collect();
+    assert!(statuses.contains(&"fixed"), "{}", fixed.printed);
+}
+
 #[test]
 fn the_printed_patch_is_what_write_writes() {
     for (name, from) in [

@@ -550,15 +550,16 @@ fn endpoints_only_is_reported() {
 
 #[test]
 fn undecided_flows_are_grouped_by_what_decides_them() {
-    // CloudFormation without a region: the endpoints' service names depend on `AWS::Region`.
+    // CloudFormation without a region: one endpoint names a literal region.
     let r = report(&[
         "check",
         "--format",
         "json",
-        "crates/privlink/tests/fixtures/fix/cloudformation-yaml",
+        "crates/privlink/tests/fixtures/coverage/literal-region",
     ]);
     let c = &r.summary.coverage;
     assert_eq!(c.workloads_undecided, 1);
+    assert!(c.flows_unknown > 0);
     assert_eq!(
         c.unknown_reasons.iter().map(|u| u.flows).sum::<usize>(),
         c.flows_unknown
@@ -566,7 +567,7 @@ fn undecided_flows_are_grouped_by_what_decides_them() {
     for u in &c.unknown_reasons {
         assert!(!u.hop.is_empty() && !u.reason.is_empty(), "{u:?}");
         assert!(u.element.is_some() && u.location.is_some(), "{u:?}");
-        assert_eq!(u.workloads, ["Service"]);
+        assert_eq!(u.workloads, ["app"]);
         assert!(!u.services.is_empty() && !u.subnets.is_empty(), "{u:?}");
         assert_eq!(u.decide_with.first().map(String::as_str), Some("--region"));
     }

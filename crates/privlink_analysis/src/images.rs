@@ -96,9 +96,16 @@ fn ecr_registry(host: &str) -> Option<ImageSource> {
         [acct, "dkr-ecr" | "dkr-ecr-fips", region, "on", "aws"] => (acct, region),
         _ => return None,
     };
+    // Host names are compared lower-case; the run's region, when the inputs name none, keeps its
+    // own spelling so it matches the workload's.
+    let region = if region.eq_ignore_ascii_case(privlink_model::RUN_REGION) {
+        privlink_model::RUN_REGION
+    } else {
+        region
+    };
     Some(ImageSource::Ecr {
         account: (*account).to_owned(),
-        region: (*region).to_owned(),
+        region: region.to_owned(),
     })
 }
 

@@ -14,6 +14,7 @@ pub mod finding;
 pub mod images;
 pub mod policy;
 pub mod reach;
+mod region;
 pub mod requirements;
 pub mod rules;
 pub mod workloads;
@@ -71,13 +72,17 @@ impl Analysis {
 
 /// Analyses a model.
 pub fn analyze(model: &Model, options: &Options) -> Analysis {
+    let effective = workloads::effective_workloads(model);
+    // Assumed workloads get a new security group, which the model then holds.
+    let with_groups = workloads::with_assumed_groups(model, &effective);
+    let model: &Model = &with_groups;
     let network = Network::new(model);
     let trace_options = TraceOptions {
         endpoints_only: options.endpoints_only,
     };
     let mut workloads = Vec::new();
     let mut flows = Vec::new();
-    for workload in workloads::effective_workloads(model) {
+    for workload in effective {
         let vpc = model.workload_vpc(&workload).value().cloned();
         let region = vpc
             .as_ref()
@@ -87,17 +92,24 @@ pub fn analyze(model: &Model, options: &Options) -> Analysis {
                 Known::Unknown(_) => None,
             })
             .or_else(|| options.region.clone());
-        let needs = requirements::requirements(&workload, region.as_deref().unwrap_or("REGION"));
+        let needs = requirements::requirements(
+            &workload,
+            region.as_deref().unwrap_or(privlink_model::RUN_REGION),
+        );
         for subnet in &workload.subnets {
             for requirement in &needs {
-                flows.push(reach::trace(
+                let mut flow = reach::trace(
                     &network,
                     trace_options,
                     &workload,
                     subnet,
                     requirement,
                     region.as_deref(),
-                ));
+                );
+                if region.is_none() {
+                    region::settle(&network, &mut flow, requirement);
+                }
+                flows.push(flow);
             }
         }
         workloads.push(AnalyzedWorkload {

@@ -1,12 +1,27 @@
 //! The workloads to analyse: those the inputs define, or else the one SPEC.md assumes.
+//!
+//! An assumed workload is a new one: it gets a new security group, as a team adding a service
+//! creates one, with the rules AWS gives a new group (all outbound traffic allowed, nothing
+//! inbound), not the VPC's default group. A default group with its rules removed is good practice,
+//! and no workload the inputs do not define uses it.
 
+use std::borrow::Cow;
+
+use ipnet::Ipv4Net;
+use privlink_model::net::{PortRange, Protocol};
 use privlink_model::{
     Feature, Known, Model, Origin, Partial, Provenance, ResourceId, RouteDestination, RouteTarget,
-    Workload, WorkloadKind,
+    SecurityGroup, SgPeer, SgRule, Vpc, Workload, WorkloadKind,
 };
 
+/// The id of the new security group an assumed workload in `vpc` gets.
+pub fn assumed_security_group(vpc: &ResourceId) -> ResourceId {
+    ResourceId::new(format!("new-security-group ({vpc})"))
+}
+
 /// The workloads of `model`; when it defines none, one assumed ECS Fargate 1.4.0 task with `awslogs`
-/// per VPC, in each subnet without a route to an internet gateway.
+/// per VPC, in each subnet without a route to an internet gateway, with a new security group
+/// ([`assumed_security_group`]).
 pub fn effective_workloads(model: &Model) -> Vec<Workload> {
     if !model.workloads.is_empty() {
         return model.workloads.clone();
@@ -36,7 +51,7 @@ pub fn effective_workloads(model: &Model) -> Vec<Workload> {
                 platform_version: Some("1.4.0".to_owned()),
                 windows: false,
                 subnets: Partial::complete(subnets),
-                security_groups: Partial::default(),
+                security_groups: Partial::complete(vec![assumed_security_group(&vpc.id)]),
                 assign_public_ip: Some(Known::Value(false)),
                 features: vec![Feature::Awslogs],
                 images: Vec::new(),
@@ -51,6 +66,47 @@ pub fn effective_workloads(model: &Model) -> Vec<Workload> {
             })
         })
         .collect()
+}
+
+/// `model` with the new security group of each assumed workload among `workloads` (borrowed
+/// unchanged when there is none).
+pub fn with_assumed_groups<'m>(model: &'m Model, workloads: &[Workload]) -> Cow<'m, Model> {
+    if !workloads.iter().any(|w| w.assumed) {
+        return Cow::Borrowed(model);
+    }
+    let mut model = model.clone();
+    let vpcs: Vec<Vpc> = model.vpcs.values().cloned().collect();
+    for vpc in &vpcs {
+        let id = assumed_security_group(&vpc.id);
+        if !workloads
+            .iter()
+            .any(|w| w.assumed && w.security_groups.known.contains(&id))
+        {
+            continue;
+        }
+        let provenance = Provenance {
+            address: id.to_string(),
+            location: None,
+            origin: Origin::Assumed,
+        };
+        model.security_groups.insert(
+            id.clone(),
+            SecurityGroup {
+                id,
+                provenance: provenance.clone(),
+                vpc: Known::Value(vpc.id.clone()),
+                is_default: false,
+                ingress: Partial::complete(Vec::new()),
+                egress: Partial::complete(vec![SgRule {
+                    protocol: Protocol::All,
+                    ports: PortRange::ALL,
+                    peer: SgPeer::Ipv4(Ipv4Net::default()),
+                    provenance,
+                }]),
+            },
+        );
+    }
+    Cow::Owned(model)
 }
 
 /// Whether a subnet's route table sends 0.0.0.0/0 to an internet gateway (a public subnet).

@@ -40,6 +40,12 @@ impl fmt::Display for EndpointKind {
     }
 }
 
+/// The region of a run whose inputs name none, as written in names built from it: a template set
+/// checked without `--region` deploys to one region, the same for all of it, so
+/// `com.amazonaws.${AWS::Region}.logs` is read as `com.amazonaws.REGION.logs` and serves the
+/// workloads of that run whatever the region turns out to be.
+pub const RUN_REGION: &str = "REGION";
+
 /// A parsed AWS service endpoint name: `com.amazonaws.<region>.<service>`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct ServiceName {
@@ -52,18 +58,23 @@ pub struct ServiceName {
 impl ServiceName {
     /// Parses `com.amazonaws.REGION.SERVICE` (and the China `cn.com.amazonaws.` form). Endpoint
     /// services of other providers (`com.amazonaws.vpce.REGION.vpce-svc-...`) are not AWS services
-    /// and give `None`.
+    /// and give `None`. The region may be [`RUN_REGION`], the run's region when no input names it.
     pub fn parse(text: &str) -> Option<Self> {
         let rest = text.strip_prefix("cn.").unwrap_or(text);
         let rest = rest.strip_prefix("com.amazonaws.")?;
         let (region, service) = rest.split_once('.')?;
-        if !looks_like_region(region) || service.is_empty() {
+        if !(looks_like_region(region) || region == RUN_REGION) || service.is_empty() {
             return None;
         }
         Some(Self {
             region: region.to_owned(),
             service: service.to_owned(),
         })
+    }
+
+    /// Whether the name is written with the run's region ([`RUN_REGION`]) rather than a region name.
+    pub fn in_run_region(&self) -> bool {
+        self.region == RUN_REGION
     }
 
     /// The canonical name for a region and service.
@@ -187,6 +198,13 @@ mod tests {
         assert_eq!(s.region, "us-gov-west-1");
         assert!(ServiceName::parse("com.amazonaws.vpce.us-east-1.vpce-svc-0123").is_none());
         assert!(ServiceName::parse("com.amazonaws.s3").is_none());
+        let s = ServiceName::parse("com.amazonaws.REGION.logs").unwrap();
+        assert!(s.in_run_region() && s.service == "logs");
+        assert!(
+            !ServiceName::parse("com.amazonaws.us-west-2.logs")
+                .unwrap()
+                .in_run_region()
+        );
         assert!(ServiceName::parse("logs").is_none());
     }
 

@@ -36,7 +36,9 @@ mod workload;
 
 pub use diagnostic::{Diagnostic, DiagnosticKind, Misspelling, Severity};
 pub use eks::{EfsMountTarget, EksCluster};
-pub use endpoint::{EndpointKind, ServiceName, VpcEndpoint, is_region_name, looks_like_region};
+pub use endpoint::{
+    EndpointKind, RUN_REGION, ServiceName, VpcEndpoint, is_region_name, looks_like_region,
+};
 pub use fix::{FixIntent, HttpsPeer};
 pub use gateway::{InternetGateway, NatConnectivity, NatGateway};
 pub use id::ResourceId;

@@ -54,7 +54,10 @@ fn workload(a: &AnalyzedWorkload, flows: &[Flow], out: &mut String) {
         .map(|l| format!("  {}", paint(DIM, l)))
         .unwrap_or_default();
     let assumed = if w.assumed {
-        paint(style::WARNING, " (assumed: the inputs define no workload)")
+        paint(
+            style::WARNING,
+            " (assumed: the inputs define no workload; it gets a new security group, all outbound allowed)",
+        )
     } else {
         String::new()
     };

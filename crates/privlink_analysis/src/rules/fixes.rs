@@ -5,7 +5,9 @@ use std::collections::BTreeMap;
 
 use privlink_model::{EndpointKind, FixIntent, HttpsPeer, Known, ResourceId, ServiceName};
 
+use super::wording::{attribute, language_of, setting};
 use super::{Context, FlowGroup, join_and};
+use crate::coverage::Language;
 use crate::finding::{Applicability, Fix};
 use crate::reach::Cause;
 
@@ -17,7 +19,7 @@ pub(super) fn region(ctx: &Context<'_>, group: &FlowGroup<'_>) -> String {
         .as_ref()
         .and_then(|v| ctx.model.vpcs.get(v))
         .and_then(|v| v.region.value().cloned())
-        .unwrap_or_else(|| "REGION".to_owned())
+        .unwrap_or_else(|| privlink_model::RUN_REGION.to_owned())
 }
 
 /// Subnets for a new interface endpoint: those of the VPC's existing interface endpoint with the most
@@ -138,10 +140,14 @@ pub(super) fn fix_for(ctx: &Context<'_>, group: &FlowGroup<'_>, cause: &Cause) -
                 .filter(|rt| !on.contains(rt))
                 .collect();
             // The implicit main route table has no address of its own: name it the way a user writes it.
+            let lang = language_of(ctx, endpoint);
             let names: Vec<String> = missing
                 .iter()
                 .map(|rt| match rt.as_str().strip_suffix("#main-route-table") {
-                    Some(vpc) if *main_table => format!("{vpc}.main_route_table_id"),
+                    Some(vpc) if *main_table => match lang {
+                        Language::Terraform => format!("{vpc}.main_route_table_id"),
+                        _ => format!("the main route table of {vpc}"),
+                    },
                     _ => rt.to_string(),
                 })
                 .collect();
@@ -155,8 +161,9 @@ pub(super) fn fix_for(ctx: &Context<'_>, group: &FlowGroup<'_>, cause: &Cause) -
             };
             safe(
                 format!(
-                    "add {} to the route_table_ids of {endpoint}{alternative} (open S3 connections from those subnets drop once while the route is added)",
-                    join_and(&names)
+                    "add {} to the {} of {endpoint}{alternative} (open S3 connections from those subnets drop once while the route is added)",
+                    join_and(&names),
+                    attribute(lang, "route_table_ids")
                 ),
                 missing
                     .into_iter()
@@ -169,16 +176,24 @@ pub(super) fn fix_for(ctx: &Context<'_>, group: &FlowGroup<'_>, cause: &Cause) -
         }
         Cause::PrivateDnsDisabled { endpoint } => safe(
             format!(
-                "set private_dns_enabled = true on {endpoint} (PrivateDnsEnabled: true in CloudFormation)"
+                "set {} on {endpoint}",
+                setting(language_of(ctx, endpoint), "private_dns_enabled", "true")
             ),
             vec![FixIntent::EnablePrivateDns {
                 endpoint: endpoint.clone(),
             }],
         ),
         Cause::VpcDnsDisabled { .. } => safe(
-            format!(
-                "set enable_dns_support = true and enable_dns_hostnames = true on {vpc} (EnableDnsSupport / EnableDnsHostnames in CloudFormation)"
-            ),
+            match language_of(ctx, &vpc) {
+                Language::Unknown => format!(
+                    "set enable_dns_support = true and enable_dns_hostnames = true on {vpc} (EnableDnsSupport / EnableDnsHostnames in CloudFormation)"
+                ),
+                lang => format!(
+                    "set {} and {} on {vpc}",
+                    setting(lang, "enable_dns_support", "true"),
+                    setting(lang, "enable_dns_hostnames", "true")
+                ),
+            },
             vec![FixIntent::EnableVpcDns { vpc }],
         ),
         Cause::EndpointWithoutSubnets { endpoint } => {
@@ -190,7 +205,10 @@ pub(super) fn fix_for(ctx: &Context<'_>, group: &FlowGroup<'_>, cause: &Cause) -
                 ),
                 applicability: Applicability::Manual,
                 intents: vec![FixIntent::Manual {
-                    description: format!("set subnet_ids of {endpoint} to one subnet per AZ"),
+                    description: format!(
+                        "set {} of {endpoint} to one subnet per AZ",
+                        attribute(language_of(ctx, endpoint), "subnet_ids")
+                    ),
                 }],
             }
         }
@@ -340,9 +358,22 @@ pub(super) fn fix_for(ctx: &Context<'_>, group: &FlowGroup<'_>, cause: &Cause) -
             region: other,
         } => {
             let rewritten = image.replacen(&format!(".{other}."), &format!(".{region}."), 1);
+            let lang = ctx
+                .workloads
+                .iter()
+                .find(|w| w.name == group.first().workload)
+                .map_or(Language::Unknown, |w| {
+                    crate::coverage::language(&w.provenance)
+                });
+            let replication = match lang {
+                Language::Terraform => "aws_ecr_replication_configuration",
+                Language::CloudFormation => "AWS::ECR::ReplicationConfiguration",
+                Language::Account | Language::Unknown => "ECR replication",
+            };
             Fix {
                 summary: format!(
-                    "replicate the repository to {region} (aws_ecr_replication_configuration) and use {rewritten}, or add cross-region interface endpoints with service_region = \"{other}\" for com.amazonaws.{other}.ecr.api, com.amazonaws.{other}.ecr.dkr and com.amazonaws.{other}.s3"
+                    "replicate the repository to {region} ({replication}) and use {rewritten}, or add cross-region interface endpoints with {} for com.amazonaws.{other}.ecr.api, com.amazonaws.{other}.ecr.dkr and com.amazonaws.{other}.s3",
+                    setting(lang, "service_region", &format!("\"{other}\""))
                 ),
                 applicability: Applicability::Manual,
                 intents: vec![FixIntent::Manual {

@@ -15,6 +15,7 @@ mod images;
 mod inputs;
 mod security;
 mod storage;
+pub(crate) mod wording;
 
 use std::collections::BTreeMap;
 

@@ -846,7 +846,8 @@ impl<'s, 'm> CloudFormation<'s, 'm> {
         let service = ServiceName::parse(service_name);
         let vpc_region = model.vpcs.get(vpc).and_then(|v| v.region.value().cloned());
         let name_value = match &service {
-            Some(s) if Some(&s.region) == vpc_region.as_ref() => {
+            // The VPC's own region, or the run's when the inputs name none: `AWS::Region`.
+            Some(s) if s.in_run_region() || Some(&s.region) == vpc_region.as_ref() => {
                 Value::Sub(format!("com.amazonaws.${{AWS::Region}}.{}", s.service))
             }
             _ => Value::Text(service_name.to_owned()),

@@ -9,6 +9,10 @@
 use std::fmt;
 
 use indexmap::IndexMap;
+use privlink_model::RUN_REGION;
+
+/// How `AWS::Region` is written in the text of an unknown when the run names no region.
+pub(crate) const REGION_TEXT: &str = "${AWS::Region}";
 
 /// Which template of the run (an index into the evaluator's templates).
 pub(crate) type TemplateId = usize;
@@ -153,8 +157,18 @@ impl Value {
         }
     }
 
-    /// JSON for this value, with each unknown written as its `${...}` text: the form the shared
-    /// container-definition reader understands.
+    /// The text of an unknown whose only unknown part is the region of a run that names none, with
+    /// the region written as [`RUN_REGION`]: `!Sub com.amazonaws.${AWS::Region}.logs` is
+    /// `com.amazonaws.REGION.logs`. The region is one value for the whole run, so names built from it
+    /// compare equal whatever it is; anything else unknown in the value keeps it unknown.
+    pub(crate) fn run_region_text(&self) -> Option<String> {
+        let Self::Unknown(u) = self else { return None };
+        let text = u.text.replace(REGION_TEXT, RUN_REGION);
+        (u.text.contains(REGION_TEXT) && !text.contains("${")).then_some(text)
+    }
+
+    /// JSON for this value, with each unknown written as its `${...}` text (the run's region as
+    /// [`RUN_REGION`]): the form the shared container-definition reader understands.
     pub(crate) fn to_deferred_json(&self) -> serde_json::Value {
         match self {
             Self::Null | Self::Omitted => serde_json::Value::Null,
@@ -170,7 +184,7 @@ impl Value {
                     .map(|(k, v)| (k.clone(), v.to_deferred_json()))
                     .collect(),
             ),
-            Self::Unknown(u) => serde_json::Value::String(u.text.clone()),
+            Self::Unknown(u) => serde_json::Value::String(u.text.replace(REGION_TEXT, RUN_REGION)),
         }
     }
 

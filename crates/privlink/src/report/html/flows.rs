@@ -28,7 +28,7 @@ fn workload(a: &AnalyzedWorkload, flows: &[Flow], out: &mut String) {
     let w = &a.workload;
     let (version, place) = crate::report::workload_version_and_place(a);
     let assumed = if w.assumed {
-        " <span class=\"badge warning\">assumed: the inputs define no workload</span>"
+        " <span class=\"badge warning\">assumed: the inputs define no workload; it gets a new security group, all outbound allowed</span>"
     } else {
         ""
     };

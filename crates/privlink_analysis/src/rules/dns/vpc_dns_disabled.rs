@@ -2,8 +2,10 @@
 
 use privlink_model::Severity;
 
+use crate::coverage::Language;
 use crate::reach::Cause;
 use crate::rules::fixes::fix_for;
+use crate::rules::wording::language_of;
 use crate::rules::{Context, Draft, FlowGroup, Rule, RuleCheck};
 
 /// The rule.
@@ -28,8 +30,13 @@ fn check(ctx: &Context<'_>, group: &FlowGroup<'_>) -> Draft {
             group.services_text()
         )
     } else {
+        let default = match language_of(ctx, vpc) {
+            Language::Terraform => " (Terraform's default for aws_vpc)",
+            Language::CloudFormation => " (CloudFormation's default for AWS::EC2::VPC)",
+            Language::Account | Language::Unknown => "",
+        };
         format!(
-            "{vpc} has enableDnsHostnames off (Terraform's default for aws_vpc): AWS rejects interface endpoints with private DNS, so {} cannot reach {}",
+            "{vpc} has enableDnsHostnames off{default}: AWS rejects interface endpoints with private DNS, so {} cannot reach {}",
             group.first().workload,
             group.services_text()
         )

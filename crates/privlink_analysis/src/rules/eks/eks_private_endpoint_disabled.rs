@@ -3,6 +3,7 @@
 use privlink_model::{FixIntent, Known, RouteDestination, RouteTarget, Severity};
 
 use crate::finding::{Applicability, Finding, Fix};
+use crate::rules::wording::{attribute, language_of, setting};
 use crate::rules::{Context, Rule, RuleCheck, join_and};
 
 /// The rule.
@@ -64,11 +65,12 @@ fn check(ctx: &Context<'_>) -> Vec<Finding> {
         } else {
             "its public endpoint is off too"
         };
+        let lang = language_of(ctx, &cluster.id);
         out.push(Finding {
             rule: RULE.name,
             code: RULE.code,
             severity: RULE.severity,
-            message: format!("{} has endpoint_private_access off, so nodes of {} in {} cannot reach the Kubernetes API: {why}", cluster.id, w.name, join_and(&isolated)),
+            message: format!("{} has {} off, so nodes of {} in {} cannot reach the Kubernetes API: {why}", cluster.id, attribute(lang, "endpoint_private_access"), w.name, join_and(&isolated)),
             workload: Some(w.name.clone()),
             service: Some("eks".to_owned()),
             services: Vec::new(),
@@ -77,7 +79,7 @@ fn check(ctx: &Context<'_>) -> Vec<Finding> {
             subnets: isolated,
             predicted_error: Some("NodeCreationFailure: Your launched instances are unable to register with your Amazon EKS cluster. Common causes for this failure are insufficient node IAM role permissions or lack of outbound internet access for the nodes.".to_owned()),
             fix: Some(Fix {
-                summary: format!("set endpoint_private_access = true in the vpc_config of {} (EndpointPrivateAccess in CloudFormation)", cluster.id),
+                summary: format!("set {} in the {} of {}", setting(lang, "endpoint_private_access", "true"), attribute(lang, "vpc_config"), cluster.id),
                 applicability: Applicability::Manual,
                 intents: vec![FixIntent::Manual { description: format!("enable private API access on {}", cluster.id) }],
             }),

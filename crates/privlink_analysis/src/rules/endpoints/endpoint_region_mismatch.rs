@@ -4,6 +4,7 @@ use privlink_model::{FixIntent, Known, Severity};
 
 use crate::catalog::CROSS_REGION_SERVICES;
 use crate::finding::{Applicability, Finding, Fix};
+use crate::rules::wording::{attribute, language_of, setting};
 use crate::rules::{Context, Rule, RuleCheck, element_finding};
 
 /// The rule.
@@ -28,7 +29,8 @@ fn check(ctx: &Context<'_>) -> Vec<Finding> {
         else {
             continue;
         };
-        if &name.region == vpc_region {
+        // A name written with the run's region is in whatever region the VPC is.
+        if &name.region == vpc_region || name.in_run_region() {
             continue;
         }
         let service_region = e.service_region.as_ref().and_then(Known::value);
@@ -37,15 +39,18 @@ fn check(ctx: &Context<'_>) -> Vec<Finding> {
             continue;
         }
         let full = e.service_name.value().cloned().unwrap_or_default();
+        let lang = language_of(ctx, &e.id);
+        let service_region_name = attribute(lang, "service_region");
         let why = match (service_region, cross_region) {
             (Some(r), false) => format!(
-                "service_region is {r}, but {} is not served by cross-region PrivateLink",
+                "{service_region_name} is {r}, but {} is not served by cross-region PrivateLink",
                 name.service
             ),
-            (Some(r), true) => format!("service_region is {r}, not {}", name.region),
+            (Some(r), true) => format!("{service_region_name} is {r}, not {}", name.region),
             (None, true) => format!(
-                "no service_region says so; {} supports cross-region PrivateLink with service_region = \"{}\"",
-                name.service, name.region
+                "no {service_region_name} says so; {} supports cross-region PrivateLink with {}",
+                name.service,
+                setting(lang, "service_region", &format!("\"{}\"", name.region))
             ),
             (None, false) => format!(
                 "and {} is not served by cross-region PrivateLink",
@@ -60,7 +65,7 @@ fn check(ctx: &Context<'_>) -> Vec<Finding> {
             Some(format!("InvalidServiceName: The Vpc Endpoint Service '{full}' does not exist (the EC2 API's answer to a service name it does not offer; exact text may differ)")),
             Fix {
                 summary: if cross_region {
-                    format!("use com.amazonaws.{vpc_region}.{} or set service_region = \"{}\"", name.service, name.region)
+                    format!("use com.amazonaws.{vpc_region}.{} or set {}", name.service, setting(lang, "service_region", &format!("\"{}\"", name.region)))
                 } else {
                     format!("use com.amazonaws.{vpc_region}.{}", name.service)
                 },

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use privlink_model::{EndpointKind, FixIntent, Known, ResourceId, Severity};
 
 use crate::finding::{Applicability, Finding, Fix};
+use crate::rules::wording::{attribute, language_of};
 use crate::rules::{Context, Rule, RuleCheck, element_finding, join_and};
 
 /// The rule.
@@ -47,8 +48,9 @@ fn check(ctx: &Context<'_>) -> Vec<Finding> {
                 )),
                 Fix {
                     summary: format!(
-                        "keep one of {} in subnet_ids: every subnet of the VPC reaches the endpoint's interface in {az} through the local route, so the others need no interface of their own",
-                        join_and(&subnets)
+                        "keep one of {} in {}: every subnet of the VPC reaches the endpoint's interface in {az} through the local route, so the others need no interface of their own",
+                        join_and(&subnets),
+                        attribute(language_of(ctx, &e.id), "subnet_ids")
                     ),
                     applicability: Applicability::Manual,
                     intents: vec![FixIntent::Manual { description: format!("remove {} from the subnets of {}", join_and(&subnets[1..]), e.id) }],

@@ -3,6 +3,7 @@
 use privlink_model::{EndpointKind, FixIntent, Known, Severity};
 
 use crate::finding::{Applicability, Finding, Fix};
+use crate::rules::wording::{attribute, language_of, setting};
 use crate::rules::{Context, Rule, RuleCheck, element_finding, join_and};
 
 /// The rule.
@@ -22,6 +23,7 @@ fn check(ctx: &Context<'_>) -> Vec<Finding> {
         .filter(|e| e.kind == Known::Value(EndpointKind::Interface) && !e.route_tables.known.is_empty())
         .map(|e| {
             let tables = join_and(&e.route_tables.known);
+            let lang = language_of(ctx, &e.id);
             let gateway = e.service_suffix().is_some_and(|s| crate::catalog::is_gateway(&s));
             let hint = if gateway { format!(" (for {} a gateway endpoint on those route tables is what you want)", e.service_suffix().unwrap_or_default()) } else { String::new() };
             element_finding(
@@ -32,9 +34,9 @@ fn check(ctx: &Context<'_>) -> Vec<Finding> {
                 Some("CreateVpcEndpoint fails with InvalidParameter: route tables are accepted only for gateway endpoints (exact text may differ)".to_owned()),
                 Fix {
                     summary: if gateway {
-                        format!("make {} a gateway endpoint (vpc_endpoint_type = \"Gateway\"), or drop route_table_ids", e.id)
+                        format!("make {} a gateway endpoint ({}), or drop {}", e.id, setting(lang, "vpc_endpoint_type", "\"Gateway\""), attribute(lang, "route_table_ids"))
                     } else {
-                        format!("remove route_table_ids from {} and give it subnet_ids (one per AZ)", e.id)
+                        format!("remove {} from {} and give it {} (one per AZ)", attribute(lang, "route_table_ids"), e.id, attribute(lang, "subnet_ids"))
                     },
                     applicability: Applicability::Manual,
                     intents: vec![FixIntent::Manual { description: format!("remove the route tables of {}", e.id) }],

@@ -38,10 +38,16 @@ pub(super) fn string(r: &CfnResource, path: &str) -> Option<Known<String>> {
     string_value(r.get(path)?)
 }
 
-/// A string value (numbers and booleans as text).
+/// A string value (numbers and booleans as text). A string whose only unknown part is the run's
+/// region (no `--region`, no CDK environment) is known, written with the symbolic region.
 pub(super) fn string_value(value: &Value) -> Option<Known<String>> {
     match value {
         Value::Null | Value::Omitted => None,
+        other @ Value::Unknown(_) => Some(
+            other
+                .run_region_text()
+                .map_or_else(|| Known::Unknown(unknown_of(other)), Known::Value),
+        ),
         other => Some(
             other
                 .to_text()
