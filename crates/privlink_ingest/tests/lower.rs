@@ -524,8 +524,14 @@ fn transit_gateways_peering_and_private_zones() {
     assert_eq!(
         associated,
         [
-            ("aws_route53_zone.ecr_api".to_owned(), "aws_vpc.hub".to_owned()),
-            ("aws_route53_zone.ecr_api".to_owned(), "aws_vpc.spoke".to_owned()),
+            (
+                "aws_route53_zone.ecr_api".to_owned(),
+                "aws_vpc.hub".to_owned()
+            ),
+            (
+                "aws_route53_zone.ecr_api".to_owned(),
+                "aws_vpc.spoke".to_owned()
+            ),
         ]
     );
 
