@@ -427,3 +427,126 @@ fn a_service_naming_family_and_revision_runs_that_task_definition() {
         )]
     );
 }
+
+#[test]
+fn transit_gateways_peering_and_private_zones() {
+    use privlink_model::{RecordTarget, TgwRouteTarget};
+    let m = model("transit");
+    let tgw = &m.transit_gateways[&id("aws_ec2_transit_gateway.tgw")];
+    let default_table = id("aws_ec2_transit_gateway.tgw#default-route-table");
+    // Default association stays on, default propagation is turned off.
+    assert_eq!(
+        tgw.default_association_table,
+        Some(Known::Value(default_table.clone()))
+    );
+    assert_eq!(tgw.default_propagation_table, None);
+    assert!(m.tgw_route_tables.contains_key(&default_table));
+
+    let hub = &m.tgw_attachments[&id("aws_ec2_transit_gateway_vpc_attachment.hub")];
+    assert_eq!(hub.vpc, Known::Value(id("aws_vpc.hub")));
+    assert_eq!(hub.subnets.known, [id("aws_subnet.hub_a")]);
+    assert_eq!(hub.appliance_mode, Known::Value(true));
+
+    let links = |list: &[privlink_model::TgwLink]| -> Vec<(String, String)> {
+        list.iter()
+            .map(|l| {
+                (
+                    l.attachment.value().unwrap().to_string(),
+                    l.route_table.value().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    // The hub attachment joins the default table; the spoke opted out and is associated explicitly.
+    assert_eq!(
+        links(&m.tgw_associations),
+        [
+            (
+                "aws_ec2_transit_gateway_vpc_attachment.hub".to_owned(),
+                default_table.to_string()
+            ),
+            (
+                "aws_ec2_transit_gateway_vpc_attachment.spoke".to_owned(),
+                "aws_ec2_transit_gateway_route_table.spokes".to_owned()
+            ),
+        ]
+    );
+    // Propagation: no default (disabled on the gateway), one explicit, into the default table
+    // named through association_default_route_table_id.
+    assert_eq!(
+        links(&m.tgw_propagations),
+        [(
+            "aws_ec2_transit_gateway_vpc_attachment.spoke".to_owned(),
+            default_table.to_string()
+        )]
+    );
+    let spokes = &m.tgw_route_tables[&id("aws_ec2_transit_gateway_route_table.spokes")];
+    let routes: Vec<(String, TgwRouteTarget)> = spokes
+        .routes
+        .iter()
+        .map(|r| (r.destination.value().unwrap().to_string(), r.target.clone()))
+        .collect();
+    assert_eq!(
+        routes,
+        [
+            (
+                "10.0.0.0/16".to_owned(),
+                TgwRouteTarget::Attachment(id("aws_ec2_transit_gateway_vpc_attachment.hub"))
+            ),
+            ("10.9.0.0/16".to_owned(), TgwRouteTarget::Blackhole),
+        ]
+    );
+
+    let peering = &m.peerings[&id("aws_vpc_peering_connection.hub_spoke")];
+    assert_eq!(peering.requester_vpc, Known::Value(id("aws_vpc.spoke")));
+    assert_eq!(peering.accepter_vpc, Known::Value(id("aws_vpc.hub")));
+    assert_eq!(peering.requester_remote_dns, Known::Value(true));
+    assert_eq!(peering.accepter_remote_dns, Known::Value(false));
+
+    let zone = &m.hosted_zones[&id("aws_route53_zone.ecr_api")];
+    assert_eq!(
+        zone.name,
+        Known::Value("api.ecr.ap-northeast-1.amazonaws.com".to_owned()),
+        "lower case, no trailing dot"
+    );
+    assert!(zone.private);
+    assert!(!m.hosted_zones[&id("aws_route53_zone.logs")].private);
+    let associated: Vec<(String, String)> = m
+        .zone_associations
+        .iter()
+        .map(|a| {
+            (
+                a.zone.value().unwrap().to_string(),
+                a.vpc.value().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        associated,
+        [
+            (
+                "aws_route53_zone.ecr_api".to_owned(),
+                "aws_vpc.hub".to_owned()
+            ),
+            (
+                "aws_route53_zone.ecr_api".to_owned(),
+                "aws_vpc.spoke".to_owned()
+            ),
+        ]
+    );
+
+    let alias = &m.dns_records[&id("aws_route53_record.ecr_api")];
+    assert_eq!(alias.zone, Known::Value(id("aws_route53_zone.ecr_api")));
+    assert!(matches!(alias.target, RecordTarget::Alias { .. }));
+    assert_eq!(alias.endpoint(), Some(&id("aws_vpc_endpoint.ecr_api")));
+    assert!(alias.matches("api.ecr.ap-northeast-1.amazonaws.com"));
+
+    // A relative name is relative to the zone; `*` makes it a wildcard.
+    let wildcard = &m.dns_records[&id("aws_route53_record.logs_wildcard")];
+    assert_eq!(
+        wildcard.name,
+        Known::Value("*.logs.ap-northeast-1.amazonaws.com".to_owned())
+    );
+    assert_eq!(wildcard.endpoint(), Some(&id("aws_vpc_endpoint.ecr_api")));
+    assert!(wildcard.matches("x.logs.ap-northeast-1.amazonaws.com"));
+}

@@ -28,9 +28,11 @@ mod known;
 mod model;
 mod nacl;
 pub mod net;
+mod private_dns;
 mod provenance;
 mod routing;
 mod security_group;
+mod transit;
 mod vpc;
 mod workload;
 
@@ -45,10 +47,14 @@ pub use id::ResourceId;
 pub use known::{Known, Partial, Unknown};
 pub use model::{EffectiveAssociation, Model};
 pub use nacl::{Direction, NaclAction, NaclEntry, NetworkAcl};
+pub use private_dns::{DnsRecord, HostedZone, RecordTarget, ZoneAssociation};
 pub use provenance::{Location, Origin, Provenance};
 pub use routing::{
     PrefixListRef, Route, RouteDestination, RouteTable, RouteTableAssociation, RouteTarget,
 };
 pub use security_group::{SecurityGroup, SgPeer, SgRule};
+pub use transit::{
+    TgwLink, TgwRoute, TgwRouteTable, TgwRouteTarget, TgwVpcAttachment, TransitGateway, VpcPeering,
+};
 pub use vpc::{Subnet, Vpc};
 pub use workload::{Feature, Image, Workload, WorkloadKind};

@@ -5,9 +5,10 @@ use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    Diagnostic, EfsMountTarget, EksCluster, InternetGateway, Known, Misspelling, NatGateway,
-    NetworkAcl, Provenance, ResourceId, RouteTable, RouteTableAssociation, SecurityGroup, Subnet,
-    Unknown, Vpc, VpcEndpoint, Workload,
+    Diagnostic, DnsRecord, EfsMountTarget, EksCluster, HostedZone, InternetGateway, Known,
+    Misspelling, NatGateway, NetworkAcl, Provenance, ResourceId, RouteTable, RouteTableAssociation,
+    SecurityGroup, Subnet, TgwLink, TgwRouteTable, TgwVpcAttachment, TransitGateway, Unknown, Vpc,
+    VpcEndpoint, VpcPeering, Workload, ZoneAssociation,
 };
 
 /// The whole network and its workloads, as read from every input.
@@ -35,6 +36,33 @@ pub struct Model {
     pub eks_clusters: IndexMap<ResourceId, EksCluster>,
     /// EFS mount targets by id.
     pub efs_mount_targets: IndexMap<ResourceId, EfsMountTarget>,
+    /// Transit gateways by id.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub transit_gateways: IndexMap<ResourceId, TransitGateway>,
+    /// Transit gateway VPC attachments by id.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub tgw_attachments: IndexMap<ResourceId, TgwVpcAttachment>,
+    /// Transit gateway route tables by id (including default route tables).
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub tgw_route_tables: IndexMap<ResourceId, TgwRouteTable>,
+    /// Attachment ↔ transit gateway route table associations (explicit and default).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tgw_associations: Vec<TgwLink>,
+    /// Attachment → transit gateway route table propagations (explicit and default).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tgw_propagations: Vec<TgwLink>,
+    /// VPC peering connections by id.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub peerings: IndexMap<ResourceId, VpcPeering>,
+    /// Route 53 hosted zones by id.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub hosted_zones: IndexMap<ResourceId, HostedZone>,
+    /// Private hosted zone ↔ VPC associations (inline and separate).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub zone_associations: Vec<ZoneAssociation>,
+    /// Route 53 records by id.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub dns_records: IndexMap<ResourceId, DnsRecord>,
     /// Workloads, in input order.
     pub workloads: Vec<Workload>,
     /// Problems found while reading the inputs.
@@ -74,6 +102,15 @@ impl Model {
         merge_map(&mut self.nat_gateways, other.nat_gateways);
         merge_map(&mut self.eks_clusters, other.eks_clusters);
         merge_map(&mut self.efs_mount_targets, other.efs_mount_targets);
+        merge_map(&mut self.transit_gateways, other.transit_gateways);
+        merge_map(&mut self.tgw_attachments, other.tgw_attachments);
+        merge_map(&mut self.tgw_route_tables, other.tgw_route_tables);
+        self.tgw_associations.extend(other.tgw_associations);
+        self.tgw_propagations.extend(other.tgw_propagations);
+        merge_map(&mut self.peerings, other.peerings);
+        merge_map(&mut self.hosted_zones, other.hosted_zones);
+        self.zone_associations.extend(other.zone_associations);
+        merge_map(&mut self.dns_records, other.dns_records);
         self.workloads.extend(other.workloads);
         self.diagnostics.extend(other.diagnostics);
         self.misspellings.extend(other.misspellings);
@@ -193,5 +230,11 @@ impl Model {
             .or_else(|| self.nat_gateways.get(id).map(|e| &e.provenance))
             .or_else(|| self.eks_clusters.get(id).map(|e| &e.provenance))
             .or_else(|| self.efs_mount_targets.get(id).map(|e| &e.provenance))
+            .or_else(|| self.transit_gateways.get(id).map(|e| &e.provenance))
+            .or_else(|| self.tgw_attachments.get(id).map(|e| &e.provenance))
+            .or_else(|| self.tgw_route_tables.get(id).map(|e| &e.provenance))
+            .or_else(|| self.peerings.get(id).map(|e| &e.provenance))
+            .or_else(|| self.hosted_zones.get(id).map(|e| &e.provenance))
+            .or_else(|| self.dns_records.get(id).map(|e| &e.provenance))
     }
 }

@@ -16,7 +16,9 @@ mod attrs;
 mod endpoints;
 mod links;
 mod network;
+mod private_dns;
 mod security;
+mod transit;
 mod workloads;
 
 use std::collections::{HashMap, HashSet};
@@ -142,6 +144,36 @@ impl<'a> Lowerer<'a> {
             "aws_vpc_endpoint_policy",
         ]) {
             self.endpoint_association(r);
+        }
+        for r in managed(&["aws_ec2_transit_gateway"]) {
+            self.transit_gateway(r);
+        }
+        for r in managed(&["aws_ec2_transit_gateway_vpc_attachment"]) {
+            self.tgw_attachment(r);
+        }
+        for r in managed(&["aws_ec2_transit_gateway_route_table"]) {
+            self.tgw_route_table(r);
+        }
+        for r in managed(&["aws_ec2_transit_gateway_route"]) {
+            self.tgw_route(r);
+        }
+        for r in managed(&[
+            "aws_ec2_transit_gateway_route_table_association",
+            "aws_ec2_transit_gateway_route_table_propagation",
+        ]) {
+            self.tgw_link(r);
+        }
+        for r in managed(&["aws_vpc_peering_connection"]) {
+            self.vpc_peering(r);
+        }
+        for r in managed(&["aws_route53_zone"]) {
+            self.hosted_zone(r);
+        }
+        for r in managed(&["aws_route53_zone_association"]) {
+            self.zone_association(r);
+        }
+        for r in managed(&["aws_route53_record"]) {
+            self.dns_record(r);
         }
         for r in managed(&["aws_efs_mount_target"]) {
             self.efs_mount_target(r);
