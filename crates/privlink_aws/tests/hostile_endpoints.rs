@@ -136,7 +136,7 @@ fn every_call_denied_leaves_the_required_calls_failed() {
         .required_failures()
         .map(|e| e.call.as_str())
         .collect();
-    for call in privlink_aws::scan::REQUIRED_CALLS {
+    for call in scan::REQUIRED_CALLS {
         assert!(required.contains(call), "{call}: {required:?}");
     }
     for e in outcome.required_failures() {
