@@ -142,7 +142,14 @@ fn an_empty_endpoint_url_counts_as_unset() {
     let out = privlink_with(
         home.path(),
         &env,
-        &["aws", "scan", "--region", "ap-northeast-1", "--format", "json"],
+        &[
+            "aws",
+            "scan",
+            "--region",
+            "ap-northeast-1",
+            "--format",
+            "json",
+        ],
     );
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let report: Value = serde_json::from_slice(&out.stdout).expect("a JSON report");
@@ -167,15 +174,26 @@ fn regions_that_are_not_region_names_fail_before_any_call() {
             err.contains(&format!("`{region}` (--region) is not an AWS region name")),
             "{err}"
         );
-        assert!(start.elapsed() < Duration::from_secs(30), "{:?}", start.elapsed());
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "{:?}",
+            start.elapsed()
+        );
     }
     // A configured region is checked as well.
     let home = tempfile::tempdir().expect("a temporary directory");
     let mut env = credentials();
-    env.extend([("AWS_ENDPOINT_URL", silent.as_str()), ("AWS_REGION", "../x")]);
+    env.extend([
+        ("AWS_ENDPOINT_URL", silent.as_str()),
+        ("AWS_REGION", "../x"),
+    ]);
     let out = privlink_with(home.path(), &env, &["aws", "scan"]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-    assert!(stderr(&out).contains("`../x` (the configured region"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("`../x` (the configured region"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
@@ -437,11 +455,20 @@ fn misbehaving_endpoints_fail_within_the_budget_naming_the_endpoint() {
         let err = stderr(&out);
         assert_eq!(out.status.code(), Some(2), "{behaviour:?}: {err}");
         // The budget is 3 s per call, and the first call that fails this way stops the scan.
-        assert!(elapsed < Duration::from_secs(12), "{behaviour:?}: {elapsed:?}");
+        assert!(
+            elapsed < Duration::from_secs(12),
+            "{behaviour:?}: {elapsed:?}"
+        );
         assert!(err.contains(&url), "{behaviour:?}: {err}");
         assert!(err.contains("AWS_ENDPOINT_URL"), "{behaviour:?}: {err}");
         assert!(out.stdout.is_empty(), "{behaviour:?}");
-        for leaked in ["\u{1b}", "Response {", "html", "Traceback", "not an AWS answer"] {
+        for leaked in [
+            "\u{1b}",
+            "Response {",
+            "html",
+            "Traceback",
+            "not an AWS answer",
+        ] {
             assert!(!err.contains(leaked), "{behaviour:?}: {leaked}: {err}");
         }
         assert!(err.lines().count() <= 2, "{behaviour:?}: {err}");
@@ -455,11 +482,21 @@ fn denied_required_calls_exit_2_naming_each_call_and_its_permission() {
     let home = tempfile::tempdir().expect("a temporary directory");
     let url = moto.url();
     let mut env = credentials();
-    env.extend([("AWS_ENDPOINT_URL", url.as_str()), ("AWS_ENDPOINT_URL_EC2", deny.as_str())]);
+    env.extend([
+        ("AWS_ENDPOINT_URL", url.as_str()),
+        ("AWS_ENDPOINT_URL_EC2", deny.as_str()),
+    ]);
     let out = privlink_with(
         home.path(),
         &env,
-        &["aws", "scan", "--region", "ap-northeast-1", "--format", "json"],
+        &[
+            "aws",
+            "scan",
+            "--region",
+            "ap-northeast-1",
+            "--format",
+            "json",
+        ],
     );
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(2), "{err}");
@@ -497,7 +534,14 @@ fn a_denied_optional_call_is_one_warning_line_and_the_scan_goes_on() {
         // Colours asked for, and refused by --no-color.
         ("CLICOLOR_FORCE", "1"),
     ]);
-    let args = ["aws", "scan", "--region", "ap-northeast-1", "--format", "json"];
+    let args = [
+        "aws",
+        "scan",
+        "--region",
+        "ap-northeast-1",
+        "--format",
+        "json",
+    ];
     let out = privlink_with(home.path(), &env, &args);
     let err = stderr(&out);
     // Findings as usual (moto's default VPC has no endpoints): exit 1, not 2.
@@ -515,7 +559,11 @@ fn a_denied_optional_call_is_one_warning_line_and_the_scan_goes_on() {
     plain.push("--no-color");
     let out = privlink_with(home.path(), &env, &plain);
     assert!(!stderr(&out).contains('\u{1b}'), "{}", stderr(&out));
-    assert!(stderr(&out).contains("warning[aws]: ecs:ListClusters"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("warning[aws]: ecs:ListClusters"),
+        "{}",
+        stderr(&out)
+    );
     let mut env = env.clone();
     env.push(("NO_COLOR", "1"));
     let out = privlink_with(home.path(), &env, &args);

@@ -36,7 +36,10 @@ pub enum CallErrorKind {
 impl CallErrorKind {
     /// Whether the endpoint itself failed (no answer, or not an AWS answer), so it is named.
     pub fn is_endpoint_failure(&self) -> bool {
-        matches!(self, Self::Unreachable | Self::ServerError | Self::Throttled)
+        matches!(
+            self,
+            Self::Unreachable | Self::ServerError | Self::Throttled
+        )
     }
 
     /// A few words for it.

@@ -69,7 +69,14 @@ fn assert_short(url: &str, text: &str) {
     assert!(text.contains(url), "{text}");
     assert!(!text.contains('\n'), "{text}");
     assert!(text.chars().count() < 300, "{text}");
-    for leaked in ["Response {", "html", "Traceback", "secret", "\u{1b}", "not an AWS answer"] {
+    for leaked in [
+        "Response {",
+        "html",
+        "Traceback",
+        "secret",
+        "\u{1b}",
+        "not an AWS answer",
+    ] {
         assert!(!text.contains(leaked), "{leaked}: {text}");
     }
 }
@@ -80,7 +87,11 @@ fn an_endpoint_that_never_answers_fails_within_the_budget() {
     assert_eq!(error.kind, CallErrorKind::Unreachable, "{error}");
     assert_eq!(error.call, "sts:GetCallerIdentity");
     assert_short(&url, &error.to_string());
-    assert!(error.help().contains("AWS_ENDPOINT_URL"), "{}", error.help());
+    assert!(
+        error.help().contains("AWS_ENDPOINT_URL"),
+        "{}",
+        error.help()
+    );
     assert!(error.help().contains("--timeout"), "{}", error.help());
 }
 
@@ -104,7 +115,11 @@ fn an_endpoint_answering_500_or_junk_fails_short_and_fast() {
         assert_eq!(error.kind, CallErrorKind::ServerError, "{error}");
         assert!(error.is_fatal());
         assert_short(&url, &error.to_string());
-        assert!(error.help().contains("AWS_ENDPOINT_URL"), "{}", error.help());
+        assert!(
+            error.help().contains("AWS_ENDPOINT_URL"),
+            "{}",
+            error.help()
+        );
     }
 }
 
@@ -141,7 +156,11 @@ fn every_call_denied_leaves_the_required_calls_failed() {
     }
     for e in outcome.required_failures() {
         assert_eq!(e.kind, CallErrorKind::AccessDenied, "{e}");
-        assert!(e.help().contains(&format!("grant {}", e.call)), "{}", e.help());
+        assert!(
+            e.help().contains(&format!("grant {}", e.call)),
+            "{}",
+            e.help()
+        );
     }
     // ECS and EKS (JSON protocols) are denied too, and are not required.
     let optional: Vec<&str> = outcome

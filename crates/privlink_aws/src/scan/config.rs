@@ -246,7 +246,13 @@ mod tests {
     fn region_names_are_checked_by_their_shape() {
         assert!(check_region("ap-northeast-1", "--region").is_ok());
         assert!(check_region("us-gov-west-1", "--region").is_ok());
-        for bad in ["", "../../etc", "ap-northeast-1/../x", "xx-fake-9", "AP-NORTHEAST-1"] {
+        for bad in [
+            "",
+            "../../etc",
+            "ap-northeast-1/../x",
+            "xx-fake-9",
+            "AP-NORTHEAST-1",
+        ] {
             match check_region(bad, "--region") {
                 Err(ScanFailure::InvalidRegion { region, .. }) => assert_eq!(region, bad),
                 other => panic!("{bad}: {other:?}"),

@@ -29,8 +29,8 @@ use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
 use self::calls::Calls;
-pub(crate) use self::config::sdk_config;
 pub use self::config::Timeouts;
+pub(crate) use self::config::sdk_config;
 use self::config::{check_profile, check_region, check_shared_files, endpoint_of};
 use crate::error::{CallError, CallErrorKind, classify};
 

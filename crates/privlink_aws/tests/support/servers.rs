@@ -109,12 +109,14 @@ fn answer(mut stream: TcpStream, behaviour: Behaviour) {
             "Content-Type: text/xml\r\n",
             "<ErrorResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>User: arn:aws:iam::123456789012:user/ci is not authorized to perform: sts:GetCallerIdentity</Message></Error><RequestId>6a0d3c6e-0000-0000-0000-000000000000</RequestId></ErrorResponse>",
         ),
-        Behaviour::Deny if request.contains("x-amz-target:") || request.starts_with("get ") => respond(
-            &mut stream,
-            "400 Bad Request",
-            "Content-Type: application/x-amz-json-1.1\r\nx-amzn-ErrorType: AccessDeniedException\r\n",
-            r#"{"__type":"AccessDeniedException","message":"User: arn:aws:iam::123456789012:user/ci is not authorized to perform this action"}"#,
-        ),
+        Behaviour::Deny if request.contains("x-amz-target:") || request.starts_with("get ") => {
+            respond(
+                &mut stream,
+                "400 Bad Request",
+                "Content-Type: application/x-amz-json-1.1\r\nx-amzn-ErrorType: AccessDeniedException\r\n",
+                r#"{"__type":"AccessDeniedException","message":"User: arn:aws:iam::123456789012:user/ci is not authorized to perform this action"}"#,
+            )
+        }
         Behaviour::Deny => respond(
             &mut stream,
             "403 Forbidden",

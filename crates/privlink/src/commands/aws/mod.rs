@@ -14,9 +14,9 @@ use std::time::Duration;
 
 use anyhow::{Context as _, Result};
 use clap::{Args, Subcommand};
+use privlink_aws::error::CallErrors;
 use privlink_ingest::snapshot::{self, Snapshot};
 use privlink_ingest::{InputFormat, InputReport, Loaded};
-use privlink_aws::error::CallErrors;
 use privlink_model::Model;
 
 use super::emit;
