@@ -73,7 +73,7 @@ pub struct CallError {
     /// debug structures or a response body).
     pub message: String,
     /// The endpoint the call went to, when known; named when it did not answer as AWS does.
-    pub endpoint: Option<String>,
+    pub endpoint: Option<Box<str>>,
 }
 
 impl CallError {

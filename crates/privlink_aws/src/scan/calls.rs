@@ -71,7 +71,7 @@ impl Calls {
             Err(e) => {
                 let mut error = classify(call, &self.region, &e);
                 let service = call.split(':').next().unwrap_or(call);
-                error.endpoint = Some(endpoint_of(&self.config, service, &self.region));
+                error.endpoint = Some(endpoint_of(&self.config, service, &self.region).into());
                 if error.is_fatal() {
                     self.fatal = Some(error);
                 } else {

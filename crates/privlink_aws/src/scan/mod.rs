@@ -239,7 +239,7 @@ async fn scan_async(
         Ok(identity) => identity.account().map(str::to_owned),
         Err(e) => {
             let mut error = classify("sts:GetCallerIdentity", &home, &e);
-            error.endpoint = Some(endpoint_of(&home_config, "sts", &home));
+            error.endpoint = Some(endpoint_of(&home_config, "sts", &home).into());
             if matches!(
                 error.kind,
                 CallErrorKind::NoCredentials
@@ -330,7 +330,7 @@ async fn regions_to_scan(
             .collect(),
         Err(e) => {
             let mut error = classify("ec2:DescribeRegions", home, &e);
-            error.endpoint = Some(endpoint_of(config, "ec2", home));
+            error.endpoint = Some(endpoint_of(config, "ec2", home).into());
             if error.is_fatal() || options.all_regions {
                 return Err(ScanFailure::Call(error));
             }

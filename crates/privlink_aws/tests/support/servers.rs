@@ -115,7 +115,7 @@ fn answer(mut stream: TcpStream, behaviour: Behaviour) {
                 "400 Bad Request",
                 "Content-Type: application/x-amz-json-1.1\r\nx-amzn-ErrorType: AccessDeniedException\r\n",
                 r#"{"__type":"AccessDeniedException","message":"User: arn:aws:iam::123456789012:user/ci is not authorized to perform this action"}"#,
-            )
+            );
         }
         Behaviour::Deny => respond(
             &mut stream,
