@@ -198,16 +198,43 @@ impl fmt::Display for CallErrors {
     }
 }
 
+/// The HTTP status of a raw response, when there is one.
+pub trait RawStatus {
+    /// The status code.
+    fn status_code(&self) -> Option<u16>;
+}
+
+impl RawStatus for aws_sdk_ec2::config::http::HttpResponse {
+    fn status_code(&self) -> Option<u16> {
+        Some(self.status().as_u16())
+    }
+}
+
+impl RawStatus for () {
+    fn status_code(&self) -> Option<u16> {
+        None
+    }
+}
+
 /// Classifies an SDK error of `call` in `region`.
 pub fn classify<E, R>(call: &str, region: &str, error: &SdkError<E, R>) -> CallError
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
-    R: fmt::Debug,
+    R: fmt::Debug + RawStatus,
 {
     let lower = DisplayErrorContext(error).to_string().to_ascii_lowercase();
     let (kind, code) = match error {
         SdkError::ServiceError(service) => match service.err().code() {
             Some(code) => (kind_of_code(code), Some(code.to_owned())),
+            // A refusal without a code (an emulator's) is one call's failure; any other answer
+            // without a code is not AWS's.
+            None if service
+                .raw()
+                .status_code()
+                .is_some_and(|c| (400..500).contains(&c)) =>
+            {
+                (CallErrorKind::Other, None)
+            }
             None => (CallErrorKind::ServerError, None),
         },
         // Before the credentials test: a response body may say anything.

@@ -149,7 +149,7 @@ impl Run {
     ) -> Result<Sent<T>, CallError>
     where
         E: ProvideErrorMetadata + std::error::Error + 'static,
-        R: std::fmt::Debug,
+        R: std::fmt::Debug + crate::error::RawStatus,
     {
         match result {
             Ok(v) => Ok(Sent::Ok(v)),

@@ -61,7 +61,7 @@ impl Calls {
     ) -> Option<T>
     where
         E: ProvideErrorMetadata + std::error::Error + 'static,
-        R: fmt::Debug,
+        R: fmt::Debug + crate::error::RawStatus,
     {
         if self.fatal.is_some() {
             return None;
