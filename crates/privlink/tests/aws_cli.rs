@@ -9,17 +9,36 @@ mod moto;
 #[allow(dead_code)]
 #[path = "../../privlink_aws/tests/support/networks.rs"]
 mod networks;
+#[path = "../../privlink_aws/tests/support/servers.rs"]
+mod servers;
 
 use std::net::TcpListener;
 use std::path::Path;
 use std::process::{Command, Output};
+use std::time::{Duration, Instant};
 
 use moto::Moto;
 use serde_json::Value;
+use servers::Behaviour;
 
 /// `privlink` with an environment of its own: only what the test gives, no AWS files of this machine,
 /// no instance metadata lookups.
 fn privlink(home: &Path, endpoint: Option<&str>, credentials: bool, args: &[&str]) -> Output {
+    let mut env = Vec::new();
+    if let Some(url) = endpoint {
+        env.push(("AWS_ENDPOINT_URL", url));
+    }
+    if credentials {
+        env.extend([
+            ("AWS_ACCESS_KEY_ID", "testing"),
+            ("AWS_SECRET_ACCESS_KEY", "testing"),
+        ]);
+    }
+    privlink_with(home, &env, args)
+}
+
+/// `privlink` with only `env` (and `HOME`, `PATH`, the shared files under `home`).
+fn privlink_with(home: &Path, env: &[(&str, &str)], args: &[&str]) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_privlink"));
     command
         .env_clear()
@@ -29,14 +48,7 @@ fn privlink(home: &Path, endpoint: Option<&str>, credentials: bool, args: &[&str
     command
         .env("AWS_CONFIG_FILE", home.join("config"))
         .env("AWS_SHARED_CREDENTIALS_FILE", home.join("credentials"));
-    if let Some(url) = endpoint {
-        command.env("AWS_ENDPOINT_URL", url);
-    }
-    if credentials {
-        command
-            .env("AWS_ACCESS_KEY_ID", "testing")
-            .env("AWS_SECRET_ACCESS_KEY", "testing");
-    }
+    command.envs(env.iter().copied());
     command.args(args).output().expect("privlink runs")
 }
 
@@ -107,6 +119,118 @@ fn scan_error(endpoint: &str, credentials: bool, regions: &[&str]) -> String {
 }
 
 #[test]
+fn an_empty_endpoint_url_counts_as_unset() {
+    // `AWS_ENDPOINT_URL=` (an unset CI variable): the default endpoint, which without credentials
+    // is a credentials error, not a panic.
+    let err = scan_error("", false, &["ap-northeast-1"]);
+    assert!(err.contains("no credentials"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    // Empty service-specific variables fall back to AWS_ENDPOINT_URL, as for the AWS CLI.
+    let moto = Moto::start();
+    let home = tempfile::tempdir().expect("a temporary directory");
+    let url = moto.url();
+    let mut env = credentials();
+    env.push(("AWS_ENDPOINT_URL", &url));
+    for variable in [
+        "AWS_ENDPOINT_URL_STS",
+        "AWS_ENDPOINT_URL_EC2",
+        "AWS_ENDPOINT_URL_ECS",
+        "AWS_ENDPOINT_URL_EKS",
+    ] {
+        env.push((variable, ""));
+    }
+    let out = privlink_with(
+        home.path(),
+        &env,
+        &[
+            "aws",
+            "scan",
+            "--region",
+            "ap-northeast-1",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let report: Value = serde_json::from_slice(&out.stdout).expect("a JSON report");
+    assert_eq!(report["workloads"][0]["assumed"], true);
+}
+
+fn credentials() -> Vec<(&'static str, &'static str)> {
+    vec![
+        ("AWS_ACCESS_KEY_ID", "testing"),
+        ("AWS_SECRET_ACCESS_KEY", "testing"),
+    ]
+}
+
+#[test]
+fn regions_that_are_not_region_names_fail_before_any_call() {
+    // The endpoint never answers: a scan that called it would wait for the whole budget.
+    let silent = servers::start(Behaviour::Silent);
+    for region in ["", "../../etc", "xx-fake-9"] {
+        let start = Instant::now();
+        let err = scan_error(&silent, true, &[region]);
+        assert!(
+            err.contains(&format!("`{region}` (--region) is not an AWS region name")),
+            "{err}"
+        );
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "{:?}",
+            start.elapsed()
+        );
+    }
+    // A configured region is checked as well.
+    let home = tempfile::tempdir().expect("a temporary directory");
+    let mut env = credentials();
+    env.extend([
+        ("AWS_ENDPOINT_URL", silent.as_str()),
+        ("AWS_REGION", "../x"),
+    ]);
+    let out = privlink_with(home.path(), &env, &["aws", "scan"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("`../x` (the configured region"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn a_profile_that_does_not_exist_is_named_with_the_files_looked_in() {
+    let home = tempfile::tempdir().expect("a temporary directory");
+    std::fs::write(
+        home.path().join("config"),
+        "[profile dev]\nregion = ap-northeast-1\n",
+    )
+    .expect("a config file");
+    let out = privlink_with(
+        home.path(),
+        &[],
+        &["aws", "scan", "--profile", "no-such-profile"],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("profile `no-such-profile`"), "{err}");
+    assert!(
+        err.contains(&home.path().join("config").display().to_string()),
+        "{err}"
+    );
+    // The same for AWS_PROFILE.
+    let out = privlink_with(home.path(), &[("AWS_PROFILE", "nope")], &["aws", "scan"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("profile `nope`"), "{}", stderr(&out));
+}
+
+#[test]
+fn missing_credentials_name_the_profile_and_where_it_was_looked_for() {
+    let moto = Moto::start();
+    let err = scan_error(&moto.url(), false, &["ap-northeast-1"]);
+    assert!(err.contains("profile `default`"), "{err}");
+    assert!(err.contains("credentials"), "{err}");
+}
+
+#[test]
 fn an_unreachable_endpoint_is_an_error_that_says_what_to_check() {
     let closed = TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
@@ -136,11 +260,8 @@ fn missing_credentials_are_an_error_that_says_how_to_provide_them() {
 #[test]
 fn a_region_that_does_not_exist_is_named() {
     let moto = Moto::start();
-    let err = scan_error(&moto.url(), true, &["ap-northeast-1", "xx-nowhere-1"]);
-    assert!(
-        err.contains("region `xx-nowhere-1` does not exist"),
-        "{err}"
-    );
+    let err = scan_error(&moto.url(), true, &["ap-northeast-1", "eu-south-9"]);
+    assert!(err.contains("region `eu-south-9` does not exist"), "{err}");
 }
 
 #[test]
@@ -304,4 +425,147 @@ fn a_broken_network_is_reported_at_its_snapshot_line_and_apply_yes_fixes_it() {
         "{}",
         String::from_utf8_lossy(&after.stdout)
     );
+}
+
+/// Limits small enough for tests, given by flags and by the environment.
+const LIMIT_FLAGS: &[&str] = &["--timeout", "3", "--connect-timeout", "1"];
+const LIMIT_ENV: &[(&str, &str)] = &[
+    ("PRIVLINK_AWS_READ_TIMEOUT", "1"),
+    ("AWS_MAX_ATTEMPTS", "2"),
+];
+
+#[test]
+fn misbehaving_endpoints_fail_within_the_budget_naming_the_endpoint() {
+    for behaviour in [
+        Behaviour::Silent,
+        Behaviour::ServerError,
+        Behaviour::Junk,
+        Behaviour::Drip,
+    ] {
+        let url = servers::start(behaviour);
+        let home = tempfile::tempdir().expect("a temporary directory");
+        let mut env = credentials();
+        env.push(("AWS_ENDPOINT_URL", &url));
+        env.extend_from_slice(LIMIT_ENV);
+        let mut args = vec!["aws", "scan", "--region", "ap-northeast-1"];
+        args.extend_from_slice(LIMIT_FLAGS);
+        let start = Instant::now();
+        let out = privlink_with(home.path(), &env, &args);
+        let elapsed = start.elapsed();
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{behaviour:?}: {err}");
+        // The budget is 3 s per call, and the first call that fails this way stops the scan.
+        assert!(
+            elapsed < Duration::from_secs(12),
+            "{behaviour:?}: {elapsed:?}"
+        );
+        assert!(err.contains(&url), "{behaviour:?}: {err}");
+        assert!(err.contains("AWS_ENDPOINT_URL"), "{behaviour:?}: {err}");
+        assert!(out.stdout.is_empty(), "{behaviour:?}");
+        for leaked in [
+            "\u{1b}",
+            "Response {",
+            "html",
+            "Traceback",
+            "not an AWS answer",
+        ] {
+            assert!(!err.contains(leaked), "{behaviour:?}: {leaked}: {err}");
+        }
+        assert!(err.lines().count() <= 2, "{behaviour:?}: {err}");
+    }
+}
+
+#[test]
+fn denied_required_calls_exit_2_naming_each_call_and_its_permission() {
+    let moto = Moto::start();
+    let deny = servers::start(Behaviour::Deny);
+    let home = tempfile::tempdir().expect("a temporary directory");
+    let url = moto.url();
+    let mut env = credentials();
+    env.extend([
+        ("AWS_ENDPOINT_URL", url.as_str()),
+        ("AWS_ENDPOINT_URL_EC2", deny.as_str()),
+    ]);
+    let out = privlink_with(
+        home.path(),
+        &env,
+        &[
+            "aws",
+            "scan",
+            "--region",
+            "ap-northeast-1",
+            "--format",
+            "json",
+        ],
+    );
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    for call in [
+        "ec2:DescribeVpcs",
+        "ec2:DescribeSubnets",
+        "ec2:DescribeRouteTables",
+        "ec2:DescribeSecurityGroups",
+        "ec2:DescribeNetworkAcls",
+        "ec2:DescribeVpcEndpoints",
+    ] {
+        assert!(
+            err.lines().any(|l| l.starts_with("error[aws]: ")
+                && l.contains(&format!("{call} in ap-northeast-1: access denied"))
+                && l.contains(&format!("grant {call}"))),
+            "{call}: {err}"
+        );
+    }
+    // The report still comes, with the scan as an input that could not be read.
+    let report: Value = serde_json::from_slice(&out.stdout).expect("a JSON report");
+    assert_ne!(report["inputs"][0]["status"], "ok", "{report}");
+    assert!(!err.contains('\u{1b}'), "{err}");
+}
+
+#[test]
+fn a_denied_optional_call_is_one_warning_line_and_the_scan_goes_on() {
+    let moto = Moto::start();
+    let deny = servers::start(Behaviour::Deny);
+    let home = tempfile::tempdir().expect("a temporary directory");
+    let url = moto.url();
+    let mut env = credentials();
+    env.extend([
+        ("AWS_ENDPOINT_URL", url.as_str()),
+        ("AWS_ENDPOINT_URL_ECS", deny.as_str()),
+        // Colours asked for, and refused by --no-color.
+        ("CLICOLOR_FORCE", "1"),
+    ]);
+    let args = [
+        "aws",
+        "scan",
+        "--region",
+        "ap-northeast-1",
+        "--format",
+        "json",
+    ];
+    let out = privlink_with(home.path(), &env, &args);
+    let err = stderr(&out);
+    // Findings as usual (moto's default VPC has no endpoints): exit 1, not 2.
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    let warnings: Vec<&str> = err.lines().filter(|l| l.contains("warning[aws]")).collect();
+    assert_eq!(warnings.len(), 1, "{err}");
+    assert!(
+        warnings[0].contains("ecs:ListClusters in ap-northeast-1: access denied")
+            && warnings[0].contains("grant ecs:ListClusters"),
+        "{err}"
+    );
+    // CLICOLOR_FORCE colours the warning; --no-color and NO_COLOR do not.
+    assert!(err.contains('\u{1b}'), "{err}");
+    let mut plain = args.to_vec();
+    plain.push("--no-color");
+    let out = privlink_with(home.path(), &env, &plain);
+    assert!(!stderr(&out).contains('\u{1b}'), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("warning[aws]: ecs:ListClusters"),
+        "{}",
+        stderr(&out)
+    );
+    let mut env = env.clone();
+    env.push(("NO_COLOR", "1"));
+    let out = privlink_with(home.path(), &env, &args);
+    assert!(!stderr(&out).contains('\u{1b}'), "{}", stderr(&out));
 }

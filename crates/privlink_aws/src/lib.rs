@@ -26,4 +26,4 @@ pub mod sdk {
     pub use aws_sdk_ecs as ecs;
     pub use aws_sdk_eks as eks;
 }
-pub use scan::{NoProgress, Progress, ScanFailure, ScanOptions, ScanOutcome, scan};
+pub use scan::{NoProgress, Progress, ScanFailure, ScanOptions, ScanOutcome, Timeouts, scan};

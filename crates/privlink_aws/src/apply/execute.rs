@@ -33,6 +33,8 @@ pub struct ApplyOptions {
     /// A ready SDK configuration to use instead of the default chain (its region is replaced by each
     /// step's).
     pub sdk: Option<aws_config::SdkConfig>,
+    /// Time limits and retries of each call.
+    pub timeouts: crate::scan::Timeouts,
 }
 
 /// What happened to a step that did not fail.
@@ -74,11 +76,19 @@ async fn execute_async(plan: &Plan, options: &ApplyOptions) -> ApplyReport {
     for (i, step) in plan.steps.iter().enumerate() {
         if !clients.contains_key(&step.region) {
             let config = match &options.sdk {
-                Some(c) => c
-                    .to_builder()
-                    .region(aws_config::Region::new(step.region.clone()))
-                    .build(),
-                None => sdk_config(options.profile.as_deref(), Some(&step.region)).await,
+                Some(c) => options.timeouts.apply(
+                    &c.to_builder()
+                        .region(aws_config::Region::new(step.region.clone()))
+                        .build(),
+                ),
+                None => {
+                    sdk_config(
+                        options.profile.as_deref(),
+                        Some(&step.region),
+                        options.timeouts,
+                    )
+                    .await
+                }
             };
             clients.insert(step.region.clone(), Client::new(&config));
         }
@@ -139,7 +149,7 @@ impl Run {
     ) -> Result<Sent<T>, CallError>
     where
         E: ProvideErrorMetadata + std::error::Error + 'static,
-        R: std::fmt::Debug,
+        R: std::fmt::Debug + crate::error::RawStatus,
     {
         match result {
             Ok(v) => Ok(Sent::Ok(v)),

@@ -6,15 +6,19 @@ use std::fmt;
 use std::future::Future;
 use std::sync::Arc;
 
+use aws_config::SdkConfig;
 use aws_sdk_ec2::error::{ProvideErrorMetadata, SdkError};
 use privlink_ingest::snapshot::format::ScanError;
 
 use super::Progress;
+use super::config::endpoint_of;
 use crate::error::{CallError, classify};
 
 /// The calls of one region and what went wrong with them.
 pub(super) struct Calls {
     pub(super) region: String,
+    /// The configuration the calls are made with (to name the endpoint of a failed call).
+    config: SdkConfig,
     pub(super) errors: Vec<ScanError>,
     pub(super) warnings: Vec<CallError>,
     pub(super) fatal: Option<CallError>,
@@ -31,9 +35,10 @@ impl fmt::Debug for Calls {
 }
 
 impl Calls {
-    pub(super) fn new(region: &str, progress: Arc<dyn Progress>) -> Self {
+    pub(super) fn new(config: &SdkConfig, region: &str, progress: Arc<dyn Progress>) -> Self {
         Self {
             region: region.to_owned(),
+            config: config.clone(),
             errors: Vec::new(),
             warnings: Vec::new(),
             fatal: None,
@@ -56,7 +61,7 @@ impl Calls {
     ) -> Option<T>
     where
         E: ProvideErrorMetadata + std::error::Error + 'static,
-        R: fmt::Debug,
+        R: fmt::Debug + crate::error::RawStatus,
     {
         if self.fatal.is_some() {
             return None;
@@ -64,7 +69,9 @@ impl Calls {
         match request.await {
             Ok(value) => Some(value),
             Err(e) => {
-                let error = classify(call, &self.region, &e);
+                let mut error = classify(call, &self.region, &e);
+                let service = call.split(':').next().unwrap_or(call);
+                error.endpoint = Some(endpoint_of(&self.config, service, &self.region).into());
                 if error.is_fatal() {
                     self.fatal = Some(error);
                 } else {

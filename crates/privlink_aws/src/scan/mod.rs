@@ -1,34 +1,50 @@
 //! `aws scan`: a read-only scan of a live account into a [`Snapshot`].
 //!
 //! ```text
-//! default credential chain (--profile) ──► sts:GetCallerIdentity ──► regions (--region, the configured one, or --all-regions)
+//! region names checked, shared files and profile checked ──► default credential chain (--profile)
+//!   ──► sts:GetCallerIdentity ──► regions (--region, the configured one, or --all-regions)
 //!   ──► per region, at most `concurrency` at once: EC2 ──► ECS ──► EKS ──► RegionSnapshot (sorted by id)
 //! ```
 //!
-//! Only `Describe*`, `List*` and `Get*` calls are made, every page of each. The SDK's standard retry
-//! mode retries throttled calls. A denied call is recorded in its region's `errors` and the scan goes
-//! on; missing or expired credentials, an unreachable endpoint or an unavailable region stop it.
-//! `AWS_ENDPOINT_URL` (and the service-specific variants) are honoured by the SDK's configuration
-//! loader, which is how tests point the scan at a local emulator.
+//! Only `Describe*`, `List*` and `Get*` calls are made, every page of each, each within the
+//! [`Timeouts`] (connect, read, the whole call) and a bounded number of attempts of the SDK's standard
+//! retry mode. A denied call is recorded in its region's `errors` and the scan goes on (the caller
+//! decides, by [`REQUIRED_CALLS`], whether what is left can be analysed); missing or expired
+//! credentials, an endpoint that does not answer as AWS does, or an unavailable region stop it.
+//! `AWS_ENDPOINT_URL` (and the service-specific variants, an empty value counting as unset) are
+//! honoured by the SDK's configuration loader, which is how tests point the scan at a local emulator.
 
 mod calls;
+mod config;
 mod ec2;
 mod ecs;
 mod eks;
 
 use std::sync::Arc;
-use std::time::Duration;
 
-use aws_config::retry::RetryConfig;
-use aws_config::timeout::TimeoutConfig;
-use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_config::{Region, SdkConfig};
 use privlink_ingest::snapshot::format::RegionSnapshot;
 use privlink_ingest::snapshot::{SNAPSHOT_VERSION, Snapshot};
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
 use self::calls::Calls;
-use crate::error::{CallError, classify};
+pub use self::config::Timeouts;
+pub(crate) use self::config::sdk_config;
+use self::config::{check_profile, check_region, check_shared_files, endpoint_of};
+use crate::error::{CallError, CallErrorKind, classify};
+
+/// The calls without which a region's network cannot be analysed: when one of them fails, the
+/// scan is incomplete (and `aws scan` exits 2), whatever else was read. Without the others (NAT
+/// gateways, ECS, EKS, ...) the analysis goes on, and what depends on them is reported as unknown.
+pub const REQUIRED_CALLS: &[&str] = &[
+    "ec2:DescribeVpcs",
+    "ec2:DescribeSubnets",
+    "ec2:DescribeRouteTables",
+    "ec2:DescribeSecurityGroups",
+    "ec2:DescribeNetworkAcls",
+    "ec2:DescribeVpcEndpoints",
+];
 
 /// What to scan.
 #[derive(Clone, Debug, Default)]
@@ -44,6 +60,8 @@ pub struct ScanOptions {
     /// A ready SDK configuration to use instead of the default chain (tests use it to point the scan
     /// at an emulator with test credentials, without touching the process environment).
     pub sdk: Option<SdkConfig>,
+    /// Time limits and retries of each call.
+    pub timeouts: Timeouts,
 }
 
 /// Told how the scan goes, to draw a progress bar.
@@ -77,12 +95,36 @@ pub struct ScanOutcome {
     pub warnings: Vec<CallError>,
 }
 
+impl ScanOutcome {
+    /// The failed calls the analysis cannot do without ([`REQUIRED_CALLS`]): the scan is incomplete.
+    pub fn required_failures(&self) -> impl Iterator<Item = &CallError> {
+        self.warnings
+            .iter()
+            .filter(|w| REQUIRED_CALLS.contains(&w.call.as_str()))
+    }
+
+    /// The other failed calls: the scan goes on without what they return.
+    pub fn optional_failures(&self) -> impl Iterator<Item = &CallError> {
+        self.warnings
+            .iter()
+            .filter(|w| !REQUIRED_CALLS.contains(&w.call.as_str()))
+    }
+}
+
 /// Why a scan could not run.
 #[derive(Debug, thiserror::Error)]
 pub enum ScanFailure {
     /// No region given and none configured.
     #[error("no AWS region is configured")]
     NoRegion,
+    /// A region that is not a region name at all (empty, a path, `xx-fake-9`).
+    #[error("`{region}` ({from}) is not an AWS region name")]
+    InvalidRegion {
+        /// The region given.
+        region: String,
+        /// Where it was given.
+        from: &'static str,
+    },
     /// A `--region` that AWS does not know.
     #[error("region `{region}` does not exist (known regions: {known})")]
     UnknownRegion {
@@ -90,6 +132,25 @@ pub enum ScanFailure {
         region: String,
         /// The regions AWS lists.
         known: String,
+    },
+    /// An AWS shared config or credentials file that cannot be read safely (a FIFO, a device, too
+    /// large).
+    #[error("{path} ({variable}): {problem}")]
+    SharedFile {
+        /// The file.
+        path: String,
+        /// The variable that names it (or would).
+        variable: &'static str,
+        /// What is wrong with it.
+        problem: String,
+    },
+    /// A named profile (`--profile`, `AWS_PROFILE`) that the shared files do not define.
+    #[error("the AWS profile `{profile}` is not defined in {files}")]
+    NoProfile {
+        /// The profile.
+        profile: String,
+        /// Where it was looked for.
+        files: String,
     },
     /// A call that stops the scan.
     #[error("{0}")]
@@ -105,30 +166,22 @@ impl ScanFailure {
         match self {
             Self::NoRegion => "pass --region REGION (repeatable) or --all-regions, or set AWS_REGION or a region in the profile".to_owned(),
             Self::UnknownRegion { .. } => "check the spelling of --region; `aws ec2 describe-regions --all-regions` lists them".to_owned(),
+            Self::InvalidRegion { .. } => "pass a region name such as ap-northeast-1 or us-gov-west-1 (`aws ec2 describe-regions --all-regions` lists them)".to_owned(),
+            Self::SharedFile { .. } => "point AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE at regular files, or unset them".to_owned(),
+            Self::NoProfile { .. } => "check the spelling of --profile / AWS_PROFILE; `aws configure list-profiles` lists the profiles, and AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE move the files".to_owned(),
             Self::Call(e) => e.help(),
             Self::Runtime(_) => "this is a bug or a resource limit of this machine".to_owned(),
         }
     }
 }
 
-/// Loads the SDK configuration: the default credential chain, `--profile`, the standard retry mode
-/// (throttled calls are retried with backoff) and timeouts so an unreachable endpoint fails quickly.
-pub(crate) async fn sdk_config(profile: Option<&str>, region: Option<&str>) -> SdkConfig {
-    let mut loader = aws_config::defaults(BehaviorVersion::latest())
-        .retry_config(RetryConfig::standard().with_max_attempts(5))
-        .timeout_config(
-            TimeoutConfig::builder()
-                .connect_timeout(Duration::from_secs(5))
-                .operation_attempt_timeout(Duration::from_secs(60))
-                .build(),
-        );
-    if let Some(p) = profile {
-        loader = loader.profile_name(p);
-    }
-    if let Some(r) = region {
-        loader = loader.region(Region::new(r.to_owned()));
-    }
-    loader.load().await
+/// A credentials error's message with the profile it was looked for in and where that profile is.
+fn credentials_context(profile: Option<&str>, message: &str) -> String {
+    let (name, _) = config::selected_profile(profile);
+    format!(
+        "{message} (profile `{name}`, looked for in the environment and in {})",
+        config::shared_files_text()
+    )
 }
 
 /// Builds the runtime the SDK runs on (the rest of privlink is synchronous).
@@ -153,24 +206,48 @@ async fn scan_async(
     options: &ScanOptions,
     progress: Arc<dyn Progress>,
 ) -> Result<ScanOutcome, ScanFailure> {
+    for region in &options.regions {
+        check_region(region, "--region")?;
+    }
     let base = match &options.sdk {
-        Some(config) => config.clone(),
-        None => sdk_config(options.profile.as_deref(), None).await,
+        Some(config) => options.timeouts.apply(config),
+        None => {
+            check_shared_files()?;
+            check_profile(options.profile.as_deref()).await?;
+            sdk_config(options.profile.as_deref(), None, options.timeouts).await
+        }
     };
     // The account's own region (or the first one asked for) answers sts:GetCallerIdentity and
     // ec2:DescribeRegions, so a misspelt --region is reported as such, not as an unreachable host.
-    let home = match base.region() {
-        Some(r) => r.to_string(),
-        None if !options.regions.is_empty() => options.regions[0].clone(),
-        None if options.all_regions => "us-east-1".to_owned(),
-        None => return Err(ScanFailure::NoRegion),
+    // A configured region that is not a region name is an error unless --region replaces it.
+    let configured = base.region().map(ToString::to_string);
+    let home = match configured {
+        Some(r) if options.regions.is_empty() || privlink_model::is_region_name(&r) => {
+            check_region(
+                &r,
+                "the configured region: AWS_REGION, AWS_DEFAULT_REGION or the profile's region",
+            )?;
+            r
+        }
+        _ if !options.regions.is_empty() => options.regions[0].clone(),
+        _ if options.all_regions => "us-east-1".to_owned(),
+        _ => return Err(ScanFailure::NoRegion),
     };
     let home_config = base.to_builder().region(Region::new(home.clone())).build();
     let sts = aws_sdk_sts::Client::new(&home_config);
     let account = match sts.get_caller_identity().send().await {
         Ok(identity) => identity.account().map(str::to_owned),
         Err(e) => {
-            let error = classify("sts:GetCallerIdentity", &home, &e);
+            let mut error = classify("sts:GetCallerIdentity", &home, &e);
+            error.endpoint = Some(endpoint_of(&home_config, "sts", &home).into());
+            if matches!(
+                error.kind,
+                CallErrorKind::NoCredentials
+                    | CallErrorKind::ExpiredToken
+                    | CallErrorKind::InvalidCredentials
+            ) {
+                error.message = credentials_context(options.profile.as_deref(), &error.message);
+            }
             if error.is_fatal() {
                 return Err(ScanFailure::Call(error));
             }
@@ -252,7 +329,8 @@ async fn regions_to_scan(
             .filter_map(|r| r.region_name().map(str::to_owned))
             .collect(),
         Err(e) => {
-            let error = classify("ec2:DescribeRegions", home, &e);
+            let mut error = classify("ec2:DescribeRegions", home, &e);
+            error.endpoint = Some(endpoint_of(config, "ec2", home).into());
             if error.is_fatal() || options.all_regions {
                 return Err(ScanFailure::Call(error));
             }
@@ -286,7 +364,7 @@ async fn scan_region(
     region: &str,
     progress: Arc<dyn Progress>,
 ) -> (RegionSnapshot, Calls) {
-    let mut calls = Calls::new(region, progress);
+    let mut calls = Calls::new(config, region, progress);
     let mut out = RegionSnapshot {
         region: region.to_owned(),
         ..RegionSnapshot::default()

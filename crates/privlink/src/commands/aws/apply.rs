@@ -15,6 +15,12 @@ use crate::report::style::{BOLD, DIM, ERROR, OK, WARNING, paint};
 /// Runs `aws apply`; returns the exit status.
 pub(crate) fn run(args: &ApplyArgs) -> Result<u8> {
     let scanned = scan_and_analyse(&args.account, &args.analysis, InputArgs::default())?;
+    if scanned.session.has_input_errors() {
+        anyhow::bail!(
+            "the scan is incomplete (see the errors above), so no fixes are planned: a fix made \
+             from part of the network could duplicate or contradict what the scan could not read"
+        );
+    }
     let findings = &scanned.session.analysis.findings;
     let mut fixes = Vec::new();
     let mut manual = Vec::new();
@@ -52,6 +58,7 @@ pub(crate) fn run(args: &ApplyArgs) -> Result<u8> {
         profile: args.account.profile.clone(),
         dry_run: args.dry_run,
         sdk: None,
+        timeouts: args.account.timeouts(),
     };
     let report = apply::execute(&plan, &options)?;
     let mut out = String::new();

@@ -10,9 +10,11 @@ mod progress;
 
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::{Context as _, Result};
 use clap::{Args, Subcommand};
+use privlink_aws::error::CallErrors;
 use privlink_ingest::snapshot::{self, Snapshot};
 use privlink_ingest::{InputFormat, InputReport, Loaded};
 use privlink_model::Model;
@@ -30,7 +32,7 @@ pub(crate) enum AwsCommand {
     /// Uses the default credential chain (environment, profile, SSO, instance role) and honours
     /// AWS_ENDPOINT_URL. Only Describe, List and Get calls are made.
     #[command(
-        after_help = "Exit status: as for `check`; 2 also when the scan cannot run (credentials, region, endpoint)."
+        after_help = "Exit status: as for `check`; 2 also when the scan cannot run (credentials, profile, region, an endpoint that does not answer within the limits) or could not read a call the analysis needs (ec2:DescribeVpcs, ec2:DescribeSubnets, ec2:DescribeRouteTables, ec2:DescribeSecurityGroups, ec2:DescribeNetworkAcls, ec2:DescribeVpcEndpoints)."
     )]
     Scan(ScanArgs),
     /// Create what the findings of a scan say is missing: endpoints, security-group rules, route-table
@@ -63,9 +65,42 @@ pub(crate) struct AccountArgs {
     #[arg(long, value_name = "N", default_value_t = 4)]
     pub(crate) concurrency: usize,
 
+    /// The most one AWS call may take in total, every attempt and the whole answer included.
+    #[arg(long, value_name = "SECONDS", env = "PRIVLINK_AWS_TIMEOUT", default_value_t = 60,
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub(crate) timeout: u64,
+
+    /// The most establishing a connection to an AWS endpoint may take.
+    #[arg(long, value_name = "SECONDS", env = "PRIVLINK_AWS_CONNECT_TIMEOUT", default_value_t = 5,
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub(crate) connect_timeout: u64,
+
+    /// The most an attempt may wait for the answer to start.
+    #[arg(long, value_name = "SECONDS", env = "PRIVLINK_AWS_READ_TIMEOUT", default_value_t = 20,
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub(crate) read_timeout: u64,
+
+    /// Attempts of one call, the first included: throttling, server errors and timeouts are
+    /// retried with backoff, within --timeout.
+    #[arg(long, value_name = "N", env = "AWS_MAX_ATTEMPTS", default_value_t = 3,
+          value_parser = clap::value_parser!(u32).range(1..=10))]
+    pub(crate) max_attempts: u32,
+
     /// Write the scan to FILE as a snapshot (`check --aws-snapshot FILE` reads it offline).
     #[arg(long, value_name = "FILE")]
     pub(crate) save: Option<PathBuf>,
+}
+
+impl AccountArgs {
+    /// The time limits and retries of each call.
+    pub(crate) fn timeouts(&self) -> privlink_aws::Timeouts {
+        privlink_aws::Timeouts {
+            connect: Duration::from_secs(self.connect_timeout),
+            read: Duration::from_secs(self.read_timeout),
+            call: Duration::from_secs(self.timeout),
+            attempts: self.max_attempts,
+        }
+    }
 }
 
 /// How to analyse and report, as for `check`.
@@ -155,22 +190,33 @@ pub(crate) fn scan_and_analyse(
         all_regions: account.all_regions,
         concurrency: account.concurrency,
         sdk: None,
+        timeouts: account.timeouts(),
     };
     let bar = Arc::new(progress::Bar::new());
     let outcome = privlink_aws::scan(&options, bar.clone());
     bar.finish();
     let outcome = outcome.map_err(|e| anyhow::anyhow!("{e}\n  = help: {}", e.help()))?;
-    for w in &outcome.warnings {
-        eprintln!(
-            "{}: {w}\n  = help: {}",
+    // One line per call that failed the same way, however many regions; anstream drops the
+    // colours under NO_COLOR, --no-color and when standard error is not a terminal.
+    for group in CallErrors::group(outcome.optional_failures()) {
+        anstream::eprintln!(
+            "{}: {group}; {}",
             style::paint(style::WARNING, "warning[aws]"),
-            w.help()
+            group.help()
+        );
+    }
+    let incomplete = CallErrors::group(outcome.required_failures());
+    for group in &incomplete {
+        anstream::eprintln!(
+            "{}: {group}; {}",
+            style::paint(style::ERROR, "error[aws]"),
+            group.help()
         );
     }
     let document = snapshot::to_text(&outcome.snapshot);
     let path = match &account.save {
         Some(file) => {
-            std::fs::write(file, &document)
+            privlink_fix::write_atomically(file, document.as_bytes())
                 .with_context(|| format!("cannot write the snapshot to {}", file.display()))?;
             file.display().to_string()
         }
@@ -189,7 +235,22 @@ pub(crate) fn scan_and_analyse(
         inputs: vec![InputReport {
             path: path.clone(),
             format: InputFormat::AwsSnapshot,
-            errors: Vec::new(),
+            // Without a required call the network of its regions is not known: the scan is an
+            // input that could not be read (exit 2), never a clean account.
+            errors: incomplete
+                .iter()
+                .map(|group| {
+                    privlink_ingest::InputError::file(
+                        path.clone(),
+                        format!("the scan is incomplete: {group}"),
+                    )
+                    .with_help(format!(
+                        "{}; privlink cannot analyse a region's network without {}",
+                        group.help(),
+                        group.first.call
+                    ))
+                })
+                .collect(),
         }],
     };
     let (mut session, _) = session::open_with(&args, false, &[], |_| loaded)?;
