@@ -11,6 +11,7 @@ use privlink_model::{Location, Origin, Provenance, ResourceId};
 use serde::Serialize;
 
 use crate::AnalyzedWorkload;
+use crate::flows_by_workload::FlowsByWorkload;
 use crate::reach::{Flow, HopKind, HopStatus, Verdict};
 
 /// Coverage of one workload.
@@ -104,9 +105,10 @@ impl Coverage {
 pub fn coverage(workloads: &[AnalyzedWorkload], flows: &[Flow]) -> Coverage {
     let mut per_workload = Vec::new();
     let mut reasons: Vec<UnknownReason> = Vec::new();
+    let by_workload = FlowsByWorkload::new(flows);
     for a in workloads {
         let w = &a.workload;
-        let mine: Vec<&Flow> = flows.iter().filter(|f| f.workload == w.name).collect();
+        let mine = by_workload.of(&w.name);
         let unknown: Vec<&Flow> = mine
             .iter()
             .copied()

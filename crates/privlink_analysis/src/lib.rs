@@ -11,6 +11,7 @@ pub mod catalog;
 pub mod cost;
 pub mod coverage;
 pub mod finding;
+pub mod flows_by_workload;
 pub mod images;
 pub mod policy;
 pub mod reach;
@@ -123,10 +124,12 @@ pub fn analyze(model: &Model, options: &Options) -> Analysis {
         .map(|w: &AnalyzedWorkload| w.workload.clone())
         .collect();
     let coverage = coverage::coverage(&workloads, &flows);
+    let flows_by_workload = flows_by_workload::FlowsByWorkload::new(&flows);
     let ctx = rules::Context {
         model,
         network: &network,
         flows: &flows,
+        flows_by_workload: &flows_by_workload,
         workloads: &analysed,
         analysed: &workloads,
         coverage: &coverage,

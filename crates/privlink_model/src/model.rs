@@ -1,6 +1,8 @@
 //! The [`Model`] container and the lookups every consumer needs (which route table and which network
 //! ACL a subnet really uses, which VPC a workload is in).
 
+use std::collections::HashMap;
+
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
@@ -144,19 +146,45 @@ impl Model {
         let mut undetermined = None;
         for assoc in &self.route_table_associations {
             match &assoc.subnet {
-                Known::Value(s) if s == subnet => {
-                    return match &assoc.route_table {
-                        Known::Value(rt) => Known::Value(EffectiveAssociation {
-                            route_table: rt.clone(),
-                            association: Some(assoc.provenance.clone()),
-                        }),
-                        Known::Unknown(u) => Known::Unknown(u.clone()),
-                    };
-                }
+                Known::Value(s) if s == subnet => return explicit_association(assoc),
                 Known::Value(_) => {}
-                Known::Unknown(u) => undetermined = Some(u.clone()),
+                Known::Unknown(u) => undetermined = Some(u),
             }
         }
+        self.implicit_route_table(subnet, undetermined)
+    }
+
+    /// [`Self::effective_route_table`] of every subnet, in one pass over the associations.
+    pub fn effective_route_tables(&self) -> HashMap<&ResourceId, Known<EffectiveAssociation>> {
+        let mut explicit: HashMap<&ResourceId, &RouteTableAssociation> = HashMap::new();
+        let mut undetermined = None;
+        for assoc in &self.route_table_associations {
+            match &assoc.subnet {
+                Known::Value(s) => {
+                    explicit.entry(s).or_insert(assoc);
+                }
+                Known::Unknown(u) => undetermined = Some(u),
+            }
+        }
+        self.subnets
+            .keys()
+            .map(|s| {
+                let table = match explicit.get(s) {
+                    Some(assoc) => explicit_association(assoc),
+                    None => self.implicit_route_table(s, undetermined),
+                };
+                (s, table)
+            })
+            .collect()
+    }
+
+    /// The route table of a subnet no association names: unknown when some association's subnet
+    /// is (`undetermined`, the last such), else its VPC's main route table.
+    fn implicit_route_table(
+        &self,
+        subnet: &ResourceId,
+        undetermined: Option<&Unknown>,
+    ) -> Known<EffectiveAssociation> {
         if let Some(u) = undetermined {
             return Known::Unknown(Unknown::new(format!(
                 "an explicit route table association has an unknown subnet ({})",
@@ -180,17 +208,55 @@ impl Model {
     /// The network ACL a subnet uses: the one that lists it, or else its VPC's default ACL.
     pub fn network_acl_for(&self, subnet: &ResourceId) -> Known<ResourceId> {
         let mut undetermined = None;
-        // Custom ACLs first: an association with one moves the subnet off the default ACL.
-        let mut acls: Vec<&NetworkAcl> = self.network_acls.values().collect();
-        acls.sort_by_key(|a| a.is_default);
-        for acl in acls {
+        for acl in self.acls_custom_first() {
             if acl.subnets.contains(subnet) {
                 return Known::Value(acl.id.clone());
             }
             if let Some(u) = &acl.subnets.unknown {
-                undetermined = Some(u.clone());
+                undetermined = Some(u);
             }
         }
+        self.implicit_network_acl(subnet, undetermined)
+    }
+
+    /// [`Self::network_acl_for`] of every subnet, in one pass over the ACLs.
+    pub fn network_acls_of_subnets(&self) -> HashMap<&ResourceId, Known<ResourceId>> {
+        let mut listed: HashMap<&ResourceId, &ResourceId> = HashMap::new();
+        let mut undetermined = None;
+        for acl in self.acls_custom_first() {
+            for s in &acl.subnets {
+                listed.entry(s).or_insert(&acl.id);
+            }
+            if let Some(u) = &acl.subnets.unknown {
+                undetermined = Some(u);
+            }
+        }
+        self.subnets
+            .keys()
+            .map(|s| {
+                let acl = match listed.get(s) {
+                    Some(id) => Known::Value((*id).clone()),
+                    None => self.implicit_network_acl(s, undetermined),
+                };
+                (s, acl)
+            })
+            .collect()
+    }
+
+    /// Custom ACLs first: an association with one moves the subnet off the default ACL.
+    fn acls_custom_first(&self) -> Vec<&NetworkAcl> {
+        let mut acls: Vec<&NetworkAcl> = self.network_acls.values().collect();
+        acls.sort_by_key(|a| a.is_default);
+        acls
+    }
+
+    /// The network ACL of a subnet no ACL lists: unknown when some ACL's subnets are
+    /// (`undetermined`, the last such), else its VPC's default ACL.
+    fn implicit_network_acl(
+        &self,
+        subnet: &ResourceId,
+        undetermined: Option<&Unknown>,
+    ) -> Known<ResourceId> {
         if let Some(u) = undetermined {
             return Known::Unknown(Unknown::new(format!(
                 "a network ACL has subnets privlink cannot determine ({})",
@@ -204,6 +270,17 @@ impl Model {
             },
             Known::Unknown(u) => Known::Unknown(u),
         }
+    }
+
+    /// The endpoints of each VPC (those whose VPC is known), each list in model order.
+    pub fn endpoints_by_vpc(&self) -> HashMap<&ResourceId, Vec<&VpcEndpoint>> {
+        let mut by_vpc: HashMap<&ResourceId, Vec<&VpcEndpoint>> = HashMap::new();
+        for e in self.endpoints.values() {
+            if let Some(vpc) = e.vpc.value() {
+                by_vpc.entry(vpc).or_default().push(e);
+            }
+        }
+        by_vpc
     }
 
     /// The endpoints in a VPC.
@@ -236,5 +313,16 @@ impl Model {
             .or_else(|| self.peerings.get(id).map(|e| &e.provenance))
             .or_else(|| self.hosted_zones.get(id).map(|e| &e.provenance))
             .or_else(|| self.dns_records.get(id).map(|e| &e.provenance))
+    }
+}
+
+/// The route table an explicit association gives its subnet.
+fn explicit_association(assoc: &RouteTableAssociation) -> Known<EffectiveAssociation> {
+    match &assoc.route_table {
+        Known::Value(rt) => Known::Value(EffectiveAssociation {
+            route_table: rt.clone(),
+            association: Some(assoc.provenance.clone()),
+        }),
+        Known::Unknown(u) => Known::Unknown(u.clone()),
     }
 }

@@ -3,6 +3,7 @@
 
 use std::fmt::Write as _;
 
+use privlink_analysis::flows_by_workload::FlowsByWorkload;
 use privlink_analysis::reach::Verdict;
 use privlink_analysis::rules::join_and;
 use privlink_model::Severity;
@@ -64,23 +65,21 @@ pub(crate) fn check(session: &Session) -> String {
             );
         }
     }
+    let by_workload = FlowsByWorkload::new(&analysis.flows);
     for a in &analysis.workloads {
         let w = &a.workload;
         let assumed = if w.assumed { " (assumed)" } else { "" };
         let _ = writeln!(out, "### `{}` ({}){assumed}\n", w.name, w.kind);
         out.push_str("| service | verdict | via / cause |\n|---|---|---|\n");
         let mut services: Vec<&str> = Vec::new();
-        for f in analysis.flows.iter().filter(|f| f.workload == w.name) {
+        let mine = by_workload.of(&w.name);
+        for f in mine {
             if !services.contains(&f.service.as_str()) {
                 services.push(&f.service);
             }
         }
         for service in services {
-            let flows: Vec<_> = analysis
-                .flows
-                .iter()
-                .filter(|f| f.workload == w.name && f.service == service)
-                .collect();
+            let flows: Vec<_> = mine.iter().filter(|f| f.service == service).collect();
             let worst = flows.iter().map(|f| f.verdict).max_by_key(|v| match v {
                 Verdict::Blocked => 4,
                 Verdict::Unknown => 3,

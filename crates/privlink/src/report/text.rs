@@ -4,6 +4,7 @@
 use std::fmt::Write as _;
 
 use privlink_analysis::finding::Finding;
+use privlink_analysis::flows_by_workload::FlowsByWorkload;
 use privlink_analysis::reach::{Flow, HopStatus, Verdict};
 use privlink_analysis::{AnalyzedWorkload, rules::join_and};
 
@@ -19,8 +20,9 @@ pub(crate) fn check(session: &Session) -> String {
         sources.insert(path, text);
     }
     input_errors(session, &mut out);
+    let by_workload = FlowsByWorkload::new(&session.analysis.flows);
     for w in &session.analysis.workloads {
-        workload(w, &session.analysis.flows, &mut out);
+        workload(w, by_workload.of(&w.workload.name), &mut out);
         coverage_of(session, &w.workload.name, &mut out);
     }
     for f in &session.analysis.findings {
@@ -44,7 +46,8 @@ pub(crate) fn input_errors(session: &Session, out: &mut String) {
     }
 }
 
-fn workload(a: &AnalyzedWorkload, flows: &[Flow], out: &mut String) {
+/// A workload's block: its place, then one line per service with the verdicts of `mine`, its flows.
+fn workload(a: &AnalyzedWorkload, mine: &[&Flow], out: &mut String) {
     let w = &a.workload;
     let (version, place) = super::workload_version_and_place(a);
     let source = w
@@ -86,9 +89,8 @@ fn workload(a: &AnalyzedWorkload, flows: &[Flow], out: &mut String) {
             paint(DIM, format!("subnets: {}", subnets.join(", ")))
         );
     }
-    let mine: Vec<&Flow> = flows.iter().filter(|f| f.workload == w.name).collect();
     let mut services: Vec<&str> = Vec::new();
-    for f in &mine {
+    for f in mine {
         if !services.contains(&f.service.as_str()) {
             services.push(&f.service);
         }

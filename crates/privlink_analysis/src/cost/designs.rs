@@ -452,11 +452,7 @@ fn as_written(
         items.extend(nat_items(nats.len(), public, names.join(", "), prices));
     }
     let mut interface_count = 0;
-    let endpoints: Vec<&VpcEndpoint> = set
-        .vpc
-        .map(|v| model.endpoints_in(v).collect())
-        .unwrap_or_default();
-    for e in endpoints {
+    for &e in &set.endpoints {
         let service = e
             .service_suffix()
             .map(|s| format!(" ({s})"))

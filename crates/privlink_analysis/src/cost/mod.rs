@@ -20,7 +20,9 @@ mod prices;
 mod tests;
 mod traffic;
 
-use privlink_model::{Known, Model, ResourceId};
+use std::collections::HashMap;
+
+use privlink_model::{Known, Model, ResourceId, VpcEndpoint};
 use rust_decimal::Decimal;
 
 pub use curve::{Cheaper, CostCurve, Crossings, MAX_GB, crossings};
@@ -218,6 +220,8 @@ pub struct SetEstimate {
 struct WorkloadSet<'a> {
     vpc: Option<&'a ResourceId>,
     flows: Vec<&'a Flow>,
+    /// The endpoints of its VPC, in model order.
+    endpoints: Vec<&'a VpcEndpoint>,
 }
 
 /// Prices every workload set of `analysis`.
@@ -227,27 +231,42 @@ pub fn estimate(
     prices: &PriceTable,
     traffic: &Traffic,
 ) -> Vec<SetEstimate> {
+    // Sets in order of their first workload; each set's flows in analysis order. Indexed by
+    // (VPC, region) and by workload name so pricing an organisation stays linear.
     let mut sets: Vec<SetEstimate> = Vec::new();
+    let mut set_of: HashMap<(Option<&ResourceId>, Option<&str>), usize> = HashMap::new();
+    let mut sets_of_workload: HashMap<&str, Vec<usize>> = HashMap::new();
     for w in &analysis.workloads {
-        match sets
-            .iter_mut()
-            .find(|s| s.vpc == w.vpc && s.region == w.region)
-        {
-            Some(set) => set.workloads.push(w.workload.name.clone()),
-            None => sets.push(SetEstimate {
-                vpc: w.vpc.clone(),
-                region: w.region.clone(),
-                workloads: vec![w.workload.name.clone()],
-                result: Err(NotPriced::NoFlows),
-            }),
+        let index = *set_of
+            .entry((w.vpc.as_ref(), w.region.as_deref()))
+            .or_insert_with(|| {
+                sets.push(SetEstimate {
+                    vpc: w.vpc.clone(),
+                    region: w.region.clone(),
+                    workloads: Vec::new(),
+                    result: Err(NotPriced::NoFlows),
+                });
+                sets.len() - 1
+            });
+        sets[index].workloads.push(w.workload.name.clone());
+        let of_name = sets_of_workload
+            .entry(w.workload.name.as_str())
+            .or_default();
+        if !of_name.contains(&index) {
+            of_name.push(index);
         }
     }
-    for set in &mut sets {
-        let flows: Vec<&Flow> = analysis
-            .flows
-            .iter()
-            .filter(|f| set.workloads.contains(&f.workload))
-            .collect();
+    let endpoints_by_vpc = model.endpoints_by_vpc();
+    let mut flows_of_set: Vec<Vec<&Flow>> = vec![Vec::new(); sets.len()];
+    for f in &analysis.flows {
+        for &index in sets_of_workload
+            .get(f.workload.as_str())
+            .map_or(&[][..], Vec::as_slice)
+        {
+            flows_of_set[index].push(f);
+        }
+    }
+    for (set, flows) in sets.iter_mut().zip(flows_of_set) {
         set.result = match (&set.region, flows.is_empty()) {
             (_, true) => Err(NotPriced::NoFlows),
             (None, false) => Err(NotPriced::RegionUnknown),
@@ -258,6 +277,12 @@ pub fn estimate(
                     &WorkloadSet {
                         vpc: set.vpc.as_ref(),
                         flows,
+                        endpoints: set
+                            .vpc
+                            .as_ref()
+                            .and_then(|v| endpoints_by_vpc.get(v))
+                            .cloned()
+                            .unwrap_or_default(),
                     },
                     p,
                     traffic,

@@ -23,16 +23,8 @@ pub struct Network<'m> {
 impl<'m> Network<'m> {
     /// Indexes `model`.
     pub fn new(model: &'m Model) -> Self {
-        let route_tables = model
-            .subnets
-            .keys()
-            .map(|s| (s, model.effective_route_table(s)))
-            .collect();
-        let acls = model
-            .subnets
-            .keys()
-            .map(|s| (s, model.network_acl_for(s)))
-            .collect();
+        let route_tables = model.effective_route_tables();
+        let acls = model.network_acls_of_subnets();
         let mut endpoints: HashMap<(&ResourceId, String), Vec<&VpcEndpoint>> = HashMap::new();
         let mut undetermined: HashMap<&ResourceId, Vec<&VpcEndpoint>> = HashMap::new();
         for e in model.endpoints.values() {

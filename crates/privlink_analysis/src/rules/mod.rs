@@ -59,6 +59,8 @@ pub struct Context<'a> {
     pub network: &'a Network<'a>,
     /// Every traced flow.
     pub flows: &'a [Flow],
+    /// The same flows by workload name.
+    pub flows_by_workload: &'a crate::flows_by_workload::FlowsByWorkload<'a>,
     /// The workloads analysed.
     pub workloads: &'a [privlink_model::Workload],
     /// The workloads analysed, with their region and VPC.

@@ -5,6 +5,7 @@
 use std::fmt::Write as _;
 
 use privlink_analysis::AnalyzedWorkload;
+use privlink_analysis::flows_by_workload::FlowsByWorkload;
 use privlink_analysis::reach::{Flow, HopKind, HopStatus, Verdict};
 use privlink_model::Known;
 
@@ -18,13 +19,14 @@ pub(crate) fn section(session: &Session, out: &mut String) {
     if session.analysis.workloads.is_empty() {
         out.push_str("<p class=\"note\">No workload: the inputs define none and have no subnet without an internet route.</p>\n");
     }
+    let by_workload = FlowsByWorkload::new(&session.analysis.flows);
     for a in &session.analysis.workloads {
-        workload(a, &session.analysis.flows, out);
+        workload(a, by_workload.of(&a.workload.name), out);
     }
     out.push_str("</section>\n");
 }
 
-fn workload(a: &AnalyzedWorkload, flows: &[Flow], out: &mut String) {
+fn workload(a: &AnalyzedWorkload, mine: &[&Flow], out: &mut String) {
     let w = &a.workload;
     let (version, place) = crate::report::workload_version_and_place(a);
     let assumed = if w.assumed {
@@ -48,7 +50,6 @@ fn workload(a: &AnalyzedWorkload, flows: &[Flow], out: &mut String) {
             l.line
         );
     }
-    let mine: Vec<&Flow> = flows.iter().filter(|f| f.workload == w.name).collect();
     if mine.is_empty() {
         let why = w
             .subnets
@@ -60,7 +61,7 @@ fn workload(a: &AnalyzedWorkload, flows: &[Flow], out: &mut String) {
     }
     let mut subnets: Vec<(&privlink_model::ResourceId, &Known<String>)> = Vec::new();
     let mut services: Vec<(&str, &str)> = Vec::new();
-    for f in &mine {
+    for f in mine {
         if !subnets.iter().any(|(s, _)| *s == &f.subnet) {
             subnets.push((&f.subnet, &f.az));
         }

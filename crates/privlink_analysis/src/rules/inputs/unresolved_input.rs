@@ -60,9 +60,11 @@ fn check(ctx: &Context<'_>) -> Vec<Finding> {
             ));
         }
         let unknown: Vec<&Flow> = ctx
-            .flows
+            .flows_by_workload
+            .of(&w.name)
             .iter()
-            .filter(|f| f.workload == w.name && f.verdict == Verdict::Unknown)
+            .copied()
+            .filter(|f| f.verdict == Verdict::Unknown)
             .collect();
         let mut groups: Vec<(Option<&privlink_model::ResourceId>, Vec<&Flow>)> = Vec::new();
         for f in unknown {
