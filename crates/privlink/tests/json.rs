@@ -395,7 +395,7 @@ fn the_report_follows_the_schema() {
     );
     assert_eq!(dns.services, ["ecr.api", "ecr.dkr", "logs"]);
     assert_eq!(dns.subnets.len(), 4);
-    assert!(dns.message.contains("enableDnsHostnames"));
+    assert!(dns.message.contains("enable_dns_hostnames"));
     assert_eq!(
         dns.location
             .as_ref()

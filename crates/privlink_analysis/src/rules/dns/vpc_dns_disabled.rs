@@ -5,7 +5,7 @@ use privlink_model::Severity;
 use crate::coverage::Language;
 use crate::reach::Cause;
 use crate::rules::fixes::fix_for;
-use crate::rules::wording::language_of;
+use crate::rules::wording::{self, language_of};
 use crate::rules::{Context, Draft, FlowGroup, Rule, RuleCheck};
 
 /// The rule.
@@ -23,20 +23,28 @@ fn check(ctx: &Context<'_>, group: &FlowGroup<'_>) -> Draft {
         unreachable!("this rule reports only its own cause");
     };
     let vpc = &group.cause.resource;
+    let lang = language_of(ctx, vpc);
+    // The attribute as the input writes it (the EC2 API's name for an account or an unknown input).
+    let name = |terraform: &'static str, api: &'static str| match lang {
+        Language::Terraform | Language::CloudFormation => wording::attribute(lang, terraform),
+        Language::Account | Language::Unknown => api,
+    };
     let message = if *attribute == "enableDnsSupport" {
         format!(
-            "{vpc} has enableDnsSupport off: the VPC resolver does not answer, so {} cannot resolve {}",
+            "{vpc} has {} off: the VPC resolver does not answer, so {} cannot resolve {}",
+            name("enable_dns_support", "enableDnsSupport"),
             group.first().workload,
             group.services_text()
         )
     } else {
-        let default = match language_of(ctx, vpc) {
+        let default = match lang {
             Language::Terraform => " (Terraform's default for aws_vpc)",
             Language::CloudFormation => " (CloudFormation's default for AWS::EC2::VPC)",
             Language::Account | Language::Unknown => "",
         };
         format!(
-            "{vpc} has enableDnsHostnames off{default}: AWS rejects interface endpoints with private DNS, so {} cannot reach {}",
+            "{vpc} has {} off{default}: AWS rejects interface endpoints with private DNS, so {} cannot reach {}",
+            name("enable_dns_hostnames", "enableDnsHostnames"),
             group.first().workload,
             group.services_text()
         )
