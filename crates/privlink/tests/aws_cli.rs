@@ -38,6 +38,16 @@ fn privlink(home: &Path, endpoint: Option<&str>, credentials: bool, args: &[&str
 }
 
 /// `privlink` with only `env` (and `HOME`, `PATH`, the shared files under `home`).
+/// `privlink aws scan` of ap-northeast-1 with a JSON report, as most tests run it.
+const SCAN_JSON: [&str; 6] = [
+    "aws",
+    "scan",
+    "--region",
+    "ap-northeast-1",
+    "--format",
+    "json",
+];
+
 fn privlink_with(home: &Path, env: &[(&str, &str)], args: &[&str]) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_privlink"));
     command
@@ -139,18 +149,7 @@ fn an_empty_endpoint_url_counts_as_unset() {
     ] {
         env.push((variable, ""));
     }
-    let out = privlink_with(
-        home.path(),
-        &env,
-        &[
-            "aws",
-            "scan",
-            "--region",
-            "ap-northeast-1",
-            "--format",
-            "json",
-        ],
-    );
+    let out = privlink_with(home.path(), &env, &SCAN_JSON);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let report: Value = serde_json::from_slice(&out.stdout).expect("a JSON report");
     assert_eq!(report["workloads"][0]["assumed"], true);
@@ -486,18 +485,7 @@ fn denied_required_calls_exit_2_naming_each_call_and_its_permission() {
         ("AWS_ENDPOINT_URL", url.as_str()),
         ("AWS_ENDPOINT_URL_EC2", deny.as_str()),
     ]);
-    let out = privlink_with(
-        home.path(),
-        &env,
-        &[
-            "aws",
-            "scan",
-            "--region",
-            "ap-northeast-1",
-            "--format",
-            "json",
-        ],
-    );
+    let out = privlink_with(home.path(), &env, &SCAN_JSON);
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(2), "{err}");
     for call in [

@@ -83,14 +83,7 @@ impl Tracer<'_, '_> {
                         "whether {} has enableDnsHostnames on is not known ({})",
                         self.vpc.id, u.reason
                     );
-                    self.hop(
-                        HopKind::Dns,
-                        HopStatus::Unknown,
-                        detail,
-                        Some(&self.vpc.id),
-                        None,
-                    );
-                    return Outcome::unknown();
+                    return self.undecided(HopKind::Dns, detail, Some(&self.vpc.id), None);
                 }
             }
             let detail = format!("{host} resolves to the ENIs of {} (private DNS)", e.id);
@@ -105,14 +98,12 @@ impl Tracer<'_, '_> {
         }
         if let Some(e) = candidates.iter().find(|e| !e.private_dns.is_known()) {
             let detail = format!("whether {} has private DNS on is not known", e.id);
-            self.hop(
+            return self.undecided(
                 HopKind::Dns,
-                HopStatus::Unknown,
                 detail,
                 Some(&e.id),
                 e.provenance.location.clone(),
             );
-            return Outcome::unknown();
         }
         if candidates.is_empty()
             && let Some(e) = self
@@ -124,14 +115,12 @@ impl Tracer<'_, '_> {
                 "{} may be a {service} endpoint: its service name is not known",
                 e.id
             );
-            self.hop(
+            return self.undecided(
                 HopKind::Dns,
-                HopStatus::Unknown,
                 detail,
                 Some(&e.id),
                 e.provenance.location.clone(),
             );
-            return Outcome::unknown();
         }
         let (cause, resource, location, why) = match candidates.first() {
             Some(e) => (

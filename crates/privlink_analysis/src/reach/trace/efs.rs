@@ -16,8 +16,7 @@ impl Tracer<'_, '_> {
         };
         let Some(fs) = file_system else {
             let detail = "the file system is not known before apply".to_owned();
-            self.hop(HopKind::MountTarget, HopStatus::Unknown, detail, None, None);
-            return Outcome::unknown();
+            return self.undecided(HopKind::MountTarget, detail, None, None);
         };
         let id = if fs.as_str().starts_with("fs-") {
             fs.to_string()
@@ -68,8 +67,7 @@ impl Tracer<'_, '_> {
         let Some(target) = in_az else {
             if targets.iter().any(|t| !t.subnet.is_known()) || az.is_none() {
                 let detail = format!("where the mount targets of {fs} are is not known");
-                self.hop(HopKind::MountTarget, HopStatus::Unknown, detail, None, None);
-                return Outcome::unknown();
+                return self.undecided(HopKind::MountTarget, detail, None, None);
             }
             let az = az.map_or("the workload's AZ", String::as_str);
             let detail = format!(
@@ -103,8 +101,7 @@ impl Tracer<'_, '_> {
         );
         let (Some(own), Some(cidr)) = (self.subnet_ranges(), target_subnet.cidr.value()) else {
             let detail = "the subnet addresses are not known".to_owned();
-            self.hop(HopKind::Route, HopStatus::Unknown, detail, None, None);
-            return Outcome::unknown();
+            return self.undecided(HopKind::Route, detail, None, None);
         };
         let target_range = vec![Ipv4Range::from_net(*cidr)];
         let mut state = PathState::default();

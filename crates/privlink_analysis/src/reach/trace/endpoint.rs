@@ -79,14 +79,7 @@ impl<'m> Tracer<'_, 'm> {
                 "the addresses of {}'s network interfaces or of {} are not known",
                 endpoint.id, self.subnet.id
             );
-            self.hop(
-                HopKind::Route,
-                HopStatus::Unknown,
-                detail,
-                Some(&endpoint.id),
-                None,
-            );
-            return Outcome::unknown();
+            return self.undecided(HopKind::Route, detail, Some(&endpoint.id), None);
         };
         let names: Vec<String> = eni_ranges
             .iter()
@@ -417,14 +410,12 @@ impl<'m> Tracer<'_, 'm> {
             );
         }
         if let Some(e) = gateways.iter().find(|e| !e.route_tables.is_complete()) {
-            self.hop(
+            return self.undecided(
                 HopKind::Route,
-                HopStatus::Unknown,
                 format!("the route tables of {} are not all known", e.id),
                 Some(&e.id),
                 None,
             );
-            return Outcome::unknown();
         }
         // A gateway endpoint whose service is not known may be this service's, when it is (or may
         // be) on this route table.
@@ -438,14 +429,12 @@ impl<'m> Tracer<'_, 'm> {
                 "{} on {rt} may be the {service} gateway endpoint: its service name is not known",
                 e.id
             );
-            self.hop(
+            return self.undecided(
                 HopKind::Route,
-                HopStatus::Unknown,
                 detail,
                 Some(&e.id),
                 e.provenance.location.clone(),
             );
-            return Outcome::unknown();
         }
         let which = match &table.association {
             Some(_) => format!("{rt} (explicitly associated)"),

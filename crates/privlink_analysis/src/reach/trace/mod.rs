@@ -173,6 +173,18 @@ impl<'a, 'm> Tracer<'a, 'm> {
         });
     }
 
+    /// Records a hop whose verdict the inputs leave open and ends the flow there, undecided.
+    fn undecided(
+        &mut self,
+        kind: HopKind,
+        detail: impl Into<String>,
+        element: Option<&ResourceId>,
+        location: Option<Location>,
+    ) -> Outcome {
+        self.hop(kind, HopStatus::Unknown, detail, element, location);
+        Outcome::unknown()
+    }
+
     /// Records the hop that drops the flow and ends it there.
     fn stop(&mut self, kind: HopKind, blocked: Blocked) -> Outcome {
         let detail = blocked.detail.clone();

@@ -53,14 +53,12 @@ impl Tracer<'_, '_> {
         };
         let rt_id = table.route_table;
         let Some(rt) = self.net.model.route_tables.get(&rt_id) else {
-            self.hop(
+            return self.undecided(
                 HopKind::Route,
-                HopStatus::Unknown,
                 format!("{rt_id} is not in the inputs"),
                 Some(&rt_id),
                 None,
             );
-            return Outcome::unknown();
         };
         let default_route = rt
             .routes
@@ -68,14 +66,12 @@ impl Tracer<'_, '_> {
             .find(|r| matches!(r.destination, RouteDestination::Ipv4(n) if n.prefix_len() == 0));
         let Some(route) = default_route else {
             if let Some(u) = &rt.routes.unknown {
-                self.hop(
+                return self.undecided(
                     HopKind::Route,
-                    HopStatus::Unknown,
                     format!("the routes of {rt_id} are not all known ({})", u.reason),
                     Some(&rt_id),
                     None,
                 );
-                return Outcome::unknown();
             }
             let detail = format!(
                 "{}; {rt_id} has no route to the internet (0.0.0.0/0)",
