@@ -293,3 +293,35 @@ fn every_format_states_the_coverage() {
     assert_eq!(coverage["flows_unknown"], 2);
     assert_eq!(coverage["undecided_workloads"][0]["workload"], "app");
 }
+
+/// A configuration whose modules are not installed (no `terraform init` yet) checks none of their
+/// resources: an error naming the module and `terraform init`, not a clean exit.
+#[test]
+fn a_module_that_is_not_installed_fails_the_run() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    std::fs::write(
+        dir.path().join("main.tf"),
+        "module \"vpc\" {\n  source  = \"terraform-aws-modules/vpc/aws\"\n  version = \"~> 6.5\"\n}\n",
+    )
+    .expect("write main.tf");
+    let path = dir.path().to_str().expect("a UTF-8 path");
+    let (status, report) = check(&[path]);
+    assert_eq!(status, 1, "{report}");
+    let errors: Vec<&Value> = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["severity"] == "error")
+        .collect();
+    assert_eq!(errors.len(), 1, "{report}");
+    assert_eq!(errors[0]["rule"], "unresolved-input");
+    assert!(
+        errors[0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("module \"vpc\"") && m.contains("terraform init")),
+        "{}",
+        errors[0]
+    );
+    let (status, _) = check(&[path, "--allow-undecided"]);
+    assert_eq!(status, 0);
+}
